@@ -1,0 +1,77 @@
+SHELL := /bin/bash
+# ptwalk: out-of-tree module (module/), userspace tool (user/), selftests (tests/).
+#
+#   make                 module against KDIR plus the tool
+#   make KDIR=/path      module against another headers tree
+#   make check           the VM test matrix (KERNELS="6.1 6.12" PAGING="4 5" PTI="off on")
+#   make demo            build, boot a 6.12 5-level VM, run `ptwalk demo`
+#   make lint            checkpatch --strict and sparse on the module
+#   make install         install the module for the running kernel
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+CC ?= gcc
+USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE
+USER_LDFLAGS := -static
+PTWALK_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/ptwalk
+KSELFTEST_DIR ?= $(PTWALK_CACHE)/linux-source-6.12/tools/testing/selftests
+
+TOOL := user/ptwalk
+TOOL_SRCS := $(wildcard user/*.c)
+TOOL_HDRS := $(wildcard user/*.h)
+TEST_NAMES := $(patsubst tests/%_test.c,%,$(wildcard tests/*_test.c))
+TEST_BINS := $(patsubst %,tests/%_test,$(TEST_NAMES))
+TEST_LIB := $(wildcard tests/lib/*.c)
+TEST_LIB_HDRS := $(wildcard tests/lib/*.h)
+
+.PHONY: all module tool tests check demo lint install clean kdir-check
+
+all: module tool
+
+kdir-check:
+	@if [ ! -f "$(KDIR)/Makefile" ]; then \
+		echo "ptwalk: no kernel headers at $(KDIR)." >&2; \
+		echo "ptwalk: on Debian: apt-get install linux-headers-\$$(uname -r)" \
+		     "(or linux-headers-amd64), or pass KDIR=/path/to/headers." >&2; \
+		exit 1; \
+	fi
+
+# modpost's "undefined!" and any compiler warning fail the build.
+module: kdir-check
+	@set -o pipefail; \
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules 2>&1 | tee .build.log; \
+	if grep -E 'undefined!|warning:' .build.log >&2; then \
+		echo "ptwalk: module build has warnings or undefined symbols" >&2; \
+		rm -f .build.log; exit 1; \
+	fi; rm -f .build.log
+
+tool: $(TOOL)
+
+$(TOOL): $(TOOL_SRCS) $(TOOL_HDRS)
+	$(CC) $(USER_CFLAGS) -o $@ $(TOOL_SRCS) $(USER_LDFLAGS)
+
+tests: $(TEST_BINS)
+
+$(KSELFTEST_DIR)/kselftest_harness.h:
+	@echo "ptwalk: kselftest headers missing; run scripts/provision.sh" >&2
+	@exit 1
+
+tests/%_test: tests/%_test.c $(TEST_LIB) $(TEST_LIB_HDRS) $(KSELFTEST_DIR)/kselftest_harness.h
+	$(CC) $(USER_CFLAGS) -isystem $(KSELFTEST_DIR) -Itests/lib -o $@ $< $(TEST_LIB) $(USER_LDFLAGS)
+
+check:
+	scripts/check.sh
+
+demo:
+	scripts/demo.sh
+
+lint:
+	scripts/lint.sh
+
+install: module
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	depmod -a
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
+	rm -f $(TOOL) $(TEST_BINS)
+	rm -rf out

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ptwalk: shared declarations of the module's files.
+ */
+#ifndef PTWALK_H
+#define PTWALK_H
+
+#include <linux/proc_fs.h>
+
+#define PTWALK_VERSION "0.1.0"
+
+/* info.c */
+int ptwalk_info_init(struct proc_dir_entry *dir);
+#endif /* PTWALK_H */

@@ -1,0 +1,58 @@
+#!/bin/bash
+# The VM test matrix: provision, build the tool and tests once, the module
+# once per kernel flavour, then boot every configuration and run the tests.
+#   KERNELS="6.1 6.12" PAGING="4 5" PTI="off on" scripts/check.sh
+# Ends with "N passed, N failed" and exits non-zero on any failure.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+KERNELS=${KERNELS:-6.1 6.12}
+PAGING=${PAGING:-4 5}
+PTI=${PTI:-off on}
+
+t0=$(now)
+"$PTWALK_TOP/scripts/provision.sh" || die "provisioning failed"
+t1=$(now)
+log "phase provision: $((t1 - t0))s"
+
+lint_failed=0
+if [ "${LINT:-1}" = 1 ]; then
+	"$PTWALK_TOP/scripts/lint.sh" || lint_failed=1
+fi
+make -C "$PTWALK_TOP" -j2 tool tests >&2 || die "building the tool and tests failed"
+for k in $KERNELS; do
+	"$PTWALK_TOP/scripts/build-module.sh" "$k" >/dev/null || die "module build failed for $k"
+done
+t2=$(now)
+log "phase build: $((t2 - t1))s"
+
+total_pass=0 total_fail=0 total_skip=0 failed_cfgs=()
+results=$PTWALK_OUT/check
+rm -rf "$results"
+for k in $KERNELS; do
+	for p in $PAGING; do
+		for pti in $PTI; do
+			cfg="$k-${p}level-pti_$pti"
+			log "running $cfg"
+			"$PTWALK_TOP/scripts/vm-run.sh" "$k" "$p" "$pti" test "$results/$cfg" ||
+				failed_cfgs+=("$cfg")
+			read -r line <"$results/$cfg/summary" || line="pass=0 fail=1 skip=0 secs=?"
+			eval "$line"
+			total_pass=$((total_pass + pass))
+			total_fail=$((total_fail + fail))
+			total_skip=$((total_skip + skip))
+			printf '%-28s %s\n' "$cfg" "$line"
+			grep -E '^(skip|reason):' "$results/$cfg/summary" | sed 's/^/    /'
+		done
+	done
+done
+t3=$(now)
+log "phase vm matrix: $((t3 - t2))s (total $((t3 - t0))s)"
+[ ${#failed_cfgs[@]} -gt 0 ] && echo "failed configurations: ${failed_cfgs[*]}"
+if [ $lint_failed = 1 ]; then
+	echo "lint (checkpatch/sparse) failed: counted as one failure"
+	total_fail=$((total_fail + 1))
+fi
+echo "skipped: $total_skip"
+echo "$total_pass passed, $total_fail failed"
+[ ${#failed_cfgs[@]} -eq 0 ] && [ "$total_fail" -eq 0 ]

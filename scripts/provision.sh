@@ -1,0 +1,57 @@
+#!/bin/bash
+# Install everything the rig needs from Debian's mirror and cache the kernel
+# images and the kselftest/checkpatch files outside the repository.
+# Idempotent: a second run only checks and returns in seconds.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+PKGS=(qemu-system-x86 busybox-static cpio gcc make libc6-dev perl xz-utils
+      sparse linux-headers-amd64 linux-headers-6.12-amd64 linux-source-6.12)
+
+missing=()
+for p in "${PKGS[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	[ "$(id -u)" = 0 ] || die "need root to install: ${missing[*]}"
+	log "installing: ${missing[*]}"
+	apt-get update -q
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		--no-install-recommends "${missing[@]}"
+fi
+
+mkdir -p "$PTWALK_CACHE/kernels" "$PTWALK_CACHE/debs"
+
+# Kernel images: only ./boot/vmlinuz-* of the image matching the headers.
+for flavour in 6.1 6.12; do
+	rel=$(kernel_release "$flavour")
+	img=$PTWALK_CACHE/kernels/vmlinuz-$rel
+	[ -s "$img" ] && continue
+	log "fetching linux-image-$rel"
+	(cd "$PTWALK_CACHE/debs" && apt-get download -q "linux-image-$rel" 2>&1 |
+		grep -v 'unsandboxed' >&2 || true)
+	deb=$(ls -t "$PTWALK_CACHE"/debs/linux-image-"$rel"_*.deb 2>/dev/null | head -n1)
+	[ -n "$deb" ] || die "could not download linux-image-$rel"
+	tmp=$(mktemp -d)
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" "./boot/vmlinuz-$rel"
+	mv "$tmp/boot/vmlinuz-$rel" "$img"
+	rm -rf "$tmp" "$deb"
+done
+
+# kselftest headers and checkpatch from linux-source-6.12, re-extracted when
+# the package version changes.
+srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
+stamp=$PTWALK_CACHE/linux-source-6.12/.version
+if [ "$(cat "$stamp" 2>/dev/null)" != "$srcver" ]; then
+	log "extracting kselftest headers and checkpatch from linux-source-6.12"
+	rm -rf "$PTWALK_CACHE/linux-source-6.12"
+	tar -xJf /usr/src/linux-source-6.12.tar.xz -C "$PTWALK_CACHE" \
+		linux-source-6.12/tools/testing/selftests/kselftest.h \
+		linux-source-6.12/tools/testing/selftests/kselftest_harness.h \
+		linux-source-6.12/scripts/checkpatch.pl \
+		linux-source-6.12/scripts/spelling.txt \
+		linux-source-6.12/scripts/const_structs.checkpatch
+	echo "$srcver" >"$stamp"
+fi
+log "provisioned: 6.1=$(kernel_release 6.1) 6.12=$(kernel_release 6.12), cache $PTWALK_CACHE"

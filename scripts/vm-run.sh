@@ -1,0 +1,112 @@
+#!/bin/bash
+# Boot one VM configuration and run a job in it.
+#   vm-run.sh FLAVOUR PAGING PTI MODE OUTDIR
+# FLAVOUR 6.1|6.12, PAGING 4|5, PTI on|off, MODE test|demo.
+# The module must already be built (scripts/build-module.sh) and the tool and
+# tests built (make tool tests). Writes OUTDIR/console.log (kernel console),
+# OUTDIR/results.log (job output) and OUTDIR/summary (pass/fail/skip counts).
+# Exit 0 only if the guest reported success, every test passed or skipped,
+# and the console shows no kernel splat. Fail-closed: no status line (panic,
+# hang, timeout, crash) is a failure.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+flavour=$1 paging=$2 pti=$3 mode=$4 outdir=$5
+rel=$(kernel_release "$flavour")
+kernel=$(kernel_image "$flavour")
+bdir=$PTWALK_OUT/build/$rel
+[ -s "$kernel" ] || die "no kernel image $kernel; run scripts/provision.sh"
+[ -f "$bdir/module/ptwalk.ko" ] || die "module for $rel not built"
+
+mkdir -p "$outdir"
+rm -f "$outdir"/{console.log,results.log,summary,export.b64}
+root=$(mktemp -d)
+chmod 755 "$root"
+trap 'rm -rf "$root"' EXIT
+
+# The initramfs: busybox, the module(s), the tool, the tests, the runner.
+mkdir -p "$root"/{bin,lib/modules,tests/vm,etc}
+cp /bin/busybox "$root/bin/busybox"
+cp "$PTWALK_TOP/tests/vm/init" "$root/init"
+cp "$PTWALK_TOP"/tests/vm/guest-*.sh "$root/tests/vm/"
+cp "$bdir/module/ptwalk.ko" "$root/lib/modules/"
+[ -f "$bdir/tests/helper/ptwalk_oracle.ko" ] &&
+	cp "$bdir/tests/helper/ptwalk_oracle.ko" "$root/lib/modules/"
+[ -x "$PTWALK_TOP/user/ptwalk" ] && cp "$PTWALK_TOP/user/ptwalk" "$root/bin/"
+for t in "$PTWALK_TOP"/tests/*_test; do
+	[ -x "$t" ] && cp "$t" "$root/tests/"
+done
+echo "root:x:0:0:root:/root:/bin/sh" >"$root/etc/passwd"
+echo "nobody:x:65534:65534:nobody:/:/bin/sh" >>"$root/etc/passwd"
+(cd "$root" && find . | cpio -o -H newc --quiet) >"$outdir/initramfs.cpio" ||
+	die "cpio failed"
+
+cpu=qemu64
+[ "$paging" = 5 ] && cpu=max
+append="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 softlockup_panic=1"
+append+=" slub_debug=FZPU init_on_free=1 page_poison=1 pti=$pti"
+[ "$flavour" = 6.12 ] && append+=" kfence.sample_interval=100"
+append+=" ptwalk_mode=$mode ptwalk_paging=$paging ptwalk_pti=$pti"
+
+timeout_s=${PTWALK_VM_TIMEOUT:-900}
+start=$(now)
+timeout -k 10 "$timeout_s" qemu-system-x86_64 \
+	-machine q35 -accel tcg -cpu "$cpu" -smp 2 -m "${PTWALK_VM_MEM:-2048}" \
+	-display none -monitor none -no-reboot \
+	-kernel "$kernel" -initrd "$outdir/initramfs.cpio" -append "$append" \
+	-serial "file:$outdir/console.log" -serial "file:$outdir/results.log" \
+	-serial "file:$outdir/export.b64" </dev/null
+qrc=$?
+secs=$(($(now) - start))
+rm -f "$outdir/initramfs.cpio"
+tr -d '\r' <"$outdir/results.log" >"$outdir/results.txt" 2>/dev/null
+tr -d '\r' <"$outdir/console.log" >"$outdir/console.txt" 2>/dev/null
+
+fail_reasons=()
+[ $qrc -eq 124 ] || [ $qrc -eq 137 ] && fail_reasons+=("timeout after ${timeout_s}s (hung guest)")
+status=$(grep -a '^PTWALK-DONE rc=' "$outdir/results.txt" | tail -n1)
+if [ -z "$status" ]; then
+	fail_reasons+=("guest reported no status (crash, panic or hang)")
+elif [ "$status" != "PTWALK-DONE rc=0" ]; then
+	fail_reasons+=("guest job failed: $status")
+fi
+splat='BUG:|WARNING:|Oops|Call Trace|KASAN|UBSAN|general protection fault|'
+splat+='soft lockup|hard LOCKUP|rcu_sched self-detected|rcu_preempt self-detected|'
+splat+='RCU stall|rcu: INFO|possible circular locking|possible recursive locking|'
+splat+='inconsistent lock state|lockdep|Kernel panic|BUG [^ ]+ \(|Poison overwritten|'
+splat+='Object padding overwritten|Redzone overwritten|page dumped because|refcount_t:'
+if grep -aEn "$splat" "$outdir/console.txt" >"$outdir/splats.txt"; then
+	fail_reasons+=("kernel splat in console: $(head -n1 "$outdir/splats.txt")")
+fi
+
+# TAP: top-level "ok"/"not ok" lines of each kselftest binary.
+pass=$(grep -acE '^ok [0-9]+ ' "$outdir/results.txt" | head -n1)
+skips=$(grep -aE '^ok [0-9]+ .*# SKIP' "$outdir/results.txt")
+nskip=$(printf '%s' "$skips" | grep -c . )
+pass=$((pass - nskip))
+fail=$(grep -acE '^not ok [0-9]+ ' "$outdir/results.txt")
+badbin=$(grep -aE '^# ptwalk-run: end .* rc=' "$outdir/results.txt" |
+	grep -avE 'rc=(0|4)$' | sed 's/^# ptwalk-run: end //')
+[ -n "$badbin" ] && fail_reasons+=("test binaries failed: $(echo $badbin)")
+# A failing configuration counts at least one failure even when it is not
+# a test's (a splat or a hang after every test passed).
+if [ ${#fail_reasons[@]} -gt 0 ] && [ "$fail" -eq 0 ]; then
+	fail=1
+fi
+{
+	echo "pass=$pass fail=$fail skip=$nskip secs=$secs"
+	printf '%s\n' "$skips" | sed -n 's/^ok [0-9]* \(.*\)# SKIP/skip: \1:/p'
+	for r in "${fail_reasons[@]}"; do echo "reason: $r"; done
+} >"$outdir/summary"
+
+if [ ${#fail_reasons[@]} -gt 0 ] || [ "$fail" -gt 0 ]; then
+	log "FAILED $flavour/$paging-level/pti=$pti (${secs}s):"
+	for r in "${fail_reasons[@]}"; do log "  $r"; done
+	grep -aE '^not ok' "$outdir/results.txt" | sed 's/^/    /' >&2
+	log "--- tail of job output ($outdir/results.txt)"
+	tail -n 40 "$outdir/results.txt" >&2
+	log "--- tail of console ($outdir/console.txt)"
+	tail -n 40 "$outdir/console.txt" >&2
+	exit 1
+fi
+exit 0

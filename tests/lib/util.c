@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+char *read_whole(const char *path, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap + 1);
+	int fd = open(path, O_RDONLY);
+	ssize_t r;
+
+	if (fd < 0 || !buf) {
+		int e = errno;
+
+		free(buf);
+		if (fd >= 0)
+			close(fd);
+		errno = e;
+		return NULL;
+	}
+	for (;;) {
+		if (n == cap) {
+			char *nb = realloc(buf, cap * 2 + 1);
+
+			if (!nb)
+				break;
+			buf = nb;
+			cap *= 2;
+		}
+		r = read(fd, buf + n, cap - n);
+		if (r < 0) {
+			int e = errno;
+
+			free(buf);
+			close(fd);
+			errno = e;
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		n += r;
+	}
+	close(fd);
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+}
+
+bool kv_get(const char *text, const char *key, char *out, size_t outsz)
+{
+	size_t klen = strlen(key);
+	const char *p = text;
+
+	while (p && *p) {
+		if (!strncmp(p, key, klen) && p[klen] == ':') {
+			const char *v = p + klen + 1, *e;
+
+			while (*v == ' ' || *v == '\t')
+				v++;
+			e = strchr(v, '\n');
+			if (!e)
+				e = v + strlen(v);
+			if ((size_t)(e - v) >= outsz)
+				return false;
+			memcpy(out, v, e - v);
+			out[e - v] = '\0';
+			return true;
+		}
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return false;
+}
+
+static bool has_word(const char *line, const char *word)
+{
+	size_t wl = strlen(word);
+	const char *p = line;
+
+	while ((p = strstr(p, word))) {
+		bool start = p == line || p[-1] == ' ' || p[-1] == '\t';
+		char end = p[wl];
+
+		if (start && (end == ' ' || end == '\n' || end == '\0' || end == '\t'))
+			return true;
+		p += wl;
+	}
+	return false;
+}
+
+bool cpu_has_flag(const char *flag)
+{
+	char *info = read_whole("/proc/cpuinfo", NULL);
+	char *line;
+	bool ret = false;
+
+	if (!info)
+		return false;
+	line = strstr(info, "\nflags");
+	if (line) {
+		char *eol = strchr(line + 1, '\n');
+
+		if (eol)
+			*eol = '\0';
+		ret = has_word(line, flag);
+	}
+	free(info);
+	return ret;
+}
+
+bool cmdline_has(const char *word)
+{
+	char *cmd = read_whole("/proc/cmdline", NULL);
+	bool ret;
+
+	if (!cmd)
+		return false;
+	ret = has_word(cmd, word);
+	free(cmd);
+	return ret;
+}
+
+int drop_to_nobody(void)
+{
+	if (setgroups(0, NULL) || setgid(NOBODY_UID) || setuid(NOBODY_UID))
+		return -1;
+	return 0;
+}
+
+bool ptwalk_loaded(void)
+{
+	struct stat st;
+
+	return stat(PTWALK_DIR, &st) == 0;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the ptwalk selftests: reading /proc files, the
+ * independent oracles (cpuinfo, cmdline, sysfs, pagemap) and dropping
+ * privileges.
+ */
+#ifndef PTWALK_TEST_UTIL_H
+#define PTWALK_TEST_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define PTWALK_DIR "/proc/ptwalk"
+#define NOBODY_UID 65534
+
+/* Whole file into a malloc'ed NUL-terminated buffer; NULL with errno set. */
+char *read_whole(const char *path, size_t *len);
+/* Value of "key: value" in text (copied into out); false if absent. */
+bool kv_get(const char *text, const char *key, char *out, size_t outsz);
+/* Does /proc/cpuinfo list this flag for the boot CPU? */
+bool cpu_has_flag(const char *flag);
+/* Does /proc/cmdline contain this exact word? */
+bool cmdline_has(const char *word);
+/* setgid/setuid to nobody; returns 0 or -1. Use in a forked child. */
+int drop_to_nobody(void);
+/* Is /proc/ptwalk present (module loaded)? */
+bool ptwalk_loaded(void);
+
+#endif /* PTWALK_TEST_UTIL_H */

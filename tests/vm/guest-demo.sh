@@ -1,0 +1,12 @@
+#!/bin/sh
+# Runs inside the guest for `make demo`: load the module, run the tool's
+# demo, and send the files it wrote (JSON, SVG) back to the host as a
+# base64 tar stream on the third serial port.
+insmod /lib/modules/ptwalk.ko || exit 1
+mkdir -p /tmp/demo
+cd /tmp/demo || exit 1
+/bin/ptwalk demo --out /tmp/demo
+rc=$?
+tar -c -C /tmp/demo . | base64 >/dev/ttyS2
+echo "==== end of export" >/dev/ttyS2
+exit $rc
