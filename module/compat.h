@@ -7,6 +7,34 @@
 #ifndef PTWALK_COMPAT_H
 #define PTWALK_COMPAT_H
 
-#include <linux/version.h>
+#include <linux/pgtable.h>
+#include <linux/types.h>
+
+/*
+ * Shadow stacks (6.6+) encode a shadow-stack page as Write=0, Dirty=1 and
+ * move the real dirty state of read-only pages to _PAGE_SAVED_DIRTY. Older
+ * kernels have neither.
+ */
+#ifdef _PAGE_SAVED_DIRTY
+static inline bool ptw_raw_saved_dirty(u64 v)
+{
+	return v & _PAGE_SAVED_DIRTY;
+}
+
+static inline bool ptw_raw_shstk(u64 v, bool huge)
+{
+	return huge ? pmd_shstk(__pmd(v)) : pte_shstk(__pte(v));
+}
+#else
+static inline bool ptw_raw_saved_dirty(u64 v)
+{
+	return false;
+}
+
+static inline bool ptw_raw_shstk(u64 v, bool huge)
+{
+	return false;
+}
+#endif /* _PAGE_SAVED_DIRTY */
 
 #endif /* PTWALK_COMPAT_H */

@@ -23,6 +23,12 @@ static int __init ptwalk_init(void)
 	ret = ptwalk_info_init(ptwalk_dir);
 	if (ret)
 		goto err_remove_dir;
+	ret = ptwalk_maps_init(ptwalk_dir);
+	if (ret)
+		goto err_remove_dir;
+	ret = ptwalk_walk_init(ptwalk_dir);
+	if (ret)
+		goto err_remove_dir;
 
 	pr_info("loaded, version %s\n", PTWALK_VERSION);
 	return 0;

@@ -9,6 +9,8 @@
 
 #define PTWALK_VERSION "0.1.0"
 
-/* info.c */
+/* Each file registers itself under /proc/ptwalk/. */
 int ptwalk_info_init(struct proc_dir_entry *dir);
+int ptwalk_maps_init(struct proc_dir_entry *dir);
+int ptwalk_walk_init(struct proc_dir_entry *dir);
 #endif /* PTWALK_H */

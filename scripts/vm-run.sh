@@ -1,7 +1,8 @@
 #!/bin/bash
 # Boot one VM configuration and run a job in it.
 #   vm-run.sh FLAVOUR PAGING PTI MODE OUTDIR
-# FLAVOUR 6.1|6.12, PAGING 4|5, PTI on|off, MODE test|demo.
+# FLAVOUR 6.1|6.12, PAGING 4|5, PTI on|off, MODE test|demo|script
+# (script: runs $PTWALK_SCRIPT as root in the guest, for debugging).
 # The module must already be built (scripts/build-module.sh) and the tool and
 # tests built (make tool tests). Writes OUTDIR/console.log (kernel console),
 # OUTDIR/results.log (job output) and OUTDIR/summary (pass/fail/skip counts).
@@ -36,6 +37,9 @@ cp "$bdir/module/ptwalk.ko" "$root/lib/modules/"
 for t in "$PTWALK_TOP"/tests/*_test; do
 	[ -x "$t" ] && cp "$t" "$root/tests/"
 done
+if [ "$mode" = script ]; then
+	cp "${PTWALK_SCRIPT:?set PTWALK_SCRIPT to a shell script}" "$root/script.sh"
+fi
 echo "root:x:0:0:root:/root:/bin/sh" >"$root/etc/passwd"
 echo "nobody:x:65534:65534:nobody:/:/bin/sh" >>"$root/etc/passwd"
 (cd "$root" && find . | cpio -o -H newc --quiet) >"$outdir/initramfs.cpio" ||

@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-open-file plumbing shared by the views: permission at open, target
+ * selection, request parsing and the chunked read path.
+ *
+ * Permission is decided once, at open, from the opener's credentials
+ * (file_ns_capable() on file->f_cred), never from whoever later reads or
+ * writes the descriptor: a root-opened fd handed to an unprivileged process
+ * keeps root's view, and an unprivileged fd handed to a setuid program stays
+ * unprivileged (the CVE-2012-0056 lesson of /proc/PID/mem).
+ */
+#include <linux/capability.h>
+#include <linux/ctype.h>
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/moduleparam.h>
+#include <linux/sched.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/user_namespace.h>
+#include <linux/vmalloc.h>
+
+#include "file.h"
+
+/*
+ * Physical addresses are CAP_SYS_ADMIN-only, as in /proc/PID/pagemap since
+ * 4.2: knowing which frames back one's own memory is what Rowhammer attacks
+ * need to aim at neighbouring rows. A classroom VM's administrator may show
+ * users the frames of their own processes anyway.
+ */
+bool ptw_unprivileged_pfn;
+module_param_named(unprivileged_pfn, ptw_unprivileged_pfn, bool, 0644);
+MODULE_PARM_DESC(unprivileged_pfn,
+		 "Show unprivileged users the frames of their own processes (default off: Rowhammer)");
+
+int ptw_file_open(struct file *file, const struct ptw_view_ops *ops,
+		  void *view)
+{
+	struct ptw_file *f = kzalloc(sizeof(*f), GFP_KERNEL);
+
+	if (!f)
+		return -ENOMEM;
+	f->buf = kvmalloc(PTW_OUT_SIZE, GFP_KERNEL);
+	if (!f->buf) {
+		kfree(f);
+		return -ENOMEM;
+	}
+	mutex_init(&f->lock);
+	f->privileged = file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN);
+	f->opener = get_pid(task_tgid(current));
+	f->target = get_pid(f->opener);
+	f->ops = ops;
+	f->view = view;
+	file->private_data = f;
+	return 0;
+}
+
+void ptw_file_release(struct ptw_file *f)
+{
+	put_pid(f->target);
+	put_pid(f->opener);
+	kvfree(f->buf);
+	mutex_destroy(&f->lock);
+	kfree(f);
+}
+
+void ptw_file_rewind(struct ptw_file *f)
+{
+	f->len = 0;
+	f->off = 0;
+	f->pos = 0;
+	f->eof = false;
+	f->ops->rewind(f);
+}
+
+bool ptw_out_room(struct ptw_file *f, size_t need)
+{
+	return PTW_OUT_SIZE - f->len > need;
+}
+
+void ptw_out(struct ptw_file *f, const char *fmt, ...)
+{
+	va_list args;
+	int n;
+
+	va_start(args, fmt);
+	n = vscnprintf(f->buf + f->len, PTW_OUT_SIZE - f->len, fmt, args);
+	va_end(args);
+	f->len += n;
+}
+
+/*
+ * Reads are served from the buffer; when it is drained the view refills it
+ * with the next chunk. copy_to_user() runs with no mmap or page-table lock
+ * held. Any sequence of read sizes yields the same bytes.
+ */
+ssize_t ptw_file_read(struct file *file, char __user *ubuf, size_t count,
+		      loff_t *ppos)
+{
+	struct ptw_file *f = file->private_data;
+	ssize_t copied = 0;
+	int ret = 0;
+
+	if (mutex_lock_killable(&f->lock))
+		return -EINTR;
+	if (*ppos != f->pos) {
+		if (*ppos) {
+			ret = -ESPIPE;
+			goto out_unlock;
+		}
+		ptw_file_rewind(f);
+	}
+	while (copied < count) {
+		size_t n;
+
+		if (f->off == f->len) {
+			if (f->eof)
+				break;
+			f->len = 0;
+			f->off = 0;
+			ret = f->ops->fill(f);
+			if (ret)
+				break;
+			continue;
+		}
+		n = min(f->len - f->off, count - copied);
+		if (copy_to_user(ubuf + copied, f->buf + f->off, n)) {
+			ret = -EFAULT;
+			break;
+		}
+		f->off += n;
+		f->pos += n;
+		copied += n;
+	}
+	*ppos = f->pos;
+out_unlock:
+	mutex_unlock(&f->lock);
+	return copied ? copied : ret;
+}
+
+/* Only rewinding (and asking the position) is supported. */
+loff_t ptw_file_lseek(struct file *file, loff_t offset, int whence)
+{
+	struct ptw_file *f = file->private_data;
+	loff_t ret;
+
+	mutex_lock(&f->lock);
+	if (whence == SEEK_SET && offset == 0) {
+		ptw_file_rewind(f);
+		file->f_pos = 0;
+		ret = 0;
+	} else if (whence == SEEK_CUR && offset == 0) {
+		ret = f->pos;
+	} else {
+		ret = -EINVAL;
+	}
+	mutex_unlock(&f->lock);
+	return ret;
+}
+
+/*
+ * Copy a request of at most PTW_REQ_MAX - 1 bytes into @req (PTW_REQ_MAX
+ * bytes) without allocating, NUL-terminated, one trailing newline removed.
+ */
+int ptw_copy_request(const char __user *ubuf, size_t count, char *req)
+{
+	if (!count || count >= PTW_REQ_MAX)
+		return -EINVAL;
+	if (copy_from_user(req, ubuf, count))
+		return -EFAULT;
+	req[count] = '\0';
+	if (strlen(req) != count)
+		return -EINVAL;		/* embedded NUL */
+	if (req[count - 1] == '\n')
+		req[--count] = '\0';
+	if (!count)
+		return -EINVAL;
+	return 0;
+}
+
+/* A decimal PID > 0: no sign, no spaces, no trailing junk. */
+int ptw_parse_pid(const char *s, pid_t *nr)
+{
+	int v;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	if (kstrtoint(s, 10, &v) || v <= 0)
+		return -EINVAL;
+	*nr = v;
+	return 0;
+}
+
+/* A hexadecimal address, with or without 0x. */
+int ptw_parse_addr(const char *s, unsigned long *addr)
+{
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	if (!isxdigit(*s))
+		return -EINVAL;
+	return kstrtoul(s, 16, addr) ? -EINVAL : 0;
+}
+
+/*
+ * Make @nr (any thread of a process) this file's target. -ESRCH for no
+ * such process, a kernel thread or a process without an address space
+ * (zombie); -EPERM for another process when the opener was unprivileged.
+ */
+int ptw_set_target(struct ptw_file *f, pid_t nr)
+{
+	struct task_struct *task;
+	struct mm_struct *mm;
+	struct pid *pid, *tgid;
+	int ret = 0;
+
+	pid = find_get_pid(nr);
+	if (!pid)
+		return -ESRCH;
+	task = get_pid_task(pid, PIDTYPE_PID);
+	put_pid(pid);
+	if (!task)
+		return -ESRCH;
+	if (task->flags & PF_KTHREAD) {
+		ret = -ESRCH;
+		goto out_put_task;
+	}
+	tgid = get_pid(task_tgid(task));
+	if (!f->privileged && tgid != f->opener) {
+		put_pid(tgid);
+		ret = -EPERM;
+		goto out_put_task;
+	}
+	mm = get_task_mm(task);
+	if (!mm) {
+		put_pid(tgid);
+		ret = -ESRCH;
+		goto out_put_task;
+	}
+	mmput(mm);
+	put_pid(f->target);
+	f->target = tgid;
+out_put_task:
+	put_task_struct(task);
+	return ret;
+}
+
+struct mm_struct *ptw_target_mm(struct ptw_file *f, pid_t *nr)
+{
+	struct task_struct *task;
+	struct mm_struct *mm;
+
+	if (!f->target)
+		return ERR_PTR(-ESRCH);
+	task = get_pid_task(f->target, PIDTYPE_TGID);
+	if (!task)
+		return ERR_PTR(-ESRCH);
+	mm = get_task_mm(task);
+	if (nr)
+		*nr = task_tgid_vnr(task);
+	put_task_struct(task);
+	return mm ? mm : ERR_PTR(-ESRCH);
+}
+
+bool ptw_show_pfn(struct ptw_file *f)
+{
+	if (f->privileged)
+		return true;
+	return ptw_unprivileged_pfn && f->target == f->opener;
+}

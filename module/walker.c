@@ -1,0 +1,427 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The page-table walker: hand-written PGD->P4D->PUD->PMD->PTE loops (the
+ * kernel's walk_page_range() is not exported), with the paging depth decided
+ * at run time (4 levels, or 5 with LA57).
+ *
+ * Locking: ptw_walk_user() takes the target's mmap read lock (killable) and
+ * rcu_read_lock() itself and holds them for at most PTW_BUDGET entries, then
+ * drops both, checks for a fatal signal and cond_resched()s before going on.
+ * Under the mmap read lock upper tables cannot be freed; since 6.6 a PTE
+ * table can be retracted by khugepaged without that lock, but it is freed
+ * by RCU, so mapping it under rcu_read_lock() is safe. Every entry is read
+ * exactly once into a local copy and nothing is ever written: no
+ * p?d_clear_bad(), no pte_offset_map_lock().
+ */
+#include <linux/mm.h>
+#include <linux/pgtable.h>
+#include <linux/rcupdate.h>
+#include <linux/sched/signal.h>
+
+#include "compat.h"
+#include "walker.h"
+
+/* Entries visited per lock hold: a PTE table is 512. */
+#define PTW_BUDGET	2048
+/* Internal: the budget ran out; w->next holds the resume address. */
+#define PTW_YIELD	3
+
+static const char *const level_names[PTW_NR_LEVELS] = {
+	[PTW_PGD] = "PGD", [PTW_P4D] = "P4D", [PTW_PUD] = "PUD",
+	[PTW_PMD] = "PMD", [PTW_PTE] = "PTE",
+};
+
+int ptw_paging_levels(void)
+{
+	return pgtable_l5_enabled() ? 5 : 4;
+}
+
+bool ptw_level_in_use(enum ptw_level level)
+{
+	return level != PTW_P4D || pgtable_l5_enabled();
+}
+
+const char *ptw_level_name(enum ptw_level level)
+{
+	return level < PTW_NR_LEVELS ? level_names[level] : "?";
+}
+
+unsigned int ptw_level_shift(enum ptw_level level)
+{
+	switch (level) {
+	case PTW_PGD:
+		return PGDIR_SHIFT;
+	case PTW_P4D:
+		return P4D_SHIFT;
+	case PTW_PUD:
+		return PUD_SHIFT;
+	case PTW_PMD:
+		return PMD_SHIFT;
+	default:
+		return PAGE_SHIFT;
+	}
+}
+
+/*
+ * Hand one entry to the view. Returns PTW_CONTINUE, PTW_SKIP, or a stop
+ * (PTW_STOP, PTW_YIELD, -errno) with w->next set to where to resume.
+ */
+static int visit(struct ptw_walk *w, struct ptw_entry *e, void *entryp,
+		 unsigned long addr, unsigned long next)
+{
+	int ret;
+
+	if (!w->budget) {
+		w->next = addr;
+		return PTW_YIELD;
+	}
+	w->budget--;
+	e->va = addr;
+	e->end = next;
+	e->base = addr & ~((1UL << ptw_level_shift(e->level)) - 1);
+	e->entry_pa = __pa(entryp);
+	ret = w->ops->entry(w, e);
+	if (ret == PTW_STOP || ret < 0)
+		w->next = addr;
+	return ret;
+}
+
+/* A present non-leaf entry may be followed only to a real RAM page. */
+static enum ptw_kind table_kind(unsigned long pfn)
+{
+	return pfn_valid(pfn) ? PTW_TABLE : PTW_BAD;
+}
+
+static int walk_pte_range(struct ptw_walk *w, pmd_t pmd, unsigned long addr,
+			  unsigned long end)
+{
+	/* Map the table from the local PMD copy, as __pte_offset_map() does. */
+	pte_t *ptep = pte_offset_kernel(&pmd, addr);
+	int ret;
+
+	do {
+		pte_t pte = ptep_get(ptep);
+		struct ptw_entry e = {
+			.level = PTW_PTE,
+			.index = pte_index(addr),
+			.raw = pte_val(pte),
+		};
+
+		if (pte_none(pte)) {
+			e.kind = PTW_NONE;
+		} else if (pte_present(pte)) {
+			e.kind = PTW_LEAF;
+			e.pfn = pte_pfn(pte);	/* undoes the PROT_NONE inversion */
+		} else {
+			e.kind = PTW_NONPRESENT;
+		}
+		ret = visit(w, &e, ptep, addr, addr + PAGE_SIZE);
+		if (ret && ret != PTW_SKIP)
+			return ret;
+	} while (ptep++, addr += PAGE_SIZE, addr != end);
+	return 0;
+}
+
+static int walk_pmd_range(struct ptw_walk *w, pud_t pud, unsigned long addr,
+			  unsigned long end)
+{
+	pmd_t *pmdp = pmd_offset(&pud, addr);
+	unsigned long next;
+	int ret;
+
+	do {
+		pmd_t pmd = READ_ONCE(*pmdp);
+		struct ptw_entry e = {
+			.level = PTW_PMD,
+			.index = pmd_index(addr),
+			.raw = pmd_val(pmd),
+		};
+
+		next = pmd_addr_end(addr, end);
+		if (pmd_none(pmd)) {
+			e.kind = PTW_NONE;
+		} else if (!pmd_present(pmd)) {
+			e.kind = PTW_NONPRESENT;	/* THP migration, hugetlb swap */
+		} else if (pmd_leaf(pmd)) {
+			e.kind = PTW_LEAF;
+			e.pfn = pmd_pfn(pmd);
+		} else {
+			e.pfn = pmd_pfn(pmd);
+			e.kind = table_kind(e.pfn);
+		}
+		ret = visit(w, &e, pmdp, addr, next);
+		if (ret == PTW_SKIP)
+			continue;
+		if (ret)
+			return ret;
+		if (e.kind == PTW_TABLE) {
+			ret = walk_pte_range(w, pmd, addr, next);
+			if (ret)
+				return ret;
+		}
+	} while (pmdp++, addr = next, addr != end);
+	return 0;
+}
+
+static int walk_pud_range(struct ptw_walk *w, p4d_t p4d, unsigned long addr,
+			  unsigned long end)
+{
+	pud_t *pudp = pud_offset(&p4d, addr);
+	unsigned long next;
+	int ret;
+
+	do {
+		pud_t pud = READ_ONCE(*pudp);
+		struct ptw_entry e = {
+			.level = PTW_PUD,
+			.index = pud_index(addr),
+			.raw = pud_val(pud),
+		};
+
+		next = pud_addr_end(addr, end);
+		if (pud_none(pud)) {
+			e.kind = PTW_NONE;
+		} else if (!pud_present(pud)) {
+			e.kind = PTW_NONPRESENT;
+		} else if (pud_leaf(pud)) {
+			e.kind = PTW_LEAF;
+			e.pfn = pud_pfn(pud);
+		} else {
+			e.pfn = pud_pfn(pud);
+			e.kind = table_kind(e.pfn);
+		}
+		ret = visit(w, &e, pudp, addr, next);
+		if (ret == PTW_SKIP)
+			continue;
+		if (ret)
+			return ret;
+		if (e.kind == PTW_TABLE) {
+			ret = walk_pmd_range(w, pud, addr, next);
+			if (ret)
+				return ret;
+		}
+	} while (pudp++, addr = next, addr != end);
+	return 0;
+}
+
+/*
+ * With 4 levels the P4D is folded: its one entry is the PGD entry itself,
+ * so @p4dp points into the top-level table and is reported as "PGD".
+ */
+static int walk_p4d_range(struct ptw_walk *w, p4d_t *p4dp, unsigned long addr,
+			  unsigned long end)
+{
+	enum ptw_level level = pgtable_l5_enabled() ? PTW_P4D : PTW_PGD;
+	unsigned long next;
+	int ret;
+
+	do {
+		p4d_t p4d = READ_ONCE(*p4dp);
+		struct ptw_entry e = {
+			.level = level,
+			.index = level == PTW_P4D ? p4d_index(addr) : pgd_index(addr),
+			.raw = p4d_val(p4d),
+		};
+
+		next = p4d_addr_end(addr, end);
+		if (!p4d_val(p4d)) {
+			e.kind = PTW_NONE;
+		} else if (!(p4d_flags(p4d) & _PAGE_PRESENT)) {
+			e.kind = PTW_NONPRESENT;
+		} else {
+			e.pfn = p4d_pfn(p4d);
+			e.kind = table_kind(e.pfn);
+		}
+		ret = visit(w, &e, p4dp, addr, next);
+		if (ret == PTW_SKIP)
+			continue;
+		if (ret)
+			return ret;
+		if (e.kind == PTW_TABLE) {
+			ret = walk_pud_range(w, p4d, addr, next);
+			if (ret)
+				return ret;
+		}
+	} while (p4dp++, addr = next, addr != end);
+	return 0;
+}
+
+static int walk_pgd_range(struct ptw_walk *w, unsigned long addr,
+			  unsigned long end)
+{
+	pgd_t *pgdp = w->pgd + pgd_index(addr);
+	unsigned long next;
+	int ret;
+
+	do {
+		pgd_t pgd = READ_ONCE(*pgdp);
+		struct ptw_entry e = {
+			.level = PTW_PGD,
+			.index = pgd_index(addr),
+			.raw = pgd_val(pgd),
+		};
+
+		next = pgd_addr_end(addr, end);
+		if (!pgtable_l5_enabled()) {
+			ret = walk_p4d_range(w, (p4d_t *)pgdp, addr, next);
+			if (ret)
+				return ret;
+			continue;
+		}
+		if (!pgd_val(pgd)) {
+			e.kind = PTW_NONE;
+		} else if (!(pgd_flags(pgd) & _PAGE_PRESENT)) {
+			e.kind = PTW_NONPRESENT;
+		} else {
+			e.pfn = pgd_pfn(pgd);
+			e.kind = table_kind(e.pfn);
+		}
+		ret = visit(w, &e, pgdp, addr, next);
+		if (ret == PTW_SKIP)
+			continue;
+		if (ret)
+			return ret;
+		if (e.kind == PTW_TABLE) {
+			ret = walk_p4d_range(w, p4d_offset(&pgd, addr), addr, next);
+			if (ret)
+				return ret;
+		}
+	} while (pgdp++, addr = next, addr != end);
+	return 0;
+}
+
+static int walk_rcu(struct ptw_walk *w, unsigned long start, unsigned long end)
+{
+	int ret;
+
+	rcu_read_lock();
+	ret = walk_pgd_range(w, start, end);
+	rcu_read_unlock();
+	return ret;
+}
+
+static int walk_irqoff(struct ptw_walk *w, unsigned long start,
+		       unsigned long end)
+{
+	unsigned long flags;
+	int ret;
+
+	local_irq_save(flags);
+	ret = walk_pgd_range(w, start, end);
+	local_irq_restore(flags);
+	if (!ret)
+		w->next = end;
+	return ret;
+}
+
+/* One lock hold: the VMAs from @addr on, until @end, a stop or the budget. */
+static int walk_vmas(struct ptw_walk *w, unsigned long addr, unsigned long end)
+{
+	struct vm_area_struct *vma;
+	int ret;
+
+	for (vma = find_vma(w->mm, addr); vma && vma->vm_start < end;
+	     vma = find_vma(w->mm, addr)) {
+		unsigned long start = max(addr, vma->vm_start);
+		unsigned long stop = min(end, vma->vm_end);
+
+		if (w->ops->vma) {
+			ret = w->ops->vma(w, vma, start);
+			if (ret) {
+				w->next = start;
+				return ret;
+			}
+		}
+		ret = walk_rcu(w, start, stop);
+		if (ret)
+			return ret;
+		addr = stop;
+		if (addr >= end)
+			break;
+		if (!w->budget) {
+			w->next = addr;
+			return PTW_YIELD;
+		}
+	}
+	w->next = end;
+	return 0;
+}
+
+/**
+ * ptw_walk_user - walk the user page tables of @w->mm over [start, end)
+ * @w: the walk; ->mm pinned by the caller (get_task_mm()), ->ops set
+ * @start: first address
+ * @end: end address (at most TASK_SIZE_MAX)
+ *
+ * Only addresses inside VMAs are walked (@w->ops->vma sees each VMA first)
+ * unless @w->ops->all_addresses.
+ *
+ * Locking: the caller holds no mmap lock; see the top of this file.
+ *
+ * Return: 0 when the range is done, PTW_STOP when a callback stopped the
+ * walk (@w->next is where to resume), or a negative errno (-EINTR on a
+ * fatal signal).
+ */
+int ptw_walk_user(struct ptw_walk *w, unsigned long start, unsigned long end)
+{
+	unsigned long addr = start;
+	int ret = 0;
+
+	w->pgd = w->mm->pgd;
+	w->next = start;
+	while (addr < end) {
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		if (mmap_read_lock_killable(w->mm))
+			return -EINTR;
+		w->budget = PTW_BUDGET;
+		if (w->ops->all_addresses)
+			ret = walk_irqoff(w, addr, end);
+		else
+			ret = walk_vmas(w, addr, end);
+		mmap_read_unlock(w->mm);
+		if (ret != PTW_YIELD)
+			return ret;
+		addr = w->next;
+		cond_resched();
+	}
+	return 0;
+}
+
+/**
+ * ptw_walk_kernel - walk the kernel half of @w->pgd over [start, end)
+ * @w: the walk; ->pgd is the reader's own top-level table
+ * @start: first address (in the kernel half)
+ * @end: end address (0 means the top of the address space)
+ *
+ * Locking: rcu_read_lock() per chunk of PTW_BUDGET entries, then
+ * cond_resched(). Kernel tables of the direct map and the kernel image are
+ * never freed; vmalloc tables are not freed while in use.
+ *
+ * Return: as ptw_walk_user().
+ */
+int ptw_walk_kernel(struct ptw_walk *w, unsigned long start, unsigned long end)
+{
+	unsigned long addr = start;
+	int ret;
+
+	w->next = start;
+	for (;;) {
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		w->budget = PTW_BUDGET;
+		ret = walk_rcu(w, addr, end);
+		if (ret != PTW_YIELD)
+			return ret;
+		addr = w->next;
+		cond_resched();
+	}
+}
+
+u64 ptw_pti_user_entry(pgd_t *pgd, unsigned long addr, phys_addr_t *entry_pa)
+{
+	pgd_t *upgd = kernel_to_user_pgdp(pgd) + pgd_index(addr);
+
+	*entry_pa = __pa(upgd);
+	return pgd_val(READ_ONCE(*upgd));
+}
