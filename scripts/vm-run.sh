@@ -34,8 +34,15 @@ cp "$bdir/module/ptwalk.ko" "$root/lib/modules/"
 [ -f "$bdir/tests/helper/ptwalk_oracle.ko" ] &&
 	cp "$bdir/tests/helper/ptwalk_oracle.ko" "$root/lib/modules/"
 [ -x "$PTWALK_TOP/user/ptwalk" ] && cp "$PTWALK_TOP/user/ptwalk" "$root/bin/"
+# TESTS="walk_test maps_test" narrows the run (module_test always runs).
 for t in "$PTWALK_TOP"/tests/*_test; do
-	[ -x "$t" ] && cp "$t" "$root/tests/"
+	[ -x "$t" ] || continue
+	name=${t##*/}
+	if [ -n "${TESTS:-}" ] && [ "$name" != module_test ] &&
+		! [[ " $TESTS " == *" $name "* ]]; then
+		continue
+	fi
+	cp "$t" "$root/tests/"
 done
 if [ "$mode" = script ]; then
 	cp "${PTWALK_SCRIPT:?set PTWALK_SCRIPT to a shell script}" "$root/script.sh"
