@@ -35,6 +35,14 @@ module_param_named(unprivileged_pfn, ptw_unprivileged_pfn, bool, 0644);
 MODULE_PARM_DESC(unprivileged_pfn,
 		 "Show unprivileged users the frames of their own processes (default off: Rowhammer)");
 
+/* Open request files, module-wide: /proc/ptwalk/info shows it (leak check). */
+static atomic_t ptw_files_open = ATOMIC_INIT(0);
+
+int ptw_files_open_count(void)
+{
+	return atomic_read(&ptw_files_open);
+}
+
 int ptw_file_open(struct file *file, const struct ptw_view_ops *ops,
 		  void *view)
 {
@@ -54,6 +62,7 @@ int ptw_file_open(struct file *file, const struct ptw_view_ops *ops,
 	f->ops = ops;
 	f->view = view;
 	file->private_data = f;
+	atomic_inc(&ptw_files_open);
 	return 0;
 }
 
@@ -64,6 +73,7 @@ void ptw_file_release(struct ptw_file *f)
 	kvfree(f->buf);
 	mutex_destroy(&f->lock);
 	kfree(f);
+	atomic_dec(&ptw_files_open);
 }
 
 void ptw_file_rewind(struct ptw_file *f)

@@ -46,6 +46,7 @@ extern bool ptw_unprivileged_pfn;
 int ptw_file_open(struct file *file, const struct ptw_view_ops *ops,
 		  void *view);
 void ptw_file_release(struct ptw_file *f);
+int ptw_files_open_count(void);
 void ptw_file_rewind(struct ptw_file *f);
 ssize_t ptw_file_read(struct file *file, char __user *ubuf, size_t count,
 		      loff_t *ppos);

@@ -11,6 +11,7 @@
 #include <asm/cpufeature.h>
 #include <asm/pgtable.h>
 
+#include "file.h"
 #include "ptwalk.h"
 
 #define THP_ENABLED_PATH "/sys/kernel/mm/transparent_hugepage/enabled"
@@ -61,6 +62,7 @@ static int info_show(struct seq_file *m, void *v)
 	/* Highest user address + 1 page: 2^47 or 2^56 minus the guard page. */
 	seq_printf(m, "user_top: 0x%lx\n", TASK_SIZE_MAX);
 	show_thp_mode(m);
+	seq_printf(m, "files_open: %d\n", ptw_files_open_count());
 	return 0;
 }
 

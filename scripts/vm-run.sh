@@ -56,13 +56,15 @@ cpu=qemu64
 [ "$paging" = 5 ] && cpu=max
 append="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 softlockup_panic=1"
 append+=" slub_debug=FZPU init_on_free=1 page_poison=1 pti=$pti"
+# -cpu max has pdpe1gb: reserve one 1G hugetlb page there for PUD-leaf tests.
+[ "$cpu" = max ] && append+=" hugepagesz=1G hugepages=1"
 [ "$flavour" = 6.12 ] && append+=" kfence.sample_interval=100"
 append+=" ptwalk_mode=$mode ptwalk_paging=$paging ptwalk_pti=$pti"
 
 timeout_s=${PTWALK_VM_TIMEOUT:-900}
 start=$(now)
 timeout -k 10 "$timeout_s" qemu-system-x86_64 \
-	-machine q35 -accel tcg -cpu "$cpu" -smp 2 -m "${PTWALK_VM_MEM:-2048}" \
+	-machine q35 -accel tcg -cpu "$cpu" -smp 2 -m "${PTWALK_VM_MEM:-4096}" \
 	-display none -monitor none -no-reboot \
 	-kernel "$kernel" -initrd "$outdir/initramfs.cpio" -append "$append" \
 	-serial "file:$outdir/console.log" -serial "file:$outdir/results.log" \

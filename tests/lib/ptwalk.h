@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Test-side readers of the module's documented formats (docs/interface.md)
+ * and of the kernel's own oracle, /proc/PID/pagemap.
+ */
+#ifndef PTWALK_TEST_PTWALK_H
+#define PTWALK_TEST_PTWALK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct pw_run {
+	unsigned long start, end;
+	unsigned long page;		/* bytes per entry: 4K, 2M, 1G */
+	unsigned long pages;
+	char kind[24];			/* mapped, swap, migration-read, ... */
+	unsigned long long pa;		/* mapped and pfn kinds */
+	unsigned int type;		/* swap */
+	unsigned long offset;		/* swap */
+	char flags[192];
+	char cache[8];
+};
+
+struct pw_vma {
+	char line[512];			/* as /proc/PID/maps prints it, squeezed */
+	unsigned long start, end;
+};
+
+struct pw_maps {
+	int pid, levels;
+	bool pfn_shown, complete;
+	struct pw_run *runs;
+	size_t nruns;
+	struct pw_vma *vmas;
+	size_t nvmas;
+};
+
+/* Parse "ptwalk-maps 1" text; 0 or -1 (with a message on stderr). */
+int pw_maps_parse(const char *text, struct pw_maps *m);
+/* Open maps, target @pid (0: keep the default), optionally nonpresent. */
+int pw_maps_read(pid_t pid, bool nonpresent, struct pw_maps *m);
+void pw_maps_free(struct pw_maps *m);
+const struct pw_run *pw_maps_find(const struct pw_maps *m, unsigned long va);
+bool pw_has_flag(const char *flags, const char *name);
+
+struct pw_walk {
+	int nlevels;			/* level lines, "-user" lines not counted */
+	char level[6][16];		/* names in order */
+	char leaf_line[512];		/* the line of the last level */
+	bool has_user_copy;		/* a PGD-user line */
+	bool translated;		/* ended with "pa" */
+	unsigned long long pa;
+	char stop[128];			/* the "stop ..." line without "stop " */
+};
+
+/* Write @req to /proc/ptwalk/walk and parse; -1 with errno on failure. */
+int pw_walk(const char *req, struct pw_walk *w, char **text);
+
+/* Read a whole ptwalk file after writing @req (NULL: none); errno on -1. */
+char *pw_request(const char *path, const char *req);
+
+/* pagemap (root sees PFNs) */
+#define PM_PRESENT	(1ULL << 63)
+#define PM_SWAP		(1ULL << 62)
+#define PM_FILE		(1ULL << 61)
+#define PM_PFN(e)	((e) & ((1ULL << 55) - 1))
+#define PM_SWAP_TYPE(e)	((e) & 0x1f)
+#define PM_SWAP_OFF(e)	(((e) & ((1ULL << 55) - 1)) >> 5)
+/* Entries for [start, end) of @pid into a malloc'ed array; NULL on error. */
+uint64_t *pagemap_range(pid_t pid, unsigned long start, unsigned long end);
+
+/* /proc/PID/smaps VMAs (without [vsyscall]); returns count or -1. */
+struct pm_vma {
+	unsigned long start, end;
+	char line[512];		/* the maps line, spaces squeezed */
+	bool pfnmap;		/* VmFlags has pf: pagemap cannot see it */
+};
+int proc_maps(pid_t pid, struct pm_vma **out);
+
+#endif /* PTWALK_TEST_PTWALK_H */
