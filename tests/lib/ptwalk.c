@@ -260,7 +260,7 @@ int pw_walk(const char *req, struct pw_walk *w, char **textp)
 		} else if (!strncmp(line, "stop ", 5)) {
 			snprintf(w->stop, sizeof(w->stop), "%.*s", (int)len - 5, line + 5);
 		} else if (sscanf(line, "%15s index=", name) == 1 &&
-			   strstr(line, " index=")) {
+			   !strncmp(line + strlen(name), " index=", 7)) {
 			if (strstr(name, "-user")) {
 				w->has_user_copy = true;
 				continue;
