@@ -185,7 +185,8 @@ int ptw_copy_request(const char __user *ubuf, size_t count, char *req)
 		return -EINVAL;		/* embedded NUL */
 	if (req[count - 1] == '\n')
 		req[--count] = '\0';
-	if (!count)
+	/* kstrto*() accept one more newline: refuse it here. */
+	if (!count || strchr(req, '\n'))
 		return -EINVAL;
 	return 0;
 }
