@@ -5,7 +5,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-PKGS=(qemu-system-x86 busybox-static cpio gcc make libc6-dev perl xz-utils
+PKGS=(qemu-system-x86 busybox-static cpio gcc make libc6-dev perl xz-utils kmod
       sparse linux-headers-amd64 linux-headers-6.12-amd64 linux-source-6.12)
 
 missing=()
@@ -23,11 +23,34 @@ fi
 
 mkdir -p "$PTWALK_CACHE/kernels" "$PTWALK_CACHE/debs"
 
-# Kernel images: only ./boot/vmlinuz-* of the image matching the headers.
+# Extract module NAME and, first, its dependencies (modinfo's "depends")
+# from the image package into DIR, uncompressed; append to DIR/load-order.
+extract_module() {
+	local deb=$1 list=$2 dir=$3 name=$4 path dep tmp ko
+	grep -qx "$name" "$dir/load-order" 2>/dev/null && return 0
+	path=$(grep -E "/${name//_/[-_]}\.ko(\.xz)?$" "$list" | head -n1)
+	[ -n "$path" ] || die "module $name not in $deb"
+	tmp=$(mktemp -d)
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" "$path"
+	ko=$tmp/$path
+	for dep in $(modinfo -F depends "$ko" | tr ',' ' '); do
+		extract_module "$deb" "$list" "$dir" "$dep"
+	done
+	case "$ko" in
+	*.xz) xz -dc "$ko" >"$dir/$name.ko" ;;
+	*) cp "$ko" "$dir/$name.ko" ;;
+	esac
+	rm -rf "$tmp"
+	echo "$name" >>"$dir/load-order"
+}
+
+# Kernel images: only ./boot/vmlinuz-* of the image matching the headers,
+# plus the zram module (and its dependencies) for the swap tests.
 for flavour in 6.1 6.12; do
 	rel=$(kernel_release "$flavour")
 	img=$PTWALK_CACHE/kernels/vmlinuz-$rel
-	[ -s "$img" ] && continue
+	mods=$PTWALK_CACHE/kernels/modules-$rel
+	[ -s "$img" ] && [ -s "$mods/load-order" ] && continue
 	log "fetching linux-image-$rel"
 	(cd "$PTWALK_CACHE/debs" && apt-get download -q "linux-image-$rel" 2>&1 |
 		grep -v 'unsandboxed' >&2 || true)
@@ -36,6 +59,10 @@ for flavour in 6.1 6.12; do
 	tmp=$(mktemp -d)
 	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" "./boot/vmlinuz-$rel"
 	mv "$tmp/boot/vmlinuz-$rel" "$img"
+	dpkg-deb -c "$deb" | awk '{print $6}' >"$tmp/list"
+	rm -rf "$mods"
+	mkdir -p "$mods"
+	extract_module "$deb" "$tmp/list" "$mods" zram
 	rm -rf "$tmp" "$deb"
 done
 

@@ -34,6 +34,12 @@ cp "$bdir/module/ptwalk.ko" "$root/lib/modules/"
 [ -f "$bdir/tests/helper/ptwalk_oracle.ko" ] &&
 	cp "$bdir/tests/helper/ptwalk_oracle.ko" "$root/lib/modules/"
 [ -x "$PTWALK_TOP/user/ptwalk" ] && cp "$PTWALK_TOP/user/ptwalk" "$root/bin/"
+# Debian's zram module and its dependencies (for swap tests), in load order.
+mods=$PTWALK_CACHE/kernels/modules-$rel
+if [ -s "$mods/load-order" ]; then
+	mkdir -p "$root/lib/modules/extra"
+	cp "$mods"/*.ko "$mods/load-order" "$root/lib/modules/extra/"
+fi
 # TESTS="walk_test maps_test" narrows the run (module_test always runs).
 for t in "$PTWALK_TOP"/tests/*_test; do
 	[ -x "$t" ] || continue

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Swapped-out pages: decoded swap type and offset in maps (nonpresent on)
+ * and walk, against pagemap's swap entries. Swap is zram, from Debian's own
+ * module (/lib/modules/extra, loaded in /lib/modules/extra/load-order).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/swap.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "ptwalk.h"
+#include "util.h"
+
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT 21
+#endif
+
+#define PAGES 32
+
+static char why[128];
+
+static int load_module(const char *name)
+{
+	char path[128];
+	int fd, ret;
+
+	snprintf(path, sizeof(path), "/lib/modules/extra/%s.ko", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ret = syscall(SYS_finit_module, fd, "", 0);
+	close(fd);
+	return ret && errno != EEXIST ? -1 : 0;
+}
+
+static int write_file(const char *path, const char *v)
+{
+	int fd = open(path, O_WRONLY);
+	int ret;
+
+	if (fd < 0)
+		return -1;
+	ret = write(fd, v, strlen(v)) == (ssize_t)strlen(v) ? 0 : -1;
+	close(fd);
+	return ret;
+}
+
+/* zram0 as swap; false with the reason in why[]. */
+static bool setup_swap(void)
+{
+	char *swaps = read_whole("/proc/swaps", NULL);
+	char *order, *name, *save = NULL;
+	bool on = swaps && strstr(swaps, "/dev/zram0");
+
+	free(swaps);
+	if (on)
+		return true;	/* set up by an earlier test of this binary */
+	order = read_whole("/lib/modules/extra/load-order", NULL);
+	if (!order) {
+		snprintf(why, sizeof(why), "no zram module in the VM (provisioning did not extract it)");
+		return false;
+	}
+	for (name = strtok_r(order, "\n", &save); name; name = strtok_r(NULL, "\n", &save)) {
+		if (load_module(name)) {
+			snprintf(why, sizeof(why), "cannot load %s: %s", name, strerror(errno));
+			free(order);
+			return false;
+		}
+	}
+	free(order);
+	if (access("/sys/block/zram0/disksize", W_OK) ||
+	    write_file("/sys/block/zram0/disksize", "64M")) {
+		snprintf(why, sizeof(why), "zram0 cannot be sized: %s", strerror(errno));
+		return false;
+	}
+	if (system("mkswap /dev/zram0 >/dev/null 2>&1") ||
+	    (swapon("/dev/zram0", 0) && errno != EBUSY)) {
+		snprintf(why, sizeof(why), "mkswap/swapon on zram0 failed: %s", strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+FIXTURE(swap) {
+	char *p;
+	uint64_t *pm;
+	long swapped;
+};
+
+FIXTURE_SETUP(swap)
+{
+	int i;
+
+	self->p = NULL;
+	self->pm = NULL;
+	if (!setup_swap())
+		SKIP(return, "%s", why);
+	self->p = mmap(NULL, PAGES * 4096, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->p);
+	for (i = 0; i < PAGES; i++)
+		memset(self->p + i * 4096, i + 1, 4096);
+	if (madvise(self->p, PAGES * 4096, MADV_PAGEOUT))
+		SKIP(return, "MADV_PAGEOUT: %s", strerror(errno));
+	self->pm = pagemap_range(getpid(), (unsigned long)self->p,
+				 (unsigned long)self->p + PAGES * 4096);
+	ASSERT_NE(NULL, self->pm);
+	self->swapped = 0;
+	for (i = 0; i < PAGES; i++)
+		self->swapped += !!(self->pm[i] & PM_SWAP);
+	if (!self->swapped)
+		SKIP(return, "MADV_PAGEOUT swapped nothing out");
+}
+
+FIXTURE_TEARDOWN(swap)
+{
+	free(self->pm);
+	if (self->p)
+		munmap(self->p, PAGES * 4096);
+}
+
+TEST_F(swap, maps_decodes_swap_entries)
+{
+	struct pw_maps m;
+	long ok = 0, bad = 0;
+	int i;
+
+	ASSERT_EQ(0, pw_maps_read(getpid(), true, &m));
+	for (i = 0; i < PAGES; i++) {
+		unsigned long va = (unsigned long)self->p + i * 4096;
+		const struct pw_run *r = pw_maps_find(&m, va);
+
+		if (!(self->pm[i] & PM_SWAP))
+			continue;
+		if (r && !strcmp(r->kind, "swap") &&
+		    r->type == PM_SWAP_TYPE(self->pm[i]) &&
+		    r->offset + (va - r->start) / 4096 == PM_SWAP_OFF(self->pm[i])) {
+			ok++;
+		} else {
+			bad++;
+			TH_LOG("0x%lx: %s type %u offset 0x%lx; pagemap type %llu offset 0x%llx",
+			       va, r ? r->kind : "nothing", r ? r->type : 0,
+			       r ? r->offset + (va - r->start) / 4096 : 0,
+			       (unsigned long long)PM_SWAP_TYPE(self->pm[i]),
+			       (unsigned long long)PM_SWAP_OFF(self->pm[i]));
+		}
+	}
+	TH_LOG("%ld of %d pages swapped; %ld decoded right", self->swapped, PAGES, ok);
+	EXPECT_EQ(0, bad);
+	EXPECT_EQ(self->swapped, ok);
+	pw_maps_free(&m);
+}
+
+TEST_F(swap, maps_hides_swap_entries_by_default)
+{
+	struct pw_maps m;
+	size_t i;
+
+	ASSERT_EQ(0, pw_maps_read(getpid(), false, &m));
+	for (i = 0; i < m.nruns; i++)
+		EXPECT_STREQ("mapped", m.runs[i].kind);
+	pw_maps_free(&m);
+}
+
+TEST_F(swap, walk_stops_at_the_swap_entry)
+{
+	int i;
+
+	for (i = 0; i < PAGES; i++) {
+		struct pw_walk w;
+		char req[64], want[96];
+
+		if (!(self->pm[i] & PM_SWAP))
+			continue;
+		snprintf(req, sizeof(req), "%d %p", getpid(), self->p + i * 4096);
+		ASSERT_EQ(0, pw_walk(req, &w, NULL));
+		snprintf(want, sizeof(want),
+			 "not-present level=PTE kind=swap type=%llu offset=0x%llx",
+			 (unsigned long long)PM_SWAP_TYPE(self->pm[i]),
+			 (unsigned long long)PM_SWAP_OFF(self->pm[i]));
+		EXPECT_STREQ(want, w.stop);
+		break;
+	}
+}
+
+TEST_F(swap, touching_brings_the_page_back)
+{
+	struct pw_walk w;
+	char req[64];
+	int i;
+
+	for (i = 0; i < PAGES && !(self->pm[i] & PM_SWAP); i++)
+		;
+	ASSERT_LT(i, PAGES);
+	ASSERT_EQ(i + 1, self->p[i * 4096]);
+	snprintf(req, sizeof(req), "%d %p", getpid(), self->p + i * 4096);
+	ASSERT_EQ(0, pw_walk(req, &w, NULL));
+	EXPECT_TRUE(w.translated);
+}
+
+TEST_HARNESS_MAIN
