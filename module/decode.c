@@ -160,27 +160,30 @@ void ptw_decode_nonpresent(const struct ptw_entry *e, struct ptw_nonpresent *np)
 		np->offset = swp_offset(entry);
 		return;
 	}
-	if (is_migration_entry(entry)) {
-		np->kind = is_writable_migration_entry(entry) ?
-			   PTWNP_MIGRATION_WRITE : PTWNP_MIGRATION_READ;
-	} else if (is_device_private_entry(entry)) {
-		np->kind = PTWNP_DEVICE_PRIVATE;
-	} else if (is_device_exclusive_entry(entry)) {
-		np->kind = PTWNP_DEVICE_EXCLUSIVE;
-	} else if (is_hwpoison_entry(entry)) {
+	if (is_pte_marker_entry(entry)) {
+		np->kind = PTWNP_MARKER;
+		np->offset = pte_marker_get(entry);
+		return;
+	}
+	if (is_hwpoison_entry(entry)) {
 		np->kind = PTWNP_HWPOISON;
 		np->pfn = swp_offset(entry);
 		np->has_pfn = true;
 		return;
-	} else if (is_pte_marker_entry(entry)) {
-		np->kind = PTWNP_MARKER;
-		np->offset = pte_marker_get(entry);
-		return;
-	} else {
-		np->type = swp_type(entry);
+	}
+	if (!is_pfn_swap_entry(entry)) {
+		np->type = swp_type(entry);	/* PTWNP_OTHER */
 		np->offset = swp_offset(entry);
 		return;
 	}
+	/* Migration and device entries carry the frame they stand for. */
+	if (is_migration_entry(entry))
+		np->kind = is_writable_migration_entry(entry) ?
+			   PTWNP_MIGRATION_WRITE : PTWNP_MIGRATION_READ;
+	else if (is_device_private_entry(entry))
+		np->kind = PTWNP_DEVICE_PRIVATE;
+	else if (is_device_exclusive_entry(entry))
+		np->kind = PTWNP_DEVICE_EXCLUSIVE;
 	np->pfn = swp_offset_pfn(entry);
 	np->has_pfn = true;
 }
@@ -195,11 +198,6 @@ char *ptw_format_flags(char *buf, size_t size, unsigned long flags)
 		n += scnprintf(buf + n, size - n, "%s%s", n ? "," : "",
 			       flag_names[bit]);
 	return buf;
-}
-
-const char *ptw_flag_name(unsigned int flag)
-{
-	return flag < PTWF_NR ? flag_names[flag] : "?";
 }
 
 const char *ptw_cache_name(enum ptw_cache cache)

@@ -10,7 +10,7 @@
 
 #include "walker.h"
 
-/* Decoded entry flags; names in decode.c (ptw_flag_names). */
+/* Decoded entry flags; names in decode.c (flag_names). */
 enum {
 	PTWF_PRESENT,
 	PTWF_WRITE,
@@ -58,7 +58,6 @@ unsigned long ptw_decode_flags(const struct ptw_entry *e);
 enum ptw_cache ptw_decode_cache(const struct ptw_entry *e);
 void ptw_decode_nonpresent(const struct ptw_entry *e, struct ptw_nonpresent *np);
 
-const char *ptw_flag_name(unsigned int flag);
 const char *ptw_cache_name(enum ptw_cache cache);
 const char *ptw_np_name(enum ptw_np kind);
 /* Comma-separated flag names into @buf; returns @buf. */

@@ -12,6 +12,14 @@
 #include <linux/pid.h>
 #include <linux/types.h>
 
+/*
+ * Request files (maps, walk) are writable by everyone on purpose: a request
+ * only changes the writer's own descriptor, and what it may ask for was
+ * fixed at open from the opener's credentials (see file.c). Unprivileged
+ * users need to write to walk their own processes.
+ */
+#define PTW_MODE_REQUEST	0666
+
 /* Largest request a file accepts; longer writes are -EINVAL. */
 #define PTW_REQ_MAX	128
 /* Output buffer per open file; a refill stops when less than a line fits. */

@@ -297,7 +297,7 @@ static const struct proc_ops walk_proc_ops = {
 
 int ptwalk_walk_init(struct proc_dir_entry *dir)
 {
-	if (!proc_create("walk", 0666, dir, &walk_proc_ops))
+	if (!proc_create("walk", PTW_MODE_REQUEST, dir, &walk_proc_ops))
 		return -ENOMEM;
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -397,6 +398,38 @@ TEST(default_target_is_the_opener)
 	r = pw_maps_find(&m, (unsigned long)probe);
 	EXPECT_NE(NULL, r);
 	pw_maps_free(&m);
+}
+
+/*
+ * [vvar] is a VM_PFNMAP mapping: pagemap shows holes there, the module must
+ * still report the frame behind each present entry.
+ */
+TEST(pfnmap_vvar_reports_its_frame)
+{
+	struct timespec ts;
+	struct pw_maps m;
+	size_t i, j;
+	int found = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);	/* the vDSO reads [vvar] */
+	ASSERT_EQ(0, pw_maps_read(0, false, &m));
+	for (i = 0; i < m.nvmas; i++) {
+		if (!strstr(m.vmas[i].line, "[vvar"))
+			continue;
+		for (j = 0; j < m.nruns; j++) {
+			const struct pw_run *r = &m.runs[j];
+
+			if (r->start < m.vmas[i].start || r->end > m.vmas[i].end)
+				continue;
+			EXPECT_STREQ("mapped", r->kind);
+			EXPECT_NE(0, r->pa);
+			EXPECT_FALSE(pw_has_flag(r->flags, "write"));
+			found++;
+		}
+	}
+	pw_maps_free(&m);
+	if (!found)
+		SKIP(return, "no [vvar] page is mapped in this process");
 }
 
 TEST_HARNESS_MAIN
