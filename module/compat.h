@@ -7,6 +7,7 @@
 #ifndef PTWALK_COMPAT_H
 #define PTWALK_COMPAT_H
 
+#include <linux/mmzone.h>
 #include <linux/pgtable.h>
 #include <linux/types.h>
 
@@ -36,5 +37,17 @@ static inline bool ptw_raw_shstk(u64 v, bool huge)
 	return false;
 }
 #endif /* _PAGE_SAVED_DIRTY */
+
+/*
+ * The largest order the buddy allocator hands out. 6.1's MAX_ORDER is
+ * exclusive (orders 0..MAX_ORDER-1); 6.8 renamed the limit MAX_PAGE_ORDER
+ * and made it inclusive. (6.4-6.7 had an inclusive MAX_ORDER: there this
+ * answer is one order short, which is safe.)
+ */
+#ifdef MAX_PAGE_ORDER
+#define PTW_MAX_PAGE_ORDER	MAX_PAGE_ORDER
+#else
+#define PTW_MAX_PAGE_ORDER	(MAX_ORDER - 1)
+#endif /* MAX_PAGE_ORDER */
 
 #endif /* PTWALK_COMPAT_H */

@@ -29,6 +29,18 @@ static int __init ptwalk_init(void)
 	ret = ptwalk_walk_init(ptwalk_dir);
 	if (ret)
 		goto err_remove_dir;
+	ret = ptwalk_alloc_init(ptwalk_dir);
+	if (ret)
+		goto err_remove_dir;
+	ret = ptwalk_whatis_init(ptwalk_dir);
+	if (ret)
+		goto err_remove_dir;
+	ret = ptwalk_kernel_init(ptwalk_dir);
+	if (ret)
+		goto err_remove_dir;
+	ret = ptwalk_sharing_init(ptwalk_dir);
+	if (ret)
+		goto err_remove_dir;
 
 	pr_info("loaded, version %s\n", PTWALK_VERSION);
 	return 0;

@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /proc/ptwalk/maps: a whole address space as merged runs of page-table
- * entries, grouped by VMA. A run grows while the next entry continues it
- * (same size, kind and flags; contiguous VA and, where shown, contiguous
- * PA or swap offset) and is printed when one breaks it, as ptdump's
+ * entries, grouped by VMA. Runs are merged on break (runs.c), as ptdump's
  * note_page() does. Format: docs/interface.md, "ptwalk-maps 1".
  */
 #include <linux/dcache.h>
@@ -14,135 +12,35 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#include "decode.h"
 #include "file.h"
 #include "ptwalk.h"
+#include "runs.h"
 #include "walker.h"
 
-/* Room for a run line; a VMA line reserves its name's escaped length. */
-#define RUN_LINE_MAX	256
+/* Room for a VMA line, besides its name's escaped length. */
 #define VMA_LINE_BASE	128
 
 enum maps_stage { MAPS_HEADER, MAPS_WALK, MAPS_TAIL, MAPS_DONE };
 
-struct maps_run {
-	bool active;
-	bool mapped;		/* leaf; else a non-present entry */
-	enum ptw_level level;
-	unsigned long start, end;
-	unsigned long pfn;	/* frame at start (mapped) */
-	struct ptw_nonpresent np;	/* at start (non-present) */
-	unsigned long flags;
-	enum ptw_cache cache;
-};
-
 struct maps_view {
 	struct ptw_file *f;
 	bool nonpresent;	/* also list non-present entries */
-	bool show_pfn;
 	enum maps_stage stage;
 	unsigned long cursor;	/* where the walk resumes */
 	unsigned long vma_start, vma_end;	/* VMA whose line was printed */
-	unsigned long runs;
-	struct maps_run run;
+	struct ptw_runs runs;
 	char *path;		/* PATH_MAX scratch for d_path() */
 };
-
-/* The pages of a run after @va that a continuing entry must start with. */
-static unsigned long pages_between(unsigned long from, unsigned long to)
-{
-	return (to - from) >> PAGE_SHIFT;
-}
-
-static bool run_continues(struct maps_view *v, const struct maps_run *n)
-{
-	const struct maps_run *r = &v->run;
-	unsigned long skip = pages_between(r->start, n->start);
-
-	if (!r->active || r->end != n->start || r->mapped != n->mapped ||
-	    r->level != n->level || r->flags != n->flags || r->cache != n->cache)
-		return false;
-	if (r->mapped)
-		return !v->show_pfn || r->pfn + skip == n->pfn;
-	if (r->np.kind != n->np.kind || r->np.type != n->np.type)
-		return false;
-	if (r->np.kind == PTWNP_SWAP)
-		return r->np.offset + skip == n->np.offset;
-	if (r->np.has_pfn)
-		return !v->show_pfn || r->np.pfn + skip == n->np.pfn;
-	return r->np.offset == n->np.offset;
-}
-
-static void print_run(struct maps_view *v)
-{
-	const struct maps_run *r = &v->run;
-	struct ptw_file *f = v->f;
-	unsigned int shift = ptw_level_shift(r->level);
-	char flags[160];
-
-	ptw_format_flags(flags, sizeof(flags), r->flags);
-	ptw_out(f, "run 0x%lx-0x%lx %s %lu ", r->start, r->end,
-		ptw_size_name(r->level), (r->end - r->start) >> shift);
-	if (r->mapped) {
-		ptw_out(f, "mapped pa=0x%llx",
-			v->show_pfn ? (u64)r->pfn << PAGE_SHIFT : 0ULL);
-	} else if (r->np.kind == PTWNP_SWAP || r->np.kind == PTWNP_OTHER) {
-		ptw_out(f, "%s type=%u offset=0x%lx", ptw_np_name(r->np.kind),
-			r->np.type, r->np.offset);
-	} else if (r->np.has_pfn) {
-		ptw_out(f, "%s pa=0x%llx", ptw_np_name(r->np.kind),
-			v->show_pfn ? (u64)r->np.pfn << PAGE_SHIFT : 0ULL);
-	} else {
-		ptw_out(f, "%s bits=0x%lx", ptw_np_name(r->np.kind),
-			r->np.offset);
-	}
-	ptw_out(f, " flags=%s cache=%s\n", flags[0] ? flags : "-",
-		ptw_cache_name(r->cache));
-	v->runs++;
-}
-
-/* Print the pending run if there is one; false if it does not fit. */
-static bool flush_run(struct maps_view *v)
-{
-	if (!v->run.active)
-		return true;
-	if (!ptw_out_room(v->f, RUN_LINE_MAX))
-		return false;
-	print_run(v);
-	v->run.active = false;
-	return true;
-}
 
 static int maps_entry(struct ptw_walk *w, const struct ptw_entry *e)
 {
 	struct maps_view *v = w->private;
-	struct maps_run n = { .active = true };
+	struct ptw_run n;
 
-	if (e->kind == PTW_LEAF) {
-		n.mapped = true;
-		n.pfn = e->pfn + pages_between(e->base, e->va);
-	} else if (e->kind == PTW_NONPRESENT && v->nonpresent) {
-		ptw_decode_nonpresent(e, &n.np);
-		if (n.np.kind == PTWNP_SWAP)
-			n.np.offset += pages_between(e->base, e->va);
-		else if (n.np.has_pfn)
-			n.np.pfn += pages_between(e->base, e->va);
-	} else {
+	if (!ptw_run_init(&n, e, v->nonpresent))
 		return PTW_CONTINUE;	/* none, tables, hidden non-present */
-	}
-	n.level = e->level;
-	n.start = e->va;
-	n.end = e->end;
-	n.flags = ptw_decode_flags(e);
-	n.cache = ptw_decode_cache(e);
-
-	if (run_continues(v, &n)) {
-		v->run.end = n.end;
-		return PTW_CONTINUE;
-	}
-	if (!flush_run(v))
+	if (!ptw_runs_add(&v->runs, &n))
 		return PTW_STOP;	/* buffer full: resume at this entry */
-	v->run = n;
 	return PTW_CONTINUE;
 }
 
@@ -193,7 +91,7 @@ static int maps_vma(struct ptw_walk *w, struct vm_area_struct *vma,
 
 	if (vma->vm_start == v->vma_start && vma->vm_end == v->vma_end)
 		return PTW_CONTINUE;	/* a resumed walk inside the same VMA */
-	if (!flush_run(v))
+	if (!ptw_runs_flush(&v->runs))
 		return PTW_STOP;
 	name = vma_name(v, vma);
 	if (!ptw_out_room(f, VMA_LINE_BASE + 4 * strlen(name)))
@@ -232,8 +130,7 @@ static void maps_rewind(struct ptw_file *f)
 	v->cursor = 0;
 	v->vma_start = 0;
 	v->vma_end = 0;
-	v->runs = 0;
-	v->run.active = false;
+	ptw_runs_reset(&v->runs);
 }
 
 static int maps_fill(struct ptw_file *f)
@@ -250,10 +147,11 @@ static int maps_fill(struct ptw_file *f)
 		if (IS_ERR(mm))
 			return PTR_ERR(mm);
 		mmput(mm);
-		v->show_pfn = ptw_show_pfn(f);
+		v->runs.show_pfn = ptw_show_pfn(f);
 		ptw_out(f, "ptwalk-maps 1\n");
 		ptw_out(f, "target pid=%d levels=%d pfn=%s nonpresent=%s\n", nr,
-			ptw_paging_levels(), v->show_pfn ? "shown" : "hidden",
+			ptw_paging_levels(),
+			v->runs.show_pfn ? "shown" : "hidden",
 			v->nonpresent ? "on" : "off");
 		v->stage = MAPS_WALK;
 		return 0;
@@ -273,8 +171,8 @@ static int maps_fill(struct ptw_file *f)
 		return 0;
 	case MAPS_TAIL:
 		/* A fill starts with an empty buffer: the tail always fits. */
-		flush_run(v);
-		ptw_out(f, "end runs=%lu\n", v->runs);
+		ptw_runs_flush(&v->runs);
+		ptw_out(f, "end runs=%lu\n", v->runs.count);
 		v->stage = MAPS_DONE;
 		fallthrough;
 	default:
@@ -304,6 +202,7 @@ static int maps_open(struct inode *inode, struct file *file)
 	if (ret)
 		goto err_free_path;
 	v->f = file->private_data;
+	v->runs.f = v->f;
 	maps_rewind(v->f);
 	return 0;
 
@@ -373,7 +272,7 @@ static const struct proc_ops maps_proc_ops = {
 
 int ptwalk_maps_init(struct proc_dir_entry *dir)
 {
-	if (!proc_create("maps", 0666, dir, &maps_proc_ops))
+	if (!proc_create("maps", PTW_MODE_REQUEST, dir, &maps_proc_ops))
 		return -ENOMEM;
 	return 0;
 }

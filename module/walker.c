@@ -17,6 +17,7 @@
 #include <linux/pgtable.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
+#include <asm/cpufeature.h>
 
 #include "compat.h"
 #include "walker.h"
@@ -86,6 +87,16 @@ static int visit(struct ptw_walk *w, struct ptw_entry *e, void *entryp,
 	return ret;
 }
 
+/*
+ * The user half has entries the MMU sees as not present but Linux as
+ * present (PROT_NONE, NUMA hints, a THP being split); the kernel half
+ * has none of those, so there only the hardware bit counts.
+ */
+static bool hw_present(const struct ptw_walk *w, unsigned long flags)
+{
+	return !w->kernel || (flags & _PAGE_PRESENT);
+}
+
 /* A present non-leaf entry may be followed only to a real RAM page. */
 static enum ptw_kind table_kind(unsigned long pfn)
 {
@@ -109,7 +120,7 @@ static int walk_pte_range(struct ptw_walk *w, pmd_t pmd, unsigned long addr,
 
 		if (pte_none(pte)) {
 			e.kind = PTW_NONE;
-		} else if (pte_present(pte)) {
+		} else if (pte_present(pte) && hw_present(w, pte_flags(pte))) {
 			e.kind = PTW_LEAF;
 			e.pfn = pte_pfn(pte);	/* undoes the PROT_NONE inversion */
 		} else {
@@ -140,7 +151,7 @@ static int walk_pmd_range(struct ptw_walk *w, pud_t pud, unsigned long addr,
 		next = pmd_addr_end(addr, end);
 		if (pmd_none(pmd)) {
 			e.kind = PTW_NONE;
-		} else if (!pmd_present(pmd)) {
+		} else if (!pmd_present(pmd) || !hw_present(w, pmd_flags(pmd))) {
 			e.kind = PTW_NONPRESENT;	/* THP migration, hugetlb swap */
 		} else if (pmd_leaf(pmd)) {
 			e.kind = PTW_LEAF;
@@ -369,6 +380,7 @@ int ptw_walk_user(struct ptw_walk *w, unsigned long start, unsigned long end)
 
 	w->pgd = w->mm->pgd;
 	w->next = start;
+	w->kernel = false;
 	while (addr < end) {
 		if (fatal_signal_pending(current))
 			return -EINTR;
@@ -394,9 +406,18 @@ int ptw_walk_user(struct ptw_walk *w, unsigned long start, unsigned long end)
  * @start: first address (in the kernel half)
  * @end: end address (0 means the top of the address space)
  *
- * Locking: rcu_read_lock() per chunk of PTW_BUDGET entries, then
+ * Locking: interrupts off per chunk of PTW_BUDGET entries, then
  * cond_resched(). Kernel tables of the direct map and the kernel image are
- * never freed; vmalloc tables are not freed while in use.
+ * never freed and vmalloc tables are not freed while in use; the kernel
+ * tables that are freed at run time, those a huge vmap replaces
+ * (pud_free_pmd_page(), pmd_free_pte_page()), are freed only after
+ * flush_tlb_kernel_range() has interrupted every CPU, so a walker with
+ * interrupts off holds them off, as GUP-fast does for user tables.
+ *
+ * Kernel entries are read as the MMU reads them: an entry without
+ * _PAGE_PRESENT is not present. PROT_NONE (which keeps _PAGE_PROTNONE, the
+ * bit _PAGE_GLOBAL also uses) exists only in the user half; KFENCE and
+ * debug-pagealloc guard pages clear _PAGE_PRESENT and keep _PAGE_GLOBAL.
  *
  * Return: as ptw_walk_user().
  */
@@ -406,11 +427,12 @@ int ptw_walk_kernel(struct ptw_walk *w, unsigned long start, unsigned long end)
 	int ret;
 
 	w->next = start;
+	w->kernel = true;
 	for (;;) {
 		if (fatal_signal_pending(current))
 			return -EINTR;
 		w->budget = PTW_BUDGET;
-		ret = walk_rcu(w, addr, end);
+		ret = walk_irqoff(w, addr, end);
 		if (ret != PTW_YIELD)
 			return ret;
 		addr = w->next;
@@ -424,4 +446,14 @@ u64 ptw_pti_user_entry(pgd_t *pgd, unsigned long addr, phys_addr_t *entry_pa)
 
 	*entry_pa = __pa(upgd);
 	return pgd_val(READ_ONCE(*upgd));
+}
+
+pgd_t *ptw_pti_user_pgd(pgd_t *pgd)
+{
+	return boot_cpu_has(X86_FEATURE_PTI) ? kernel_to_user_pgdp(pgd) : NULL;
+}
+
+unsigned long ptw_kernel_start(void)
+{
+	return ~0UL << __VIRTUAL_MASK_SHIFT;
 }

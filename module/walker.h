@@ -50,8 +50,8 @@ struct ptw_ops {
 		   unsigned long start);
 	/*
 	 * Every entry visited, top-down, none entries included. Runs under
-	 * rcu_read_lock() (and the mmap read lock for user walks): must not
-	 * sleep.
+	 * rcu_read_lock() (and the mmap read lock for user walks) or with
+	 * interrupts off: must not sleep.
 	 */
 	int (*entry)(struct ptw_walk *w, const struct ptw_entry *e);
 	/*
@@ -70,12 +70,17 @@ struct ptw_walk {
 	void *private;		/* the view's state */
 	unsigned long next;	/* where the walk stopped or ended */
 	unsigned int budget;	/* entries left in this lock hold */
+	bool kernel;		/* set by ptw_walk_kernel() */
 };
 
 int ptw_walk_user(struct ptw_walk *w, unsigned long start, unsigned long end);
 int ptw_walk_kernel(struct ptw_walk *w, unsigned long start, unsigned long end);
 /* The top-level entry for @addr in the PTI user copy of @pgd. */
 u64 ptw_pti_user_entry(pgd_t *pgd, unsigned long addr, phys_addr_t *entry_pa);
+/* The PTI user copy of top-level table @pgd, or NULL without PTI. */
+pgd_t *ptw_pti_user_pgd(pgd_t *pgd);
+/* First address of the kernel half: -2^47, or -2^56 with 5 levels. */
+unsigned long ptw_kernel_start(void);
 
 /* Levels in use: 5 with LA57, else 4 (P4D folded into PGD). */
 int ptw_paging_levels(void);

@@ -48,6 +48,20 @@ for k in $KERNELS; do
 done
 t3=$(now)
 log "phase vm matrix: $((t3 - t2))s (total $((t3 - t0))s)"
+
+# The demo's pictures rendered in a real browser (SVG=0 skips the phase).
+if [ "${SVG:-1}" = 1 ]; then
+	"$PTWALK_TOP/scripts/svg-check.sh" --install --demo
+	case $? in
+	0) echo "svg render (headless chromium): passed"
+	   total_pass=$((total_pass + 1)) ;;
+	4) echo "svg render (headless chromium): skipped: chromium could not be installed"
+	   total_skip=$((total_skip + 1)) ;;
+	*) echo "svg render (headless chromium): failed"
+	   total_fail=$((total_fail + 1)) ;;
+	esac
+	log "phase svg: $(($(now) - t3))s"
+fi
 [ ${#failed_cfgs[@]} -gt 0 ] && echo "failed configurations: ${failed_cfgs[*]}"
 if [ $lint_failed = 1 ]; then
 	echo "lint (checkpatch/sparse) failed: counted as one failure"

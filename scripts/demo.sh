@@ -10,6 +10,9 @@ KERNEL=${KERNEL:-6.12} PAGING=${PAGING:-5} PTI=${PTI:-off}
 make -C "$PTWALK_TOP" -s -j2 tool >&2 || die "building the tool failed"
 "$PTWALK_TOP/scripts/build-module.sh" "$KERNEL" >/dev/null || die "module build failed"
 outdir=$PTWALK_OUT/demo
+mkdir -p "$outdir"
+# Only this run's files: an old step-N.json would read as this run's.
+find "$outdir" -maxdepth 1 -type f \( -name '*.json' -o -name '*.svg' \) -delete
 "$PTWALK_TOP/scripts/vm-run.sh" "$KERNEL" "$PAGING" "$PTI" demo "$outdir/vm"
 rc=$?
 grep -av -E '^(PTWALK-DONE|# ptwalk-vm:)' "$outdir/vm/results.txt"

@@ -1,22 +1,208 @@
 // SPDX-License-Identifier: GPL-2.0
-/* ptwalk tool: placeholder entry until the commands land. */
+/*
+ * ptwalk: show page tables through the ptwalk module's /proc/ptwalk files
+ * and run the virtual-memory lecture's experiments on the tool's own
+ * address space. This file holds the settings, the command table and the
+ * command-line helpers; each command lives in cmd_*.c, the demo in demo*.c.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "ptwalk.h"
+
+bool opt_json;
+bool opt_color;
+bool opt_hold;
+bool opt_nonpresent;
+const char *opt_svg;
+const char *opt_out;
+
+/* stdout's buffer is static so that printing never grows the heap. */
+static char stdout_buf[1 << 16];
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "info", cmd_info, "the module, kernel and paging mode" },
+	{ "maps", cmd_maps, "a process's address space: VMAs and page-table runs" },
+	{ "walk", cmd_walk, "what the MMU does for one address (PID or kernel)" },
+	{ "frames", cmd_frames, "physical frames of processes, and which are shared" },
+	{ "kernel", cmd_kernel, "the kernel half of the address space" },
+	{ "sharing", cmd_sharing, "which top-level slots processes share" },
+	{ "alloc", cmd_alloc, "where kernel allocations land (kmalloc, pages, vmalloc)" },
+	{ "whatis", cmd_whatis, "what a kernel address belongs to" },
+	{ "demo", cmd_demo, "the lecture's experiments, step by step" },
+};
+
+void fatal(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("ptwalk: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(status);
+}
+
+static void usage(FILE *out)
+{
+	size_t i;
+
+	fprintf(out,
+		"usage: ptwalk COMMAND [--json] [ARGS]\n"
+		"       ptwalk COMMAND --help\n\ncommands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out,
+		"\nThe module must be loaded (sudo insmod module/ptwalk.ko).\n"
+		"Physical addresses and other processes need root.\n"
+		"Colour only on a terminal, never with NO_COLOR set.\n"
+		"Exit statuses and JSON schemas: docs/tool.md, docs/json.md.\n");
+}
+
+int parse_options(int argc, char **argv, unsigned int allowed,
+		  const char *help)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "svg", required_argument, NULL, 's' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "hold", no_argument, NULL, 'H' },
+		{ "nonpresent", no_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			opt_json = true;
+			continue;
+		case 'h':
+			fputs(help, stdout);
+			exit(EXIT_OK);
+		case 's':
+			if (allowed & OPTS_SVG) {
+				opt_svg = optarg;
+				continue;
+			}
+			break;
+		case 'o':
+			if (allowed & OPTS_OUT) {
+				opt_out = optarg;
+				continue;
+			}
+			break;
+		case 'H':
+			if (allowed & OPTS_HOLD) {
+				opt_hold = true;
+				continue;
+			}
+			break;
+		case 'n':
+			if (allowed & OPTS_NONPRESENT) {
+				opt_nonpresent = true;
+				continue;
+			}
+			break;
+		}
+		/* Options may follow operands, so "-5" arrives here. */
+		if (argv[optind - 1][0] == '-' && argv[optind - 1][1] >= '0' &&
+		    argv[optind - 1][1] <= '9')
+			fatal(EXIT_USAGE, "malformed PID or address '%s': negative numbers are not allowed",
+			      argv[optind - 1]);
+		fatal(EXIT_USAGE, "%s: unknown option '%s' (see ptwalk %s --help)",
+		      argv[0], argv[optind - 1], argv[0]);
+	}
+	return optind;
+}
+
+pid_t parse_pid_arg(const char *s)
+{
+	char *end;
+	long v;
+
+	if (!strcmp(s, "self"))
+		return getpid();
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v <= 0 || v > INT_MAX || s[0] == '+')
+		fatal(EXIT_USAGE, "malformed PID '%s': expected a positive decimal number",
+		      s);
+	return (pid_t)v;
+}
+
+unsigned long parse_va_arg(const char *s)
+{
+	const char *p = s;
+	char *end;
+	unsigned long long v;
+
+	if (!strncmp(p, "0x", 2) || !strncmp(p, "0X", 2))
+		p += 2;
+	/* strtoull accepts signs and spaces; a hex address has neither. */
+	if (!*p || strspn(p, "0123456789abcdefABCDEF") != strlen(p))
+		goto bad;
+	errno = 0;
+	v = strtoull(p, &end, 16);
+	if (errno || *end)
+		goto bad;
+	return v;
+bad:
+	fatal(EXIT_USAGE, "malformed address '%s': expected hex, e.g. 0x7ffd12345000",
+	      s);
+}
 
 int main(int argc, char **argv)
 {
-	FILE *f;
-	char line[256];
+	const char *nc = getenv("NO_COLOR");
+	size_t i;
 
-	(void)argc;
-	(void)argv;
-	f = fopen("/proc/ptwalk/info", "r");
-	if (!f) {
-		fprintf(stderr, "ptwalk: /proc/ptwalk/info: module not loaded? (sudo insmod module/ptwalk.ko)\n");
-		return 1;
+	setvbuf(stdout, stdout_buf, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF,
+		sizeof(stdout_buf));
+	arena_init();
+	opt_color = isatty(STDOUT_FILENO) && !(nc && *nc);
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
 	}
-	while (fgets(line, sizeof(line), f))
-		fputs(line, stdout);
-	fclose(f);
-	return 0;
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	/* "ptwalk --json maps" works as well as "ptwalk maps --json". */
+	while (argc > 2 && !strcmp(argv[1], "--json")) {
+		opt_json = true;
+		argv++;
+		argc--;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (!strcmp(argv[1], commands[i].name)) {
+			int ret = commands[i].run(argc - 1, argv + 1);
+
+			if (fflush(stdout))
+				fatal(EXIT_FAIL, "writing output: %s", strerror(errno));
+			return ret;
+		}
+	}
+	fprintf(stderr, "ptwalk: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
 }

@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /proc/ptwalk/kernel: the kernel half of the reader's own top-level table
+ * (its kernel slots are the kernel's: every process maps the same kernel)
+ * as merged runs with physical addresses between region markers, what
+ * ptdump prints on kernels built with CONFIG_PTDUMP_DEBUGFS, which Debian's
+ * are not. With PTI the user copy of the table (what the CPU uses in user
+ * mode) follows. Format: docs/interface.md, "ptwalk-kernel 1".
+ *
+ * Privileged only, decided at open: the dump reveals the KASLR layout.
+ */
+#include <linux/capability.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/proc_fs.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/user_namespace.h>
+#include <asm/cpufeature.h>
+
+#include "file.h"
+#include "ptwalk.h"
+#include "regions.h"
+#include "runs.h"
+#include "walker.h"
+
+/* Room for a region or clone line. */
+#define KERNEL_LINE_MAX	128
+
+enum kernel_stage {
+	KERNEL_HEADER,	/* the format and layout lines */
+	KERNEL_COPY,	/* the "copy" line of the table walked next */
+	KERNEL_WALK,
+	KERNEL_FLUSH,	/* the pending lines of the copy walked */
+	KERNEL_DONE,
+};
+
+/* Consecutive table entries that all repeat the table before them. */
+struct clone_run {
+	bool active;
+	enum ptw_level level;
+	unsigned long start, end;
+	unsigned long pfn;	/* the table they point to */
+	unsigned long count;
+};
+
+struct kernel_view {
+	struct ptw_file *f;
+	bool user_copy;		/* walking the PTI user copy */
+	enum kernel_stage stage;
+	unsigned long cursor;	/* where the walk resumes */
+	struct ptw_runs runs;
+	struct clone_run clone;
+	unsigned long clones;	/* clone lines printed */
+	struct ptw_clones last;
+	struct ptw_region regions[PTW_MAX_REGIONS];
+	unsigned int nr_regions;
+	unsigned int next_region;	/* the next region line to print */
+};
+
+static bool clone_flush(struct kernel_view *v)
+{
+	struct clone_run *c = &v->clone;
+
+	if (!c->active)
+		return true;
+	if (!ptw_out_room(v->f, KERNEL_LINE_MAX))
+		return false;
+	ptw_out(v->f, "clone 0x%lx-0x%lx %s %lu next=0x%llx\n", c->start,
+		c->end, ptw_level_name(c->level), c->count,
+		(u64)c->pfn << PAGE_SHIFT);
+	c->active = false;
+	v->clones++;
+	return true;
+}
+
+static bool clone_add(struct kernel_view *v, const struct ptw_entry *e)
+{
+	struct clone_run *c = &v->clone;
+
+	if (c->active && c->level == e->level && c->end == e->va &&
+	    c->pfn == e->pfn) {
+		c->end = e->end;
+		c->count++;
+		return true;
+	}
+	if (!ptw_runs_flush(&v->runs) || !clone_flush(v))
+		return false;
+	*c = (struct clone_run){
+		.active = true, .level = e->level, .start = e->va,
+		.end = e->end, .pfn = e->pfn, .count = 1,
+	};
+	return true;
+}
+
+/* Print the region lines up to the one holding @va; runs break there. */
+static bool announce_regions(struct kernel_view *v, unsigned long va)
+{
+	while (v->next_region < v->nr_regions &&
+	       va >= v->regions[v->next_region].start) {
+		const struct ptw_region *r = &v->regions[v->next_region];
+
+		if (!ptw_runs_flush(&v->runs) || !clone_flush(v) ||
+		    !ptw_out_room(v->f, KERNEL_LINE_MAX))
+			return false;
+		ptw_out(v->f, "region 0x%lx-0x%lx %s\n", r->start, r->end,
+			r->name);
+		v->next_region++;
+	}
+	return true;
+}
+
+static int kernel_entry(struct ptw_walk *w, const struct ptw_entry *e)
+{
+	struct kernel_view *v = w->private;
+	struct ptw_run n;
+
+	if (!announce_regions(v, e->va))
+		return PTW_STOP;
+	if (e->kind == PTW_TABLE) {
+		if (!ptw_is_clone(&v->last, e)) {
+			ptw_clones_note(&v->last, e);
+			return PTW_CONTINUE;
+		}
+		if (!clone_add(v, e))
+			return PTW_STOP;
+		ptw_clones_note(&v->last, e);
+		return PTW_SKIP;	/* the table was listed once already */
+	}
+	if (!ptw_run_init(&n, e, false))
+		return PTW_CONTINUE;	/* none, not present, bad */
+	if (!clone_flush(v) || !ptw_runs_add(&v->runs, &n))
+		return PTW_STOP;	/* buffer full: resume at this entry */
+	return PTW_CONTINUE;
+}
+
+static const struct ptw_ops kernel_ops = {
+	.entry = kernel_entry,
+};
+
+/* The table walked: the reader's own, or its PTI user copy. */
+static pgd_t *reader_pgd(struct kernel_view *v)
+{
+	struct mm_struct *mm = current->mm;
+	pgd_t *pgd;
+
+	if (!mm)
+		return ERR_PTR(-EINVAL);	/* a kernel thread has none */
+	if (!v->user_copy)
+		return mm->pgd;
+	pgd = ptw_pti_user_pgd(mm->pgd);
+	return pgd ? pgd : ERR_PTR(-ENODEV);
+}
+
+/* Start over on the copy @user (regions, runs and clones are per copy). */
+static void start_copy(struct kernel_view *v, bool user)
+{
+	v->user_copy = user;
+	v->cursor = ptw_kernel_start();
+	v->clone.active = false;
+	v->next_region = 0;
+	ptw_clones_reset(&v->last);
+}
+
+static void kernel_rewind(struct ptw_file *f)
+{
+	struct kernel_view *v = f->view;
+
+	v->stage = KERNEL_HEADER;
+	v->clones = 0;
+	ptw_runs_reset(&v->runs);
+	start_copy(v, false);
+}
+
+static int kernel_fill(struct ptw_file *f)
+{
+	struct kernel_view *v = f->view;
+	struct ptw_walk w = { .ops = &kernel_ops, .private = v };
+	bool pti = boot_cpu_has(X86_FEATURE_PTI);
+	pgd_t *pgd = reader_pgd(v);
+	int ret;
+
+	if (IS_ERR(pgd))
+		return PTR_ERR(pgd);
+	switch (v->stage) {
+	case KERNEL_HEADER:
+		ptw_out(f, "ptwalk-kernel 1\n");
+		ptw_out(f, "layout levels=%d pti=%s\n", ptw_paging_levels(),
+			pti ? "on" : "off");
+		v->stage = KERNEL_COPY;
+		fallthrough;
+	case KERNEL_COPY:
+		ptw_out(f, "copy %s top=0x%llx\n",
+			v->user_copy ? "user" : "kernel", (u64)__pa(pgd));
+		v->stage = KERNEL_WALK;
+		return 0;
+	case KERNEL_WALK:
+		w.pgd = pgd;
+		ret = ptw_walk_kernel(&w, v->cursor, 0);
+		v->cursor = w.next;
+		if (ret == PTW_STOP)
+			return 0;	/* buffer full; the next fill resumes */
+		if (ret < 0)
+			return ret;
+		v->stage = KERNEL_FLUSH;
+		return 0;
+	case KERNEL_FLUSH:
+		/* A fill starts with an empty buffer: all this fits. */
+		ptw_runs_flush(&v->runs);
+		clone_flush(v);
+		announce_regions(v, ~0UL);
+		if (pti && !v->user_copy) {
+			start_copy(v, true);
+			v->stage = KERNEL_COPY;
+			return 0;
+		}
+		ptw_out(f, "end runs=%lu clones=%lu\n", v->runs.count,
+			v->clones);
+		v->stage = KERNEL_DONE;
+		fallthrough;
+	default:
+		f->eof = true;
+		return 0;
+	}
+}
+
+static const struct ptw_view_ops kernel_view_ops = {
+	.fill = kernel_fill,
+	.rewind = kernel_rewind,
+};
+
+static int kernel_open(struct inode *inode, struct file *file)
+{
+	struct kernel_view *v;
+	int ret;
+
+	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN))
+		return -EPERM;
+	v = kzalloc(sizeof(*v), GFP_KERNEL);
+	if (!v)
+		return -ENOMEM;
+	ret = ptw_file_open(file, &kernel_view_ops, v);
+	if (ret) {
+		kfree(v);
+		return ret;
+	}
+	v->f = file->private_data;
+	v->runs.f = v->f;
+	v->runs.show_pfn = true;
+	v->nr_regions = ptw_regions_get(v->regions);
+	kernel_rewind(v->f);
+	return 0;
+}
+
+static int kernel_release(struct inode *inode, struct file *file)
+{
+	struct ptw_file *f = file->private_data;
+
+	kfree(f->view);
+	ptw_file_release(f);
+	return 0;
+}
+
+static const struct proc_ops kernel_proc_ops = {
+	.proc_open = kernel_open,
+	.proc_read = ptw_file_read,
+	.proc_lseek = ptw_file_lseek,
+	.proc_release = kernel_release,
+};
+
+int ptwalk_kernel_init(struct proc_dir_entry *dir)
+{
+	if (!proc_create("kernel", 0400, dir, &kernel_proc_ops))
+		return -ENOMEM;
+	return 0;
+}

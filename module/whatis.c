@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /proc/ptwalk/whatis: what is this kernel address? Write a kernel VA,
+ * read its region, the size of the page mapping it and the physical
+ * address (from the walker, checked against the documented helper), and
+ * what the frame is used for, told from its struct page with the kernel's
+ * inline page-flag tests only. Format: docs/interface.md, "ptwalk-whatis 1".
+ *
+ * The address itself is never dereferenced: the walker reads page tables
+ * and the description reads the struct page of a valid frame, so any
+ * address (a user one, a non-canonical one, a hole) gets an answer, not a
+ * fault. The page flags are a snapshot: the page may change right after.
+ */
+#include <linux/capability.h>
+#include <linux/kfence.h>
+#include <linux/mm.h>
+#include <linux/page-flags.h>
+#include <linux/proc_fs.h>
+#include <linux/slab.h>
+
+#include "decode.h"
+#include "file.h"
+#include "kaddr.h"
+#include "ptwalk.h"
+
+struct whatis_view {
+	bool requested;
+	unsigned long va;
+};
+
+/* What the frame is used for, by the first type or flag that says. */
+static const char *page_kind(struct page *page)
+{
+	if (PageBuddy(page))
+		return "buddy";		/* free, in the buddy allocator */
+	if (PageSlab(page))
+		return "slab";
+	if (PageTable(page))
+		return "page-table";
+	if (PageReserved(page))
+		return "reserved";	/* kernel image, memblock, holes */
+	if (PageOffline(page))
+		return "offline";
+	if (PageAnon(page))
+		return "anon";
+	if (PageLRU(page))
+		return "file";
+	return "other";			/* alloc_pages(), vmalloc backing, ... */
+}
+
+static void describe_page(struct ptw_file *f, unsigned long pfn)
+{
+	struct page *page, *head;
+
+	ptw_out(f, "pfn: 0x%lx\n", pfn);
+	if (!pfn_valid(pfn)) {
+		ptw_out(f, "kind: no-struct-page\n");	/* MMIO, reserved holes */
+		return;
+	}
+	page = pfn_to_page(pfn);
+	ptw_out(f, "kind: %s\n", page_kind(page));
+	if (PageCompound(page)) {
+		head = compound_head(page);
+		ptw_out(f, "compound: %s order=%u head_pfn=0x%lx\n",
+			PageHead(page) ? "head" : "tail", compound_order(head),
+			page_to_pfn(head));
+	} else {
+		ptw_out(f, "compound: no\n");
+	}
+	ptw_out(f, "refcount: %d\n", page_count(page));
+}
+
+static const char *stop_name(enum ptw_kind kind)
+{
+	switch (kind) {
+	case PTW_NONE:
+		return "none";
+	case PTW_NONPRESENT:
+		return "not-present";
+	case PTW_BAD:
+		return "bad";
+	default:
+		return "incomplete";
+	}
+}
+
+static int whatis_fill(struct ptw_file *f)
+{
+	struct whatis_view *v = f->view;
+	enum ptw_region region = ptw_kaddr_region(v->va);
+	const char *helper;
+	struct ptw_ktrans t;
+	phys_addr_t hpa;
+	int ret;
+
+	f->eof = true;
+	if (!v->requested)
+		return 0;
+	ptw_out(f, "ptwalk-whatis 1\n");
+	ptw_out(f, "va: 0x%lx\n", v->va);
+	ptw_out(f, "region: %s\n", ptw_region_name(region));
+	/* Not a kernel address: nothing more to say. */
+	if (region == PTWR_USER || region == PTWR_NONCANONICAL)
+		return 0;
+	ret = ptw_kaddr_translate(v->va, &t);
+	if (ret)
+		return ret;
+	if (t.kind != PTW_LEAF) {
+		ptw_out(f, "mapped: no\n");
+		ptw_out(f, "stop: %s level=%s\n", stop_name(t.kind),
+			ptw_level_name(t.level));
+		return 0;
+	}
+	ptw_out(f, "mapped: yes\n");
+	ptw_out(f, "page_size: %s\n", ptw_size_name(t.level));
+	ptw_out(f, "pa: 0x%llx\n", (u64)t.pa);
+	helper = ptw_kaddr_helper(v->va, region, &hpa);
+	if (helper) {
+		ptw_out(f, "helper: %s\n", helper);
+		ptw_out(f, "helper_pa: 0x%llx\n", (u64)hpa);
+		ptw_out(f, "agree: %s\n", hpa == t.pa ? "yes" : "no");
+	} else {
+		ptw_out(f, "helper: none\n");
+	}
+	describe_page(f, PHYS_PFN(t.pa));
+	if (is_kfence_address((void *)v->va))
+		ptw_out(f, "kfence: yes\n");
+	return 0;
+}
+
+static void whatis_rewind(struct ptw_file *f)
+{
+}
+
+static const struct ptw_view_ops whatis_view_ops = {
+	.fill = whatis_fill,
+	.rewind = whatis_rewind,
+};
+
+/* The answers reveal the kernel's layout (KASLR): CAP_SYS_ADMIN at open. */
+static int whatis_open(struct inode *inode, struct file *file)
+{
+	struct whatis_view *v;
+	int ret;
+
+	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN))
+		return -EPERM;
+	v = kzalloc(sizeof(*v), GFP_KERNEL);
+	if (!v)
+		return -ENOMEM;
+	ret = ptw_file_open(file, &whatis_view_ops, v);
+	if (ret)
+		kfree(v);
+	return ret;
+}
+
+static int whatis_release(struct inode *inode, struct file *file)
+{
+	struct ptw_file *f = file->private_data;
+
+	kfree(f->view);
+	ptw_file_release(f);
+	return 0;
+}
+
+/* One address, hexadecimal, 0x optional. */
+static ssize_t whatis_write(struct file *file, const char __user *ubuf,
+			    size_t count, loff_t *ppos)
+{
+	struct ptw_file *f = file->private_data;
+	struct whatis_view *v = f->view;
+	char req[PTW_REQ_MAX];
+	unsigned long va;
+	int ret;
+
+	ret = ptw_copy_request(ubuf, count, req);
+	if (!ret)
+		ret = ptw_parse_addr(strim(req), &va);
+	if (ret)
+		return ret;
+	if (mutex_lock_killable(&f->lock))
+		return -EINTR;
+	v->va = va;
+	v->requested = true;
+	ptw_file_rewind(f);
+	file->f_pos = 0;
+	mutex_unlock(&f->lock);
+	return count;
+}
+
+static const struct proc_ops whatis_proc_ops = {
+	.proc_open = whatis_open,
+	.proc_read = ptw_file_read,
+	.proc_write = whatis_write,
+	.proc_lseek = ptw_file_lseek,
+	.proc_release = whatis_release,
+};
+
+int ptwalk_whatis_init(struct proc_dir_entry *dir)
+{
+	if (!proc_create("whatis", 0400, dir, &whatis_proc_ops))
+		return -ENOMEM;
+	return 0;
+}

@@ -1,0 +1,461 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `ptwalk demo` steps against the kernel's own oracles. Each step runs
+ * with --hold: the tool stops itself after every snapshot it takes, and
+ * while it is stopped this test reads /proc/PID/pagemap (and smaps) of the
+ * tool and of its children. Afterwards every snapshot in the step's JSON
+ * must agree page by page with the pagemap read at its stop: the same
+ * pages present, the same frames. Then the step's own claims are checked
+ * against pagemap: k of n present after touching k, the copy-on-write
+ * relations of step 6, the 2M leaf of step 7 when smaps shows
+ * AnonHugePages.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "jsonread.h"
+#include "ptwalk.h"
+#include "toolrun.h"
+#include "util.h"
+
+#define MAX_STOPS	16
+#define MAX_PROCS	4
+#define BIG_VMA		(64UL << 20)	/* larger VMAs (the tool's arena) skipped */
+
+struct cap_vma {
+	unsigned long start, end;
+	uint64_t *pm;
+};
+
+struct cap_proc {
+	pid_t pid;
+	int nr;
+	struct cap_vma *vmas;
+	char *smaps;
+};
+
+struct stop_capture {
+	int nprocs;
+	struct cap_proc procs[MAX_PROCS];
+};
+
+struct run_capture {
+	int nstops;
+	struct stop_capture stops[MAX_STOPS];
+};
+
+static void capture_proc(struct cap_proc *cp, pid_t pid)
+{
+	struct pm_vma *v;
+	char path[64];
+	int n = proc_maps(pid, &v), i;
+
+	cp->pid = pid;
+	if (n < 0)
+		return;
+	cp->vmas = calloc(n, sizeof(*cp->vmas));
+	for (i = 0; i < n; i++) {
+		if (v[i].end - v[i].start > BIG_VMA)
+			continue;
+		cp->vmas[cp->nr].start = v[i].start;
+		cp->vmas[cp->nr].end = v[i].end;
+		cp->vmas[cp->nr].pm = pagemap_range(pid, v[i].start, v[i].end);
+		cp->nr++;
+	}
+	free(v);
+	snprintf(path, sizeof(path), "/proc/%d/smaps", pid);
+	cp->smaps = read_whole(path, NULL);
+}
+
+/* At each stop: the tool and each child listed in /proc/PID/task/PID/children. */
+static void at_stop(pid_t pid, int stop, void *ctx)
+{
+	struct run_capture *rc = ctx;
+	struct stop_capture *sc;
+	char path[64], *kids, *p;
+
+	if (stop >= MAX_STOPS)
+		return;
+	sc = &rc->stops[stop];
+	rc->nstops = stop + 1;
+	capture_proc(&sc->procs[sc->nprocs++], pid);
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", pid, pid);
+	kids = read_whole(path, NULL);
+	for (p = kids; p && *p && sc->nprocs < MAX_PROCS;) {
+		char *end;
+		long child = strtol(p, &end, 10);
+
+		if (end == p)
+			break;
+		capture_proc(&sc->procs[sc->nprocs++], child);
+		p = end;
+	}
+	free(kids);
+}
+
+static void free_capture(struct run_capture *rc)
+{
+	int s, p, v;
+
+	for (s = 0; s < rc->nstops; s++)
+		for (p = 0; p < rc->stops[s].nprocs; p++) {
+			struct cap_proc *cp = &rc->stops[s].procs[p];
+
+			for (v = 0; v < cp->nr; v++)
+				free(cp->vmas[v].pm);
+			free(cp->vmas);
+			free(cp->smaps);
+		}
+}
+
+/* pagemap entry of @va in @pid at @stop; 0 if not captured (no VMA). */
+static uint64_t pm_at(const struct run_capture *rc, int stop, pid_t pid,
+		      unsigned long va, bool *covered)
+{
+	const struct stop_capture *sc = &rc->stops[stop];
+	int p, v;
+
+	*covered = false;
+	for (p = 0; p < sc->nprocs; p++) {
+		if (sc->procs[p].pid != pid)
+			continue;
+		for (v = 0; v < sc->procs[p].nr; v++) {
+			const struct cap_vma *cv = &sc->procs[p].vmas[v];
+
+			if (va >= cv->start && va < cv->end && cv->pm) {
+				*covered = true;
+				return cv->pm[(va - cv->start) / 4096];
+			}
+		}
+	}
+	return 0;
+}
+
+/* Physical address of @va per the snapshot's runs; false if none. */
+static bool json_pa(const struct jval *snap, unsigned long va, unsigned long long *pa)
+{
+	const struct jval *vmas = jget(snap, "vmas");
+	size_t i, k;
+
+	for (i = 0; i < jlen(vmas); i++) {
+		const struct jval *runs = jget(jat(vmas, i), "runs");
+
+		for (k = 0; k < jlen(runs); k++) {
+			const struct jval *r = jat(runs, k);
+			unsigned long s = jhex(jget(r, "start")), e = jhex(jget(r, "end"));
+
+			if (va >= s && va < e && !strcmp(jstr(jget(r, "kind")), "mapped")) {
+				*pa = jhex(jget(r, "pa")) + (va - s);
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+struct demo_run {
+	struct jval *doc;
+	const struct jval *step;
+	struct run_capture cap;
+	unsigned long lo, hi;
+};
+
+static int run_step(struct __test_metadata *_metadata, int n, struct demo_run *d)
+{
+	char num[8];
+	const char *argv[] = { "", "demo", num, "--json", "--hold", NULL };
+	struct tool_result r;
+	size_t at = 0;
+
+	memset(d, 0, sizeof(*d));
+	snprintf(num, sizeof(num), "%d", n);
+	if (tool_run(&r, false, at_stop, &d->cap, argv))
+		return -1;
+	if (r.status) {
+		TH_LOG("demo %d: status %d: %s", n, r.status, r.err);
+		tool_result_free(&r);
+		return -1;
+	}
+	d->doc = jparse(r.out, &at);
+	tool_result_free(&r);
+	if (!d->doc)
+		return -1;
+	d->step = jat(jget(d->doc, "steps"), 0);
+	d->lo = jhex(jget(jget(d->step, "region"), "start"));
+	d->hi = jhex(jget(jget(d->step, "region"), "end"));
+	return d->step ? 0 : -1;
+}
+
+static const struct cap_proc *cap_proc(const struct run_capture *rc, int stop,
+				       pid_t pid)
+{
+	int p;
+
+	for (p = 0; p < rc->stops[stop].nprocs; p++)
+		if (rc->stops[stop].procs[p].pid == pid)
+			return &rc->stops[stop].procs[p];
+	return NULL;
+}
+
+/*
+ * Every snapshot against pagemap at its stop: each page of the region in
+ * a VMA that /proc/PID/maps lists is present in both or neither, with the
+ * same frame; and the snapshot's VMAs are those /proc/PID/maps lists.
+ */
+static void check_snapshots(struct __test_metadata *_metadata, struct demo_run *d)
+{
+	const struct jval *snaps = jget(d->step, "snapshots");
+	size_t i, k;
+	int v;
+
+	ASSERT_EQ(jlen(snaps), (size_t)d->cap.nstops);
+	for (i = 0; i < jlen(snaps); i++) {
+		const struct jval *sn = jat(snaps, i), *vmas = jget(sn, "vmas");
+		pid_t pid = jint(jget(sn, "pid"));
+		const struct cap_proc *cp = cap_proc(&d->cap, i, pid);
+		long mismatch = 0, pages = 0;
+
+		ASSERT_NE(NULL, cp) TH_LOG("snapshot %zu: pid %d not captured", i, pid);
+		for (v = 0; v < cp->nr; v++) {
+			unsigned long lo = cp->vmas[v].start > d->lo ? cp->vmas[v].start : d->lo;
+			unsigned long hi = cp->vmas[v].end < d->hi ? cp->vmas[v].end : d->hi;
+			unsigned long va;
+
+			for (va = lo; va < hi; va += 4096, pages++) {
+				unsigned long long pa = 0;
+				bool covered, in_json = json_pa(sn, va, &pa);
+				uint64_t e = pm_at(&d->cap, i, pid, va, &covered);
+				bool in_pm = covered && (e & PM_PRESENT);
+
+				if (in_json == in_pm &&
+				    (!in_pm || PM_PFN(e) << 12 == (pa & ~0xfffULL)))
+					continue;
+				if (mismatch++ < 3)
+					TH_LOG("snapshot '%s' va 0x%lx: json %s pa 0x%llx, pagemap %s pfn 0x%llx",
+					       jstr(jget(sn, "label")), va, in_json ? "present" : "absent",
+					       pa, in_pm ? "present" : "absent",
+					       (unsigned long long)PM_PFN(e));
+			}
+		}
+		EXPECT_EQ(0, mismatch) TH_LOG("%ld pages compared", pages);
+		/* The snapshot's VMAs are /proc/PID/maps's (big ones not captured). */
+		for (k = 0; k < jlen(vmas); k++) {
+			unsigned long s = jhex(jget(jat(vmas, k), "start"));
+			unsigned long e = jhex(jget(jat(vmas, k), "end"));
+			bool found = e - s > BIG_VMA;
+
+			for (v = 0; v < cp->nr && !found; v++)
+				found = cp->vmas[v].start == s && cp->vmas[v].end == e;
+			EXPECT_TRUE(found) TH_LOG("snapshot '%s': VMA 0x%lx-0x%lx not in /proc/%d/maps",
+						  jstr(jget(sn, "label")), s, e, pid);
+		}
+	}
+	EXPECT_TRUE(jbool(jget(d->step, "expected"))) TH_LOG("%s", jstr(jget(d->step, "shows")));
+}
+
+static long pm_present(const struct demo_run *d, int stop, pid_t pid,
+		       unsigned long lo, unsigned long hi)
+{
+	unsigned long va;
+	long n = 0;
+	bool covered;
+
+	for (va = lo; va < hi; va += 4096)
+		n += (pm_at(&d->cap, stop, pid, va, &covered) & PM_PRESENT) != 0;
+	return n;
+}
+
+static const struct jval *fact(const struct demo_run *d, const char *key)
+{
+	return jget(jget(d->step, "facts"), key);
+}
+
+static void end_run(struct demo_run *d)
+{
+	free_capture(&d->cap);
+	jfree(d->doc);
+}
+
+FIXTURE(demo) {
+	struct demo_run d;
+};
+
+FIXTURE_SETUP(demo)
+{
+	memset(&self->d, 0, sizeof(self->d));
+}
+
+FIXTURE_TEARDOWN(demo)
+{
+	end_run(&self->d);
+}
+
+TEST_F(demo, step1_layout)
+{
+	struct demo_run *d = &self->d;
+
+	ASSERT_EQ(0, run_step(_metadata, 1, d));
+	check_snapshots(_metadata, d);
+}
+
+TEST_F(demo, step2_malloc_small)
+{
+	struct demo_run *d = &self->d;
+	pid_t pid;
+	unsigned long b0, b1;
+
+	ASSERT_EQ(0, run_step(_metadata, 2, d));
+	check_snapshots(_metadata, d);
+	pid = jint(jget(d->step, "pid"));
+	b0 = jhex(fact(d, "brk_before"));
+	b1 = jhex(fact(d, "brk_after"));
+	ASSERT_LT(b0, b1);
+	/* The new heap pages: most without a frame after malloc (pagemap). */
+	EXPECT_LT(pm_present(d, 1, pid, b0, b1), (long)((b1 - b0) / 4096));
+	EXPECT_EQ(pm_present(d, 1, pid, b0, b1), jint(fact(d, "new_pages_present_after_malloc")));
+}
+
+TEST_F(demo, step3_malloc_large_touch_half)
+{
+	struct demo_run *d = &self->d;
+	unsigned long base, i;
+	pid_t pid;
+	bool covered;
+
+	ASSERT_EQ(0, run_step(_metadata, 3, d));
+	check_snapshots(_metadata, d);
+	pid = jint(jget(d->step, "pid"));
+	base = jhex(fact(d, "mapping"));
+	EXPECT_EQ(32, jint(fact(d, "present_after_touch")));
+	/* pagemap at the third stop: exactly the even pages present. */
+	for (i = 0; i < 64; i++) {
+		uint64_t e = pm_at(&d->cap, 2, pid, base + i * 4096, &covered);
+
+		EXPECT_EQ(i % 2 == 0, (e & PM_PRESENT) != 0) TH_LOG("page %lu", i);
+	}
+	EXPECT_EQ(0, pm_present(d, 0, pid, base, base + 64 * 4096));
+	EXPECT_FALSE(jbool(fact(d, "mapped_after_free")));
+}
+
+TEST_F(demo, step4_brk_touch_k)
+{
+	struct demo_run *d = &self->d;
+	pid_t pid;
+
+	ASSERT_EQ(0, run_step(_metadata, 4, d));
+	check_snapshots(_metadata, d);
+	pid = jint(jget(d->step, "pid"));
+	EXPECT_EQ(0, pm_present(d, 1, pid, d->lo, d->hi));
+	EXPECT_EQ(jint(fact(d, "touched")), pm_present(d, 2, pid, d->lo, d->hi));
+	EXPECT_EQ(jint(fact(d, "touched")), jint(fact(d, "present_after_touch")));
+}
+
+TEST_F(demo, step5_mmap_kinds)
+{
+	struct demo_run *d = &self->d;
+	unsigned long pop;
+	pid_t pid;
+
+	ASSERT_EQ(0, run_step(_metadata, 5, d));
+	check_snapshots(_metadata, d);
+	pid = jint(jget(d->step, "pid"));
+	pop = jhex(fact(d, "populate_address"));
+	EXPECT_EQ(8, pm_present(d, 0, pid, pop, pop + 8 * 4096));
+	EXPECT_FALSE(jbool(fact(d, "file-readonly_writable")));
+	EXPECT_TRUE(jbool(fact(d, "file-readonly_nx")));
+	EXPECT_TRUE(jbool(fact(d, "private-anonymous_writable")));
+}
+
+TEST_F(demo, step6_fork_cow)
+{
+	struct demo_run *d = &self->d;
+	pid_t parent, child;
+	uint64_t p, c;
+	bool cov;
+
+	ASSERT_EQ(0, run_step(_metadata, 6, d));
+	check_snapshots(_metadata, d);
+	parent = jint(jget(d->step, "pid"));
+	child = jint(fact(d, "child_pid"));
+	/* Stops: 0 parent before fork, 1 parent after, 2 child after, 3 child
+	 * after its write, 4 parent after that, 5 parent after its write. */
+	p = pm_at(&d->cap, 1, parent, d->lo, &cov);
+	c = pm_at(&d->cap, 2, child, d->lo, &cov);
+	ASSERT_TRUE(cov);
+	EXPECT_EQ(PM_PFN(p), PM_PFN(c));
+	EXPECT_EQ(jhex(fact(d, "page0_pa_child_after_fork")), PM_PFN(c) << 12);
+	EXPECT_FALSE(jbool(fact(d, "page0_writable_parent_after_fork")));
+	EXPECT_FALSE(jbool(fact(d, "page0_writable_child_after_fork")));
+	c = pm_at(&d->cap, 3, child, d->lo, &cov);
+	p = pm_at(&d->cap, 3, parent, d->lo, &cov);
+	EXPECT_NE(PM_PFN(p), PM_PFN(c));
+	EXPECT_EQ(jhex(fact(d, "page0_pa_before_fork")), PM_PFN(p) << 12);
+	EXPECT_EQ(jhex(fact(d, "page0_pa_child_after_child_write")), PM_PFN(c) << 12);
+	EXPECT_TRUE(jbool(fact(d, "page0_writable_child_after_child_write")));
+	EXPECT_TRUE(jbool(fact(d, "pages_1_to_3_still_shared")));
+	p = pm_at(&d->cap, 3, parent, d->lo + 4096, &cov);
+	c = pm_at(&d->cap, 3, child, d->lo + 4096, &cov);
+	EXPECT_EQ(PM_PFN(p), PM_PFN(c));
+}
+
+/* AnonHugePages (kB) of the smaps VMA containing @va. */
+static long anon_huge_kb(const char *smaps, unsigned long va)
+{
+	const char *p;
+	bool in = false;
+
+	for (p = smaps; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		unsigned long s, e;
+		char c;
+
+		if (sscanf(p, "%lx-%lx%c", &s, &e, &c) == 3 && c == ' ')
+			in = va >= s && va < e;
+		else if (in && !strncmp(p, "AnonHugePages:", 14))
+			return strtol(p + 14, NULL, 10);
+	}
+	return -1;
+}
+
+TEST_F(demo, step7_thp_leaf_when_smaps_says_so)
+{
+	struct demo_run *d = &self->d;
+	const struct jval *walk, *entries, *leaf = NULL;
+	long kb;
+	size_t i;
+
+	ASSERT_EQ(0, run_step(_metadata, 7, d));
+	check_snapshots(_metadata, d);
+	ASSERT_LE(2, d->cap.nstops);
+	kb = anon_huge_kb(d->cap.stops[1].procs[0].smaps, d->lo);
+	walk = jget(jat(jget(d->step, "snapshots"), 1), "walk");
+	entries = jget(walk, "entries");
+	for (i = 0; i < jlen(entries); i++)
+		if (!strcmp(jstr(jget(jat(entries, i), "kind")), "leaf"))
+			leaf = jat(entries, i);
+	ASSERT_NE(NULL, leaf);
+	if (kb >= 2048) {
+		EXPECT_STREQ("PMD", jstr(jget(leaf, "level")));
+		EXPECT_STREQ("2M", jstr(jget(leaf, "leaf")));
+		EXPECT_EQ(512, jint(fact(d, "present_pages")));
+	} else {
+		EXPECT_STREQ("PTE", jstr(jget(leaf, "level")));
+		TH_LOG("no THP here (AnonHugePages %ld kB): the step explains: %s", kb,
+		       jstr(jget(d->step, "shows")));
+	}
+}
+
+TEST_F(demo, step8_stack_grows)
+{
+	struct demo_run *d = &self->d;
+
+	ASSERT_EQ(0, run_step(_metadata, 8, d));
+	check_snapshots(_metadata, d);
+	EXPECT_LT(jhex(fact(d, "stack_start_deep")), jhex(fact(d, "stack_start_before")));
+	EXPECT_LT(jint(fact(d, "present_before")), jint(fact(d, "present_deep")));
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,528 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The ptwalk tool (/bin/ptwalk) against independent oracles:
+ * - --json of info, maps and walk says what the module's own text says for
+ *   the same request;
+ * - the commands' errors give their documented message and exit status
+ *   (docs/tool.md): module not loaded, unprivileged, no such PID, bad VA;
+ * - the SVGs it writes are well-formed XML.
+ * The demo steps are checked against pagemap in demo_test.c.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <dirent.h>
+
+#include "kselftest_harness.h"
+#include "aspace.h"
+#include "jsonread.h"
+#include "ptwalk.h"
+#include "toolrun.h"
+#include "util.h"
+#include "xmlcheck.h"
+
+#define EXIT_USAGE	2
+#define EXIT_NOMODULE	3
+#define EXIT_PERM	4
+#define EXIT_NOPROC	5
+
+static int run(struct tool_result *r, const char *const *argv)
+{
+	return tool_run(r, false, NULL, NULL, argv);
+}
+
+/* Run, expect exit 0, parse stdout as a ptwalk JSON document of @command. */
+static struct jval *run_json(struct __test_metadata *_metadata,
+			     const char *const *argv, const char *command)
+{
+	struct tool_result r;
+	struct jval *doc;
+	size_t at = 0;
+
+	if (run(&r, argv) || r.status) {
+		TH_LOG("ptwalk %s: status %d, stderr: %s", argv[1], r.status, r.err);
+		tool_result_free(&r);
+		return NULL;
+	}
+	doc = jparse(r.out, &at);
+	if (!doc)
+		TH_LOG("ptwalk %s: bad JSON at offset %zu: %.200s", argv[1], at, r.out + at);
+	tool_result_free(&r);
+	if (doc && (jint(jget(doc, "ptwalk_json")) != 1 ||
+		    strcmp(jstr(jget(doc, "command")), command))) {
+		TH_LOG("ptwalk %s: not a version-1 '%s' document", argv[1], command);
+		jfree(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+static void join_flags(const struct jval *arr, char *out, size_t sz)
+{
+	size_t i, n = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < jlen(arr) && n < sz; i++)
+		n += snprintf(out + n, sz - n, "%s%s", i ? "," : "", jstr(jat(arr, i)));
+}
+
+TEST(info_json_agrees_with_module)
+{
+	const char *argv[] = { "", "info", "--json", NULL };
+	char *text = read_whole(PTWALK_DIR "/info", NULL);
+	struct jval *doc = run_json(_metadata, argv, "info");
+	char v[128];
+
+	ASSERT_NE(NULL, text);
+	ASSERT_NE(NULL, doc);
+	ASSERT_TRUE(kv_get(text, "release", v, sizeof(v)));
+	EXPECT_STREQ(v, jstr(jget(doc, "release")));
+	ASSERT_TRUE(kv_get(text, "paging_levels", v, sizeof(v)));
+	EXPECT_EQ(atoi(v), jint(jget(doc, "paging_levels")));
+	ASSERT_TRUE(kv_get(text, "pti", v, sizeof(v)));
+	EXPECT_EQ(!strcmp(v, "on"), jbool(jget(doc, "pti")));
+	ASSERT_TRUE(kv_get(text, "user_top", v, sizeof(v)));
+	EXPECT_EQ(strtoull(v, NULL, 16), jhex(jget(doc, "user_top")));
+	ASSERT_TRUE(kv_get(text, "thp", v, sizeof(v)));
+	EXPECT_STREQ(v, jstr(jget(doc, "thp")));
+	jfree(doc);
+	free(text);
+}
+
+FIXTURE(target) {
+	pid_t pid;
+	struct aspace *as;
+	char pidstr[16];
+};
+
+FIXTURE_SETUP(target)
+{
+	self->pid = aspace_spawn(&self->as);
+	ASSERT_LT(0, self->pid);
+	snprintf(self->pidstr, sizeof(self->pidstr), "%d", self->pid);
+}
+
+FIXTURE_TEARDOWN(target)
+{
+	aspace_kill(self->pid, self->as);
+}
+
+/* Every VMA and run of the module's text appears, in order, in the JSON. */
+TEST_F(target, maps_json_agrees_with_module)
+{
+	const char *argv[] = { "", "maps", "--json", self->pidstr, NULL };
+	struct jval *doc = run_json(_metadata, argv, "maps");
+	const struct jval *vmas;
+	struct pw_maps m;
+	size_t i, k, ri = 0;
+	char flags[256];
+
+	ASSERT_NE(NULL, doc);
+	ASSERT_EQ(0, pw_maps_read(self->pid, false, &m));
+	ASSERT_TRUE(m.complete);
+	EXPECT_EQ(m.pid, jint(jget(doc, "pid")));
+	EXPECT_EQ(m.levels, jint(jget(doc, "levels")));
+	EXPECT_EQ(m.pfn_shown, jbool(jget(doc, "pfn_shown")));
+	vmas = jget(doc, "vmas");
+	ASSERT_EQ(m.nvmas, jlen(vmas));
+	for (i = 0; i < jlen(vmas); i++) {
+		const struct jval *v = jat(vmas, i), *runs = jget(v, "runs");
+
+		EXPECT_EQ(m.vmas[i].start, jhex(jget(v, "start")));
+		EXPECT_EQ(m.vmas[i].end, jhex(jget(v, "end")));
+		EXPECT_NE(NULL, strstr(m.vmas[i].line, jstr(jget(v, "perms"))));
+		for (k = 0; k < jlen(runs); k++, ri++) {
+			const struct jval *r = jat(runs, k);
+			const struct pw_run *w = &m.runs[ri];
+
+			ASSERT_LT(ri, m.nruns);
+			EXPECT_EQ(w->start, jhex(jget(r, "start")));
+			EXPECT_EQ(w->end, jhex(jget(r, "end")));
+			EXPECT_EQ(w->pages, (unsigned long)jint(jget(r, "pages")));
+			EXPECT_EQ(w->page, (unsigned long)jint(jget(r, "page_size")));
+			EXPECT_STREQ(w->kind, jstr(jget(r, "kind")));
+			if (!strcmp(w->kind, "mapped"))
+				EXPECT_EQ(w->pa, jhex(jget(r, "pa")));
+			join_flags(jget(r, "flags"), flags, sizeof(flags));
+			EXPECT_STREQ(strcmp(w->flags, "-") ? w->flags : "", flags);
+			EXPECT_STREQ(w->cache, jstr(jget(r, "cache")));
+		}
+	}
+	EXPECT_EQ(m.nruns, ri);
+	EXPECT_EQ(m.nruns, (size_t)jint(jget(doc, "runs")));
+	pw_maps_free(&m);
+	jfree(doc);
+}
+
+/* The JSON walk has the module's levels, raw values and outcome. */
+static void check_walk(struct __test_metadata *_metadata, const char *who,
+		       unsigned long va)
+{
+	char vastr[32], req[64], *text, *line;
+	const char *argv[] = { "", "walk", "--json", who, vastr, NULL };
+	struct jval *doc;
+	const struct jval *entries, *res;
+	struct pw_walk w;
+	size_t i = 0;
+
+	snprintf(vastr, sizeof(vastr), "0x%lx", va);
+	snprintf(req, sizeof(req), "%s %s", who, vastr);
+	doc = run_json(_metadata, argv, "walk");
+	ASSERT_NE(NULL, doc);
+	ASSERT_EQ(0, pw_walk(req, &w, &text)) TH_LOG("walk %s: %s", req, strerror(errno));
+	entries = jget(doc, "entries");
+	for (line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		char name[16], *raw = strstr(line, " raw=");
+		const struct jval *e;
+
+		if (sscanf(line, "%15s", name) != 1 || !strstr(line, " index=") ||
+		    strstr(line, " index=") > strchr(line, '\n'))
+			continue;
+		e = jat(entries, i++);
+		ASSERT_NE(NULL, e) TH_LOG("%s: JSON has fewer entries", req);
+		EXPECT_STREQ(name, jstr(jget(e, "level")));
+		ASSERT_NE(NULL, raw);
+		EXPECT_EQ(strtoull(raw + 5, NULL, 16), jhex(jget(e, "raw")));
+	}
+	EXPECT_EQ(i, jlen(entries));
+	res = jget(doc, "result");
+	EXPECT_EQ(w.translated, jbool(jget(res, "translated")));
+	if (w.translated) {
+		EXPECT_EQ(w.pa, jhex(jget(res, "pa")));
+	} else {
+		char want[64];
+
+		snprintf(want, sizeof(want), "%s", jstr(jget(res, "stop")));
+		EXPECT_EQ(0, strncmp(w.stop, want, strlen(want))) TH_LOG("%s vs %s", w.stop, want);
+	}
+	free(text);
+	jfree(doc);
+}
+
+TEST_F(target, walk_json_agrees_with_module)
+{
+	check_walk(_metadata, self->pidstr, self->as->text);
+	check_walk(_metadata, self->pidstr, self->as->heap);
+	check_walk(_metadata, self->pidstr, self->as->partial);
+	check_walk(_metadata, self->pidstr, self->as->partial + AS_PAGE);
+	check_walk(_metadata, self->pidstr, self->as->thp);
+	check_walk(_metadata, self->pidstr, self->as->stack);
+	check_walk(_metadata, self->pidstr, 0x1000);
+	check_walk(_metadata, self->pidstr, 0xffff888000000000UL);
+}
+
+/* The kernel's text: from kallsyms (root sees addresses), else a guess. */
+static unsigned long kernel_text(void)
+{
+	char *syms = read_whole("/proc/kallsyms", NULL), *p;
+	unsigned long va = 0xffffffff81000000UL;
+
+	p = syms ? strstr(syms, " T _text\n") : NULL;
+	if (p) {
+		while (p > syms && p[-1] != '\n')
+			p--;
+		if (strtoul(p, NULL, 16))
+			va = strtoul(p, NULL, 16);
+	}
+	free(syms);
+	return va;
+}
+
+TEST(walk_kernel_json_agrees_with_module)
+{
+	check_walk(_metadata, "kernel", kernel_text());
+	check_walk(_metadata, "kernel", 0xffff800000000000UL);
+}
+
+/* Every key of the module's whatis answer is in the JSON, same value. */
+TEST(whatis_json_agrees_with_module)
+{
+	char va[32];
+	const char *argv[] = { "", "whatis", "--json", va, NULL };
+	char *text, *line, *save = NULL;
+	struct jval *doc;
+
+	if (access(PTWALK_DIR "/whatis", F_OK))
+		SKIP(return, "module has no /proc/ptwalk/whatis");
+	snprintf(va, sizeof(va), "0x%lx", kernel_text());
+	doc = run_json(_metadata, argv, "whatis");
+	ASSERT_NE(NULL, doc);
+	text = pw_request(PTWALK_DIR "/whatis", va);
+	ASSERT_NE(NULL, text);
+	ASSERT_EQ(0, strncmp(text, "ptwalk-whatis 1\n", 16));
+	for (line = strtok_r(text + 16, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *colon = strchr(line, ':'), *v;
+		const struct jval *j;
+
+		ASSERT_NE(NULL, colon);
+		*colon = '\0';
+		v = colon + 2;
+		j = jget(doc, line);
+		ASSERT_NE(NULL, j) TH_LOG("no '%s' in the JSON", line);
+		if (j->type == J_STR) {
+			EXPECT_STREQ(v, jstr(j));
+		} else if (j->type == J_BOOL && strcmp(line, "compound")) {
+			EXPECT_EQ(!strcmp(v, "yes"), jbool(j));
+		} else if (j->type == J_NUM) {
+			EXPECT_EQ(strtoll(v, NULL, 10), jint(j));
+		}
+	}
+	free(text);
+	jfree(doc);
+}
+
+/* ---- errors ---------------------------------------------------------- */
+
+static void expect_error(struct __test_metadata *_metadata, bool nobody,
+			 const char *const *argv, int status, const char *msg)
+{
+	struct tool_result r;
+
+	ASSERT_EQ(0, tool_run(&r, nobody, NULL, NULL, argv));
+	EXPECT_EQ(status, r.status) TH_LOG("ptwalk %s: stderr: %s", argv[1], r.err);
+	EXPECT_NE(NULL, strstr(r.err, msg)) TH_LOG("stderr: %s", r.err);
+	/* One line, and nothing on stdout. */
+	EXPECT_EQ(strlen(r.err) - 1, strcspn(r.err, "\n"));
+	EXPECT_STREQ("", r.out);
+	tool_result_free(&r);
+}
+
+static int load(void)
+{
+	int fd = open("/lib/modules/ptwalk.ko", O_RDONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -1;
+	ret = syscall(SYS_finit_module, fd, "", 0);
+	close(fd);
+	return ret;
+}
+
+TEST(error_module_not_loaded)
+{
+	const char *info[] = { "", "info", NULL };
+	const char *maps[] = { "", "maps", "--json", NULL };
+	const char *demo[] = { "", "demo", "1", NULL };
+
+	if (access("/lib/modules/ptwalk.ko", R_OK))
+		SKIP(return, "no /lib/modules/ptwalk.ko to reload");
+	if (ptwalk_loaded())
+		ASSERT_EQ(0, syscall(SYS_delete_module, "ptwalk", O_NONBLOCK));
+	expect_error(_metadata, false, info, EXIT_NOMODULE, "sudo insmod module/ptwalk.ko");
+	expect_error(_metadata, false, maps, EXIT_NOMODULE, "module not loaded");
+	expect_error(_metadata, false, demo, EXIT_NOMODULE, "module not loaded");
+	ASSERT_EQ(0, load()) TH_LOG("reload: %s", strerror(errno));
+}
+
+TEST(error_unprivileged)
+{
+	const char *maps[] = { "", "maps", "1", NULL };
+	const char *walk[] = { "", "walk", "kernel", "0xffffffff81000000", NULL };
+	const char *frames[] = { "", "frames", "self", NULL };
+	const char *walk1[] = { "", "walk", "1", "0x400000", NULL };
+
+	expect_error(_metadata, true, maps, EXIT_PERM, "run as root");
+	expect_error(_metadata, true, walk, EXIT_PERM, "run as root");
+	expect_error(_metadata, true, walk1, EXIT_PERM, "run as root");
+	expect_error(_metadata, true, frames, EXIT_PERM, "run as root");
+}
+
+TEST(unprivileged_own_maps_works)
+{
+	const char *argv[] = { "", "maps", "--json", NULL };
+	struct tool_result r;
+	struct jval *doc;
+
+	ASSERT_EQ(0, tool_run(&r, true, NULL, NULL, argv));
+	ASSERT_EQ(0, r.status) TH_LOG("stderr: %s", r.err);
+	doc = jparse(r.out, NULL);
+	ASSERT_NE(NULL, doc);
+	EXPECT_FALSE(jbool(jget(doc, "pfn_shown")));
+	jfree(doc);
+	tool_result_free(&r);
+}
+
+/* A PID that is free: above every live one, below pid_max. */
+static pid_t free_pid(void)
+{
+	char *s = read_whole("/proc/sys/kernel/pid_max", NULL);
+	pid_t pid = s ? atoi(s) - 1 : 32767;
+
+	free(s);
+	while (pid > 2 && kill(pid, 0) == 0)
+		pid--;
+	return pid;
+}
+
+TEST(error_no_such_pid)
+{
+	char p[16];
+	const char *maps[] = { "", "maps", p, NULL };
+	const char *walk[] = { "", "walk", p, "0x400000", NULL };
+	const char *frames[] = { "", "frames", "1", p, NULL };
+
+	snprintf(p, sizeof(p), "%d", free_pid());
+	expect_error(_metadata, false, maps, EXIT_NOPROC, "no such process");
+	expect_error(_metadata, false, walk, EXIT_NOPROC, "no such process");
+	expect_error(_metadata, false, frames, EXIT_NOPROC, "no such process");
+}
+
+TEST(error_malformed_va_and_pid)
+{
+	const char *bad_va[][5] = {
+		{ "", "walk", "1", "0xzz", NULL },
+		{ "", "walk", "1", "", NULL },
+		{ "", "walk", "kernel", "0x1fffffffffffffffff", NULL },
+		{ "", "walk", "1", "12 34", NULL },
+	};
+	const char *bad_pid[] = { "", "maps", "12abc", NULL };
+	const char *neg_pid[] = { "", "walk", "-5", "0x1000", NULL };
+	const char *neg_va[] = { "", "walk", "1", "-1", NULL };
+	size_t i;
+
+	for (i = 0; i < sizeof(bad_va) / sizeof(bad_va[0]); i++)
+		expect_error(_metadata, false, bad_va[i], EXIT_USAGE, "malformed address");
+	expect_error(_metadata, false, bad_pid, EXIT_USAGE, "malformed PID");
+	expect_error(_metadata, false, neg_pid, EXIT_USAGE, "malformed PID");
+	expect_error(_metadata, false, neg_va, EXIT_USAGE, "malformed PID or address");
+}
+
+TEST(help_for_every_command)
+{
+	static const char *const cmds[] = { "info", "maps", "walk", "frames", "kernel",
+					    "sharing", "alloc", "whatis", "demo" };
+	struct tool_result r;
+	size_t i;
+
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		const char *argv[] = { "", cmds[i], "--help", NULL };
+
+		ASSERT_EQ(0, run(&r, argv));
+		EXPECT_EQ(0, r.status);
+		EXPECT_EQ(0, strncmp(r.out, "usage: ptwalk ", 14)) TH_LOG("%s", cmds[i]);
+		tool_result_free(&r);
+	}
+}
+
+/* ---- pictures -------------------------------------------------------- */
+
+static void check_svg(struct __test_metadata *_metadata, const char *path)
+{
+	char why[128];
+	char *svg = read_whole(path, NULL);
+
+	ASSERT_NE(NULL, svg) TH_LOG("%s: %s", path, strerror(errno));
+	EXPECT_NE(NULL, strstr(svg, "<svg xmlns=\"http://www.w3.org/2000/svg\""));
+	EXPECT_EQ(0, xml_check(svg, why, sizeof(why))) TH_LOG("%s: %s", path, why);
+	/* Self-contained: no external references or scripts. */
+	EXPECT_EQ(NULL, strstr(svg, "href"));
+	EXPECT_EQ(NULL, strstr(svg, "<script"));
+	free(svg);
+}
+
+TEST_F(target, svgs_are_well_formed_xml)
+{
+	const char *maps[] = { "", "maps", self->pidstr, "--svg", "/tmp/tt-maps.svg", NULL };
+	const char *frames[] = { "", "frames", "1", self->pidstr, "--svg", "/tmp/tt-frames.svg", NULL };
+	struct tool_result r;
+
+	ASSERT_EQ(0, run(&r, maps));
+	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
+	tool_result_free(&r);
+	check_svg(_metadata, "/tmp/tt-maps.svg");
+	ASSERT_EQ(0, run(&r, frames));
+	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
+	tool_result_free(&r);
+	check_svg(_metadata, "/tmp/tt-frames.svg");
+}
+
+/* A file name that needs escaping ends up as text in the picture. */
+TEST(svg_escapes_names)
+{
+	const char *name = "/tmp/a<b>&\"c'\001d";
+	const char *maps[] = { "", "maps", "self", "--svg", "/tmp/tt-esc.svg", NULL };
+	struct tool_result r;
+	int fd = open(name, O_CREAT | O_RDWR, 0644);
+	char *svg;
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, 4096));
+	close(fd);
+	/* The tool maps nothing of ours: use a child that maps the file. */
+	{
+		pid_t pid = fork();
+		char p[16], why[128];
+
+		ASSERT_LE(0, pid);
+		if (pid == 0) {
+			int f = open(name, O_RDONLY);
+
+			if (f < 0 || mmap(NULL, 4096, PROT_READ, MAP_SHARED, f, 0) == MAP_FAILED)
+				_exit(1);
+			pause();
+			_exit(0);
+		}
+		usleep(200000);
+		snprintf(p, sizeof(p), "%d", pid);
+		maps[2] = p;
+		ASSERT_EQ(0, run(&r, maps));
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
+		tool_result_free(&r);
+		svg = read_whole("/tmp/tt-esc.svg", NULL);
+		ASSERT_NE(NULL, svg);
+		EXPECT_EQ(0, xml_check(svg, why, sizeof(why))) TH_LOG("%s", why);
+		EXPECT_NE(NULL, strstr(svg, "a&lt;b&gt;&amp;&quot;c&apos;?d"));
+		free(svg);
+	}
+	unlink(name);
+}
+
+TEST(demo_out_files_parse)
+{
+	const char *argv[] = { "", "demo", "1", "6", "--out", "/tmp/tt-demo", NULL };
+	struct tool_result r;
+	struct dirent *de;
+	int svgs = 0, jsons = 0;
+	DIR *d;
+
+	ASSERT_EQ(0, run(&r, argv));
+	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
+	tool_result_free(&r);
+	d = opendir("/tmp/tt-demo");
+	ASSERT_NE(NULL, d);
+	while ((de = readdir(d))) {
+		char path[300];
+		size_t n = strlen(de->d_name);
+
+		snprintf(path, sizeof(path), "/tmp/tt-demo/%s", de->d_name);
+		if (n > 4 && !strcmp(de->d_name + n - 4, ".svg")) {
+			check_svg(_metadata, path);
+			svgs++;
+		} else if (n > 5 && !strcmp(de->d_name + n - 5, ".json")) {
+			char *t = read_whole(path, NULL);
+			struct jval *doc = t ? jparse(t, NULL) : NULL;
+
+			EXPECT_NE(NULL, doc) TH_LOG("%s does not parse", path);
+			EXPECT_STREQ("demo-step", jstr(jget(doc, "command")));
+			EXPECT_TRUE(jbool(jget(doc, "expected")));
+			jfree(doc);
+			free(t);
+			jsons++;
+		}
+	}
+	closedir(d);
+	EXPECT_EQ(2, jsons);
+	EXPECT_EQ(2, svgs);	/* maps-self.svg, step6-frames.svg */
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0
+/* ptwalk frames PID...: physical frames of processes, shared ones marked. */
+#include <stdio.h>
+
+#include "frames.h"
+#include "json.h"
+#include "parse.h"
+#include "ptwalk.h"
+#include "source.h"
+#include "svg.h"
+
+static const char frames_help[] =
+	"usage: ptwalk frames PID... [--json] [--svg FILE]\n"
+	"Show the physical frames each process maps (counted once per process)\n"
+	"and the physical ranges that two or more of them share: shared\n"
+	"libraries, copy-on-write pages after fork, shared memory, the zero page.\n"
+	"Needs root (physical addresses). At most 16 PIDs.\n"
+	"  --svg FILE  draw physical memory as a strip of frames, each process in\n"
+	"              its own colour, shared frames marked\n";
+
+int cmd_frames(int argc, char **argv)
+{
+	int first = parse_options(argc, argv, OPTS_SVG, frames_help);
+	int nr = argc - first, i;
+	struct pt_maps *maps;
+	struct frame_set fs;
+	struct json j;
+
+	if (nr < 1)
+		fatal(EXIT_USAGE, "frames needs at least one PID (see ptwalk frames --help)");
+	if (nr > FRAMES_MAX_PROCS)
+		fatal(EXIT_USAGE, "frames takes at most %d PIDs", FRAMES_MAX_PROCS);
+	maps = xalloc(nr * sizeof(*maps));
+	for (i = 0; i < nr; i++)
+		read_maps(parse_pid_arg(argv[first + i]), &maps[i]);
+	frames_collect(&fs, maps, nr);
+	if (opt_svg)
+		svg_frames_file(opt_svg, &fs);
+	if (opt_json) {
+		json_open(&j, stdout, "frames");
+		frames_json_members(&j, &fs);
+		if (opt_svg)
+			json_str(&j, "svg", opt_svg);
+		json_close(&j);
+		return EXIT_OK;
+	}
+	frames_print(&fs);
+	if (opt_svg)
+		printf("picture: %s\n", opt_svg);
+	return EXIT_OK;
+}

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0
+/* ptwalk info: the module, the kernel and the paging mode. */
+#include <stdio.h>
+
+#include "json.h"
+#include "parse.h"
+#include "ptwalk.h"
+#include "source.h"
+
+static const char info_help[] =
+	"usage: ptwalk info [--json]\n"
+	"Show the module version, kernel release, paging levels (4 or 5), whether\n"
+	"page-table isolation (PTI) is on, the page size, the top of the user\n"
+	"half and the transparent-hugepage mode. Needs no privileges.\n";
+
+int cmd_info(int argc, char **argv)
+{
+	struct pt_info info;
+	struct json j;
+	int first = parse_options(argc, argv, 0, info_help);
+
+	if (first != argc)
+		fatal(EXIT_USAGE, "info takes no arguments (see ptwalk info --help)");
+	read_info(&info);
+	if (opt_json) {
+		json_open(&j, stdout, "info");
+		json_str(&j, "version", info.version);
+		json_str(&j, "release", info.release);
+		json_int(&j, "paging_levels", info.levels);
+		json_bool(&j, "pti", info.pti);
+		json_uint(&j, "page_size", info.page_size);
+		json_hex(&j, "user_top", info.user_top);
+		json_str(&j, "thp", info.thp);
+		json_close(&j);
+		return EXIT_OK;
+	}
+	printf("module version    %s\n", info.version);
+	printf("kernel release    %s\n", info.release);
+	printf("paging levels     %d (%d-bit virtual addresses)\n", info.levels,
+	       info.levels == 5 ? 57 : 48);
+	printf("PTI               %s\n", info.pti ? "on (user mode runs on a second, reduced top-level table)" : "off");
+	printf("page size         %lu\n", info.page_size);
+	printf("user half ends at 0x%lx\n", info.user_top);
+	printf("THP mode          %s\n", info.thp);
+	return EXIT_OK;
+}

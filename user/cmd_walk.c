@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0
+/* ptwalk walk PID|kernel VA: the MMU's walk for one address. */
+#include <stdio.h>
+#include <string.h>
+
+#include "json.h"
+#include "parse.h"
+#include "ptwalk.h"
+#include "render.h"
+#include "source.h"
+
+static const char walk_help[] =
+	"usage: ptwalk walk PID VA [--json]\n"
+	"       ptwalk walk kernel VA [--json]\n"
+	"Walk the page tables for one virtual address (hex, 0x optional) the way\n"
+	"the MMU does: every level's index, entry address, raw value and flags,\n"
+	"then the physical address or why translation stops. With PTI on, the\n"
+	"PGD-user line is the slot user mode runs on. 'kernel' walks the kernel\n"
+	"half (root only); another process needs root.\n";
+
+int cmd_walk(int argc, char **argv)
+{
+	int first = parse_options(argc, argv, 0, walk_help);
+	struct pt_walk walk;
+	unsigned long va;
+	pid_t pid = 0;
+	struct json j;
+
+	if (argc - first != 2)
+		fatal(EXIT_USAGE, "walk needs PID (or 'kernel') and VA (see ptwalk walk --help)");
+	if (strcmp(argv[first], "kernel"))
+		pid = parse_pid_arg(argv[first]);
+	va = parse_va_arg(argv[first + 1]);
+	read_walk(pid, va, &walk);
+	if (opt_json) {
+		json_open(&j, stdout, "walk");
+		json_walk_members(&j, &walk);
+		json_close(&j);
+	} else {
+		print_walk(stdout, &walk);
+	}
+	return EXIT_OK;
+}

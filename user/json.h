@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A tiny streaming JSON emitter. Every document starts with
+ * {"ptwalk_json": 1, "command": NAME, ...} (docs/json.md). Numbers are
+ * written as numbers, addresses as "0x..." strings (JSON numbers lose
+ * precision above 2^53, and addresses read better in hex).
+ */
+#ifndef PTWALK_JSON_H
+#define PTWALK_JSON_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#define JSON_MAX_DEPTH	32
+
+struct json {
+	FILE *out;
+	int depth;
+	bool first[JSON_MAX_DEPTH];	/* no member written yet at this depth */
+	char closer[JSON_MAX_DEPTH];	/* '}' or ']' */
+};
+
+/* Start a document for @command on @out; json_close() ends it. */
+void json_open(struct json *j, FILE *out, const char *command);
+void json_close(struct json *j);
+
+/* @key is NULL for array elements. */
+void json_obj(struct json *j, const char *key);
+void json_arr(struct json *j, const char *key);
+void json_end(struct json *j);
+void json_str(struct json *j, const char *key, const char *val);
+void json_int(struct json *j, const char *key, long long val);
+void json_uint(struct json *j, const char *key, unsigned long long val);
+void json_hex(struct json *j, const char *key, unsigned long long val);
+void json_bool(struct json *j, const char *key, bool val);
+void json_null(struct json *j, const char *key);
+/* A comma-separated list as an array of strings ("" gives []). */
+void json_list(struct json *j, const char *key, const char *csv);
+
+#endif /* PTWALK_JSON_H */

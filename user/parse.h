@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The module's documented formats (docs/interface.md) in parsed form.
+ * Parsers check the "ptwalk-X N" version line and refuse versions they do
+ * not know; malformed output ends the tool with EXIT_FORMAT.
+ */
+#ifndef PTWALK_PARSE_H
+#define PTWALK_PARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* ptwalk-info 1 */
+struct pt_info {
+	char version[32];
+	char release[128];
+	int levels;
+	bool pti;
+	unsigned long page_size;
+	unsigned long user_top;
+	char thp[16];
+};
+
+/* One "run" line of ptwalk-maps 1: merged entries of one kind. */
+struct pt_run {
+	unsigned long start, end;
+	char size[8];			/* "4K", "2M", "1G" */
+	unsigned long page_size;	/* the same in bytes */
+	unsigned long pages;
+	char kind[24];			/* "mapped", "swap", "migration-read", ... */
+	bool has_pa;
+	unsigned long long pa;		/* of start (0 when hidden) */
+	bool has_swap;			/* swap and other: type and offset */
+	unsigned int type;
+	unsigned long long offset;
+	bool has_bits;			/* marker */
+	unsigned long long bits;
+	char flags[192];		/* comma-separated, "" for none */
+	char cache[4];
+};
+
+/* One "vma" line and the runs that follow it. */
+struct pt_vma {
+	unsigned long start, end;
+	char perms[5];
+	unsigned long long offset;
+	char dev[16];
+	unsigned long inode;
+	char *name;			/* unescaped */
+	struct pt_run *runs;
+	size_t nr_runs;
+};
+
+/* ptwalk-maps 1 */
+struct pt_maps {
+	pid_t pid;
+	int levels;
+	bool pfn_shown;
+	bool nonpresent;
+	struct pt_vma *vmas;
+	size_t nr_vmas;
+	size_t nr_runs;			/* "end runs=N" */
+};
+
+enum pt_entry_kind { PTE_KIND_TABLE, PTE_KIND_LEAF, PTE_KIND_NONPRESENT, PTE_KIND_NONE };
+
+/* One level line of ptwalk-walk 1. */
+struct pt_level {
+	char name[12];			/* PGD, PGD-user, P4D, PUD, PMD, PTE */
+	unsigned int index;
+	unsigned long long entry;	/* physical address of the entry */
+	unsigned long long raw;
+	char flags[192];
+	enum pt_entry_kind kind;
+	unsigned long long next;	/* table */
+	char cache[4];			/* leaf */
+	char leaf[8];
+	unsigned long long frame;
+	char np_kind[24];		/* non-present */
+	bool np_has_pa;
+	unsigned long long np_pa;
+	unsigned int np_type;
+	unsigned long long np_offset;
+};
+
+#define PT_MAX_LEVELS	8
+
+/* ptwalk-walk 1 */
+struct pt_walk {
+	bool kernel;
+	pid_t pid;
+	unsigned long va;
+	int levels;
+	bool pti;
+	bool pfn_shown;
+	bool has_top;
+	unsigned long long top;
+	struct pt_level level[PT_MAX_LEVELS];
+	int nr_levels;
+	bool translated;		/* "pa" line; else "stop" */
+	unsigned long long pa;
+	char stop[24];			/* none, not-present, bad, non-canonical, ... */
+	char stop_level[8];
+	char stop_kind[24];
+	bool stop_has_swap;
+	unsigned int stop_type;
+	unsigned long long stop_offset;
+};
+
+/* One "region" line of ptwalk-kernel 1 and what the walk found in it. */
+struct pt_kclone {
+	unsigned long start, end;
+	char level[8];			/* PMD, PUD, ... */
+	unsigned long count;
+	unsigned long long next;
+};
+
+struct pt_kregion {
+	unsigned long start, end;	/* end 0: the top of the space */
+	char name[24];
+	struct pt_run *runs;
+	size_t nr_runs;
+	struct pt_kclone *clones;
+	size_t nr_clones;
+};
+
+/* One "copy" of ptwalk-kernel 1: the kernel table, or PTI's user copy. */
+struct pt_kcopy {
+	char name[8];			/* "kernel", "user" */
+	unsigned long long top;
+	struct pt_kregion *regions;
+	size_t nr_regions;
+};
+
+/* ptwalk-kernel 1 */
+struct pt_kernel {
+	int levels;
+	bool pti;
+	struct pt_kcopy copy[2];
+	int nr_copies;
+	size_t nr_runs, nr_clones;	/* "end runs=N clones=M" */
+};
+
+/* An "exception" or "user-exception" line: a process's own entry. */
+struct pt_exception {
+	pid_t pid;
+	bool has_next;
+	unsigned long long next;
+};
+
+/* A "slot" or "user-slot" line of ptwalk-sharing 1 and its exceptions. */
+struct pt_slot {
+	bool user;			/* the PTI user copy */
+	unsigned int index;
+	unsigned long start, end;	/* end 0: the top of the space */
+	bool has_next;
+	unsigned long long next;
+	char kernel[12];		/* user slots: same, different, none */
+	unsigned int mapped, same, differ;
+	bool has_tables;
+	unsigned long tables;
+	char regions[192];		/* comma-separated, "" for none */
+	struct pt_exception *exc;
+	size_t nr_exc;
+};
+
+/* ptwalk-sharing 1 */
+struct pt_sharing {
+	pid_t reader;
+	int levels;
+	bool pti;
+	char slot_size[8];		/* "512G", "256T" */
+	bool user_copy;			/* false: "user-copy none" */
+	struct pt_slot *slots;		/* kernel slots, then user slots */
+	size_t nr_slots;
+	unsigned long processes, skipped, in_use, shared_by_all, tables;
+	unsigned long long saved_bytes;
+	unsigned long exceptions, unlisted;	/* "end" line */
+};
+
+/* ptwalk-alloc 1: an object (kmalloc) or a page (vmalloc) line. */
+struct pt_aitem {
+	unsigned int index;
+	unsigned long va;
+	char region[24];		/* objects only */
+	bool has_pa;			/* false: pa=none */
+	unsigned long long pa;
+	unsigned long ksize;		/* objects only */
+	bool mismatch;
+	unsigned long long helper;
+};
+
+#define PT_ALLOC_COUNT_MAX	64
+
+/* A "share" line: the objects of one kmalloc allocation in one frame. */
+struct pt_ashare {
+	unsigned long long pfn;
+	unsigned int count;
+	unsigned int objects[PT_ALLOC_COUNT_MAX];
+	unsigned long long offsets[PT_ALLOC_COUNT_MAX];
+};
+
+/* A "run" line: consecutive frames among the pages of a vmalloc. */
+struct pt_arun {
+	unsigned int index, pages;
+	bool has_pfns;			/* false: pfns=none */
+	unsigned long long first, last;
+};
+
+/* An "alloc" line and the lines about it. */
+struct pt_alloc {
+	unsigned int id;
+	char kind[12];			/* kmalloc, pages, vmalloc */
+	unsigned long size, count, bucket, bytes;	/* as the kind has them */
+	unsigned int order, pages, runs;
+	bool has_va;
+	unsigned long va;
+	char region[24];
+	bool has_pa;
+	unsigned long long pa;
+	bool has_pfns;
+	unsigned long long pfn_first, pfn_last;
+	bool mismatch;			/* pages: the first page that disagrees */
+	unsigned int mismatch_index;
+	unsigned long long helper;
+	struct pt_aitem *items;		/* objects or pages */
+	size_t nr_items;
+	struct pt_ashare *shares;
+	size_t nr_shares;
+	struct pt_arun *run_list;
+	size_t nr_run_list;
+};
+
+/* ptwalk-alloc 1 */
+struct pt_alloc_file {
+	unsigned long allocations, max_allocations;
+	unsigned long long bytes, cap, module_bytes, module_cap;
+	struct pt_alloc *allocs;
+	size_t nr_allocs;
+};
+
+void parse_info(char *text, struct pt_info *info);
+void parse_maps(char *text, struct pt_maps *maps);
+void parse_walk(char *text, struct pt_walk *walk);
+void parse_kernel(char *text, struct pt_kernel *k);
+void parse_sharing(char *text, struct pt_sharing *sh);
+void parse_alloc(char *text, struct pt_alloc_file *af);
+
+/*
+ * Check @text's first line is "ptwalk-@name @version"; returns the rest.
+ * Shared with the parsers of the other files (parse_kernel.c, parse_alloc.c).
+ */
+char *parse_version(char *text, const char *name, int version);
+/* Split a line into words; "k=v" words can be looked up with word_value. */
+int split_words(char *line, char **words, int max);
+const char *word_value(char **words, int n, const char *key);
+/* Numbers in the module's notation: decimal, or hex with 0x. */
+unsigned long long parse_num(const char *s, const char *file);
+/* Helpers for the per-file parsers (parse_*.c); @file names the file. */
+void bad_line(const char *file, const char *line) __attribute__((noreturn));
+void copy_field(char *dst, size_t sz, const char *src, const char *file);
+void copy_flags(char *dst, size_t sz, const char *src, const char *file);
+void parse_range(const char *s, unsigned long *start, unsigned long *end,
+		 const char *file);
+/* A "run" line as maps and kernel print it. */
+void parse_run_line(char *line, struct pt_run *run, const char *file);
+/* Lines of @text (after the version line) that start with @prefix. */
+size_t count_lines(const char *text, const char *prefix);
+
+/* Bytes for a size name ("4K", "2M", "1G", "512G", "256T"); 0 if unknown. */
+unsigned long size_bytes(const char *name);
+/* Is @flag in the comma-separated @flags? */
+bool has_flag(const char *flags, const char *flag);
+
+#endif /* PTWALK_PARSE_H */

@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Rendering maps and walks. The JSON keeps every field of the module's
+ * text (the tests check that nothing is lost) and adds what the tool
+ * derives: region kind, present pages, sizes in bytes.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "fmt.h"
+#include "ptwalk.h"
+#include "render.h"
+
+static bool overlaps(unsigned long s, unsigned long e, unsigned long lo,
+		     unsigned long hi)
+{
+	return s < hi && e > lo;
+}
+
+/* @r clipped to [lo, hi) at its page-size granularity. */
+static struct pt_run clip_run(const struct pt_run *r, unsigned long lo,
+			      unsigned long hi)
+{
+	struct pt_run c = *r;
+	unsigned long ps = r->page_size ? r->page_size : 4096;
+	unsigned long s = lo & ~(ps - 1), e = (hi + ps - 1) & ~(ps - 1);
+
+	if (hi > ~0UL - ps)
+		e = ~0UL;
+	if (s > c.start) {
+		if (c.has_pa && c.pa)
+			c.pa += s - c.start;
+		if (c.has_swap && !strcmp(c.kind, "swap"))
+			c.offset += (s - c.start) / ps;
+		c.start = s;
+	}
+	if (e < c.end)
+		c.end = e;
+	c.pages = (c.end - c.start) / ps;
+	return c;
+}
+
+const char *run_perm_summary(const char *flags, char *buf, size_t sz)
+{
+	snprintf(buf, sz, "%c%c%c%s%s", has_flag(flags, "user") ? 'u' : 'k',
+		 has_flag(flags, "write") ? 'w' : '-',
+		 has_flag(flags, "nx") ? '-' : 'x',
+		 has_flag(flags, "dirty") ? " dirty" : "",
+		 has_flag(flags, "global") ? " global" : "");
+	return buf;
+}
+
+unsigned long present_pages(const struct pt_maps *maps, unsigned long lo,
+			    unsigned long hi)
+{
+	unsigned long long sum = 0;
+	size_t i;
+
+	for (i = 0; i < maps->nr_vmas; i++)
+		sum += vma_present_bytes(&maps->vmas[i], lo, hi);
+	return sum / 4096;
+}
+
+const struct pt_run *run_at(const struct pt_maps *maps, unsigned long va,
+			    unsigned long long *pa)
+{
+	size_t i, k;
+
+	for (i = 0; i < maps->nr_vmas; i++) {
+		const struct pt_vma *v = &maps->vmas[i];
+
+		if (va < v->start || va >= v->end)
+			continue;
+		for (k = 0; k < v->nr_runs; k++) {
+			const struct pt_run *r = &v->runs[k];
+
+			if (va >= r->start && va < r->end &&
+			    !strcmp(r->kind, "mapped")) {
+				if (pa)
+					*pa = r->pa + (va - r->start);
+				return r;
+			}
+		}
+	}
+	return NULL;
+}
+
+void print_run(FILE *out, const struct pt_run *r, const char *indent)
+{
+	char sz[SIZE_BUF], perm[32], where[64];
+
+	if (r->has_pa && !strcmp(r->kind, "mapped"))
+		snprintf(where, sizeof(where), "pa=0x%llx", r->pa);
+	else if (r->has_pa)
+		snprintf(where, sizeof(where), "%s pa=0x%llx", r->kind, r->pa);
+	else if (r->has_swap)
+		snprintf(where, sizeof(where), "%s type=%u offset=0x%llx", r->kind,
+			 r->type, r->offset);
+	else
+		snprintf(where, sizeof(where), "%s bits=0x%llx", r->kind, r->bits);
+	fprintf(out, "%s  %s0x%012lx-0x%012lx%s %6s %s x%-5lu %-24s %-10s %-3s %s\n",
+		indent, col(C_DIM), r->start, r->end, col(C_RESET),
+		fmt_size(r->end - r->start, sz), r->size, r->pages, where,
+		run_perm_summary(r->flags, perm, sizeof(perm)), r->cache,
+		r->flags);
+}
+
+void print_maps(FILE *out, const struct pt_maps *maps, bool self,
+		unsigned long lo, unsigned long hi, const char *indent)
+{
+	print_maps_brief(out, maps, self, lo, hi, indent, ~(size_t)0);
+}
+
+void print_maps_brief(FILE *out, const struct pt_maps *maps, bool self,
+		      unsigned long lo, unsigned long hi, const char *indent,
+		      size_t max_runs)
+{
+	char sz[SIZE_BUF], pr[SIZE_BUF];
+	size_t i, k, shown, vmas = 0;
+
+	fprintf(out, "%s%-33s %7s %-4s %8s  %-12s %s\n", indent, "RANGE", "SIZE",
+		"PERM", "PRESENT", "REGION", "NAME");
+	for (i = 0; i < maps->nr_vmas; i++) {
+		const struct pt_vma *v = &maps->vmas[i];
+		const struct region_style *rs = &region_styles[classify_vma(maps, i, self)];
+
+		if (!overlaps(v->start, v->end, lo, hi))
+			continue;
+		vmas++;
+		fprintf(out, "%s%s%016lx-%016lx%s %7s %-4s %8s  %s%-12s%s %s\n",
+			indent, col(C_BOLD), v->start, v->end, col(C_RESET),
+			fmt_size(v->end - v->start, sz), v->perms,
+			fmt_size(vma_present_bytes(v, lo, hi), pr),
+			col(rs->colour), rs->name, col(C_RESET), v->name);
+		for (k = shown = 0; k < v->nr_runs; k++) {
+			struct pt_run c;
+
+			if (!overlaps(v->runs[k].start, v->runs[k].end, lo, hi))
+				continue;
+			if (shown++ == max_runs) {
+				fprintf(out, "%s  ... more runs (--json or ptwalk maps lists all)\n",
+					indent);
+				break;
+			}
+			c = clip_run(&v->runs[k], lo, hi);
+			print_run(out, &c, indent);
+		}
+	}
+	if (!vmas)
+		fprintf(out, "%s(nothing mapped here)\n", indent);
+}
+
+void json_run(struct json *j, const struct pt_run *r)
+{
+	json_obj(j, NULL);
+	json_hex(j, "start", r->start);
+	json_hex(j, "end", r->end);
+	json_str(j, "size", r->size);
+	json_uint(j, "page_size", r->page_size);
+	json_uint(j, "pages", r->pages);
+	json_str(j, "kind", r->kind);
+	if (r->has_pa)
+		json_hex(j, "pa", r->pa);
+	if (r->has_swap) {
+		json_uint(j, "swap_type", r->type);
+		json_hex(j, "swap_offset", r->offset);
+	}
+	if (r->has_bits)
+		json_hex(j, "bits", r->bits);
+	json_list(j, "flags", r->flags);
+	json_str(j, "cache", r->cache);
+	json_end(j);
+}
+
+void json_maps_members(struct json *j, const struct pt_maps *maps, bool self,
+		       unsigned long lo, unsigned long hi)
+{
+	size_t i, k, shown_runs = 0;
+
+	json_int(j, "pid", maps->pid);
+	json_int(j, "levels", maps->levels);
+	json_bool(j, "pfn_shown", maps->pfn_shown);
+	json_bool(j, "nonpresent", maps->nonpresent);
+	if (lo != ALL_LO || hi != ALL_HI) {
+		json_obj(j, "range");
+		json_hex(j, "start", lo);
+		json_hex(j, "end", hi);
+		json_end(j);
+	}
+	json_uint(j, "present_pages", present_pages(maps, lo, hi));
+	json_arr(j, "vmas");
+	for (i = 0; i < maps->nr_vmas; i++) {
+		const struct pt_vma *v = &maps->vmas[i];
+
+		if (!overlaps(v->start, v->end, lo, hi))
+			continue;
+		json_obj(j, NULL);
+		json_hex(j, "start", v->start);
+		json_hex(j, "end", v->end);
+		json_uint(j, "size", v->end - v->start);
+		json_str(j, "perms", v->perms);
+		json_hex(j, "offset", v->offset);
+		json_str(j, "dev", v->dev);
+		json_uint(j, "inode", v->inode);
+		json_str(j, "name", v->name);
+		json_str(j, "region", region_styles[classify_vma(maps, i, self)].name);
+		json_uint(j, "present_pages", vma_present_bytes(v, lo, hi) / 4096);
+		json_arr(j, "runs");
+		for (k = 0; k < v->nr_runs; k++) {
+			struct pt_run c;
+
+			if (!overlaps(v->runs[k].start, v->runs[k].end, lo, hi))
+				continue;
+			c = clip_run(&v->runs[k], lo, hi);
+			json_run(j, &c);
+			shown_runs++;
+		}
+		json_end(j);
+		json_end(j);
+	}
+	json_end(j);
+	json_uint(j, "runs", shown_runs);
+}
+
+static const char *const kind_names[] = {
+	[PTE_KIND_TABLE] = "table", [PTE_KIND_LEAF] = "leaf",
+	[PTE_KIND_NONPRESENT] = "nonpresent", [PTE_KIND_NONE] = "none",
+};
+
+void print_walk(FILE *out, const struct pt_walk *w)
+{
+	int i;
+
+	if (w->kernel)
+		fprintf(out, "kernel va 0x%lx", w->va);
+	else
+		fprintf(out, "pid %d va 0x%lx", w->pid, w->va);
+	fprintf(out, "  %d-level paging  PTI %s  physical addresses %s\n",
+		w->levels, w->pti ? "on" : "off", w->pfn_shown ? "shown" : "hidden");
+	if (w->has_top)
+		fprintf(out, "top-level table (CR3) at 0x%llx\n", w->top);
+	if (w->nr_levels)
+		fprintf(out, "%-9s %5s %-14s %-18s %-10s %s\n", "LEVEL", "INDEX",
+			"ENTRY AT", "RAW", "KIND", "NEXT / FLAGS");
+	for (i = 0; i < w->nr_levels; i++) {
+		const struct pt_level *l = &w->level[i];
+		char tail[96];
+
+		switch (l->kind) {
+		case PTE_KIND_TABLE:
+			snprintf(tail, sizeof(tail), "next table 0x%llx", l->next);
+			break;
+		case PTE_KIND_LEAF:
+			snprintf(tail, sizeof(tail), "%s%s page%s at 0x%llx %s",
+				 col(C_GREEN), l->leaf, col(C_RESET), l->frame, l->cache);
+			break;
+		case PTE_KIND_NONPRESENT:
+			snprintf(tail, sizeof(tail), "%s%s%s", col(C_YELLOW), l->np_kind,
+				 col(C_RESET));
+			break;
+		default:
+			snprintf(tail, sizeof(tail), "%sempty%s", col(C_DIM), col(C_RESET));
+		}
+		fprintf(out, "%-9s %5u 0x%-12llx 0x%016llx %-10s %s\n", l->name,
+			l->index, l->entry, l->raw, kind_names[l->kind], tail);
+		if (l->flags[0])
+			fprintf(out, "%-9s %5s %-14s %-18s %-10s %sflags %s%s\n", "", "",
+				"", "", "", col(C_DIM), l->flags, col(C_RESET));
+	}
+	if (w->translated)
+		fprintf(out, "%s0x%lx -> 0x%llx%s\n", col(C_BOLD), w->va, w->pa,
+			col(C_RESET));
+	else
+		fprintf(out, "%sno translation: %s%s%s%s%s%s\n", col(C_RED), w->stop,
+			w->stop_level[0] ? " at " : "", w->stop_level,
+			w->stop_kind[0] ? " (" : "", w->stop_kind,
+			w->stop_kind[0] ? ")" : "");
+	if (!w->translated && opt_color)
+		fputs(col(C_RESET), out);
+}
+
+void json_walk_members(struct json *j, const struct pt_walk *w)
+{
+	int i;
+
+	json_str(j, "target", w->kernel ? "kernel" : "pid");
+	if (w->kernel)
+		json_null(j, "pid");
+	else
+		json_int(j, "pid", w->pid);
+	json_hex(j, "va", w->va);
+	json_int(j, "levels", w->levels);
+	json_bool(j, "pti", w->pti);
+	json_bool(j, "pfn_shown", w->pfn_shown);
+	if (w->has_top)
+		json_hex(j, "top", w->top);
+	json_arr(j, "entries");
+	for (i = 0; i < w->nr_levels; i++) {
+		const struct pt_level *l = &w->level[i];
+
+		json_obj(j, NULL);
+		json_str(j, "level", l->name);
+		json_uint(j, "index", l->index);
+		json_hex(j, "entry", l->entry);
+		json_hex(j, "raw", l->raw);
+		json_list(j, "flags", l->flags);
+		json_str(j, "kind", kind_names[l->kind]);
+		switch (l->kind) {
+		case PTE_KIND_TABLE:
+			json_hex(j, "next", l->next);
+			break;
+		case PTE_KIND_LEAF:
+			json_str(j, "cache", l->cache);
+			json_str(j, "leaf", l->leaf);
+			json_uint(j, "leaf_size", size_bytes(l->leaf));
+			json_hex(j, "frame", l->frame);
+			break;
+		case PTE_KIND_NONPRESENT:
+			json_str(j, "nonpresent_kind", l->np_kind);
+			if (l->np_has_pa) {
+				json_hex(j, "pa", l->np_pa);
+			} else {
+				json_uint(j, "swap_type", l->np_type);
+				json_hex(j, "swap_offset", l->np_offset);
+			}
+			break;
+		default:
+			break;
+		}
+		json_end(j);
+	}
+	json_end(j);
+	json_obj(j, "result");
+	json_bool(j, "translated", w->translated);
+	if (w->translated) {
+		json_hex(j, "pa", w->pa);
+	} else {
+		json_str(j, "stop", w->stop);
+		if (w->stop_level[0])
+			json_str(j, "level", w->stop_level);
+		if (w->stop_kind[0])
+			json_str(j, "kind", w->stop_kind);
+		if (w->stop_has_swap) {
+			json_uint(j, "swap_type", w->stop_type);
+			json_hex(j, "swap_offset", w->stop_offset);
+		}
+	}
+	json_end(j);
+}

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Requests to the module's files, as docs/interface.md defines them. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "procfile.h"
+#include "ptwalk.h"
+#include "source.h"
+
+void read_info(struct pt_info *info)
+{
+	parse_info(pf_read("info"), info);
+}
+
+void read_maps(pid_t pid, struct pt_maps *maps)
+{
+	char target[32], what[40];
+	const char *reqs[3] = { target, NULL, NULL };
+
+	if (pid)
+		snprintf(target, sizeof(target), "%d", (int)pid);
+	else
+		snprintf(target, sizeof(target), "self");
+	snprintf(what, sizeof(what), "PID %s", target);
+	if (opt_nonpresent)
+		reqs[1] = "nonpresent on";
+	parse_maps(pf_request("maps", reqs, what), maps);
+}
+
+void read_walk(pid_t pid, unsigned long va, struct pt_walk *walk)
+{
+	char req[64], what[64];
+	const char *reqs[2] = { req, NULL };
+
+	if (pid) {
+		snprintf(req, sizeof(req), "%d 0x%lx", (int)pid, va);
+		snprintf(what, sizeof(what), "PID %d", (int)pid);
+	} else {
+		snprintf(req, sizeof(req), "kernel 0x%lx", va);
+		snprintf(what, sizeof(what), "the kernel half");
+	}
+	parse_walk(pf_request("walk", reqs, what), walk);
+}
+
+void read_kernel(struct pt_kernel *k)
+{
+	pf_require("kernel");
+	parse_kernel(pf_read("kernel"), k);
+}
+
+void read_sharing(struct pt_sharing *sh)
+{
+	pf_require("sharing");
+	parse_sharing(pf_read("sharing"), sh);
+}
+
+int alloc_open(void)
+{
+	pf_require("alloc");
+	return pf_open("alloc", O_RDWR);
+}
+
+void alloc_request(int fd, const char *req)
+{
+	pf_write(fd, "alloc", req, "kernel allocations");
+}
+
+void alloc_list(int fd, struct pt_alloc_file *af)
+{
+	/* Documented to rewind and generate the listing afresh. */
+	if (lseek(fd, 0, SEEK_SET))
+		fatal(EXIT_FAIL, PTWALK_DIR "/alloc: cannot rewind");
+	parse_alloc(pf_read_fd(fd, "alloc", "kernel allocations"), af);
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Ask the module and parse its answer: one call per /proc/ptwalk file. */
+#ifndef PTWALK_SOURCE_H
+#define PTWALK_SOURCE_H
+
+#include <sys/types.h>
+
+#include "parse.h"
+
+void read_info(struct pt_info *info);
+/* @pid 0: the tool itself ("self"). */
+void read_maps(pid_t pid, struct pt_maps *maps);
+/* @pid 0: the kernel half. */
+void read_walk(pid_t pid, unsigned long va, struct pt_walk *walk);
+
+void read_kernel(struct pt_kernel *k);
+void read_sharing(struct pt_sharing *sh);
+
+/*
+ * /proc/ptwalk/alloc: the allocations belong to the open descriptor and
+ * are freed when it is closed (close(fd)).
+ */
+int alloc_open(void);
+void alloc_request(int fd, const char *req);
+/* The listing of everything @fd holds. */
+void alloc_list(int fd, struct pt_alloc_file *af);
+
+#endif /* PTWALK_SOURCE_H */
