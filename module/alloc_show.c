@@ -102,7 +102,7 @@ static void print_check(struct ptw_file *f, unsigned long va, phys_addr_t pa)
 	phys_addr_t helper;
 
 	if (pa == PTW_PA_NONE ||
-	    !ptw_kaddr_helper(va, ptw_kaddr_region(va), &helper) ||
+	    !ptw_kaddr_helper(va, ptw_region_of(va), &helper) ||
 	    helper == pa)
 		return;
 	ptw_out(f, " mismatch helper=0x%llx", (u64)helper);
@@ -123,7 +123,7 @@ static void print_alloc_line(struct ptw_file *f, const struct ptw_alloc *a)
 	case PTWA_PAGES:
 		ptw_out(f, " order=%u pages=%u bytes=%zu va=0x%lx region=%s",
 			a->order, a->count, a->bytes, va,
-			ptw_region_name(ptw_kaddr_region(va)));
+			ptw_region_name(ptw_region_of(va)));
 		print_pa(f, v->snap[0]);
 		ptw_out(f, " pfns=0x%llx-0x%llx runs=%u",
 			(u64)PHYS_PFN(v->snap[0]),
@@ -145,7 +145,7 @@ static void print_alloc_line(struct ptw_file *f, const struct ptw_alloc *a)
 	case PTWA_VMALLOC:
 		ptw_out(f, " size=%zu pages=%u bytes=%zu va=0x%lx region=%s runs=%u\n",
 			a->size, a->count, a->bytes, va,
-			ptw_region_name(ptw_kaddr_region(va)),
+			ptw_region_name(ptw_region_of(va)),
 			count_runs(v, a));
 		break;
 	}
@@ -160,7 +160,7 @@ static void print_item(struct ptw_file *f, const struct ptw_alloc *a,
 
 	if (a->kind == PTWA_KMALLOC)
 		ptw_out(f, "object id=%u index=%u va=0x%lx region=%s", a->id,
-			i, va, ptw_region_name(ptw_kaddr_region(va)));
+			i, va, ptw_region_name(ptw_region_of(va)));
 	else
 		ptw_out(f, "page id=%u index=%u va=0x%lx", a->id, i, va);
 	print_pa(f, v->snap[i]);

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Kernel addresses: a minimal classifier of the kernel half (the layout of
- * Documentation/arch/x86/x86_64/mm.rst, with the randomised bases read at
- * run time), translation through the walker, and the documented helper to
- * check the walker against.
+ * Kernel addresses: translation through the walker, and the documented
+ * helper to check the walker against (regions.c says which region an
+ * address lies in).
  *
  * Translation walks the reader's own top-level table: every process maps
  * the same kernel half (its kernel slots are copies of swapper's, and the
@@ -18,59 +17,6 @@
 
 #include "kaddr.h"
 #include "walker.h"
-
-static const char *const region_names[] = {
-	[PTWR_USER] = "user",
-	[PTWR_NONCANONICAL] = "non-canonical",
-	[PTWR_DIRECT_MAP] = "direct-map",
-	[PTWR_VMALLOC] = "vmalloc",
-	[PTWR_VMEMMAP] = "vmemmap",
-	[PTWR_CPU_ENTRY_AREA] = "cpu-entry-area",
-	[PTWR_KERNEL_IMAGE] = "kernel-image",
-	[PTWR_MODULES] = "modules",
-	[PTWR_FIXMAP] = "fixmap",
-	[PTWR_OTHER] = "other",
-};
-
-const char *ptw_region_name(enum ptw_region region)
-{
-	return region < ARRAY_SIZE(region_names) ? region_names[region] : "?";
-}
-
-static bool within(unsigned long va, unsigned long start, unsigned long size)
-{
-	return va >= start && va - start < size;
-}
-
-enum ptw_region ptw_kaddr_region(unsigned long va)
-{
-	unsigned int bits = pgtable_l5_enabled() ? 57 : 48;
-	/* struct pages for every frame the physical address width allows */
-	unsigned long vmemmap_size =
-		(1UL << (MAX_PHYSMEM_BITS - PAGE_SHIFT)) * sizeof(struct page);
-
-	if (((long)(va << (64 - bits)) >> (64 - bits)) != (long)va)
-		return PTWR_NONCANONICAL;
-	if (!(va >> 63))
-		return PTWR_USER;
-	if (within(va, __START_KERNEL_map, KERNEL_IMAGE_SIZE))
-		return PTWR_KERNEL_IMAGE;
-	if (va >= MODULES_VADDR && va < MODULES_END)
-		return PTWR_MODULES;
-	if (va >= FIXADDR_START && va < FIXADDR_TOP)
-		return PTWR_FIXMAP;
-	/* Its own 0.5 TB slot on 4- and 5-level layouts alike. */
-	if (within(va, CPU_ENTRY_AREA_BASE, P4D_SIZE))
-		return PTWR_CPU_ENTRY_AREA;
-	if (within(va, VMEMMAP_START, vmemmap_size))
-		return PTWR_VMEMMAP;
-	if (is_vmalloc_addr((void *)va))
-		return PTWR_VMALLOC;
-	/* Between the end of RAM and vmalloc_base nothing is mapped. */
-	if (va >= PAGE_OFFSET && va < VMALLOC_START)
-		return PTWR_DIRECT_MAP;
-	return PTWR_OTHER;
-}
 
 struct kpa_walk {
 	unsigned long start;
@@ -147,7 +93,7 @@ int ptw_kaddr_translate_pages(unsigned long va, unsigned long n,
  * WARNs on a malformed table on the way, which the walker has then
  * already ruled out.
  */
-const char *ptw_kaddr_helper(unsigned long va, enum ptw_region region,
+const char *ptw_kaddr_helper(unsigned long va, enum ptw_region_id region,
 			     phys_addr_t *pa)
 {
 	switch (region) {

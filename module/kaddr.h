@@ -10,20 +10,8 @@
 
 #include <linux/types.h>
 
+#include "regions.h"
 #include "walker.h"
-
-enum ptw_region {
-	PTWR_USER,		/* the user half: not a kernel address */
-	PTWR_NONCANONICAL,
-	PTWR_DIRECT_MAP,	/* all of RAM, at page_offset_base */
-	PTWR_VMALLOC,
-	PTWR_VMEMMAP,		/* the struct page array */
-	PTWR_CPU_ENTRY_AREA,
-	PTWR_KERNEL_IMAGE,
-	PTWR_MODULES,
-	PTWR_FIXMAP,
-	PTWR_OTHER,
-};
 
 /* No translation: the walker found no leaf for the page. */
 #define PTW_PA_NONE	((phys_addr_t)-1)
@@ -35,9 +23,6 @@ struct ptw_ktrans {
 	phys_addr_t pa;		/* PTW_PA_NONE unless mapped */
 };
 
-enum ptw_region ptw_kaddr_region(unsigned long va);
-const char *ptw_region_name(enum ptw_region region);
-
 /* Walk the reader's page tables for @va (a kernel-half address). */
 int ptw_kaddr_translate(unsigned long va, struct ptw_ktrans *t);
 /* The same for @n pages from @va (page aligned) into @pa[0..n-1]. */
@@ -47,7 +32,7 @@ int ptw_kaddr_translate_pages(unsigned long va, unsigned long n,
  * The documented helper's answer for a mapped @va of @region: the name of
  * the helper, or NULL when the region has none.
  */
-const char *ptw_kaddr_helper(unsigned long va, enum ptw_region region,
+const char *ptw_kaddr_helper(unsigned long va, enum ptw_region_id region,
 			     phys_addr_t *pa);
 
 #endif /* PTWALK_KADDR_H */

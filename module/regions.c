@@ -20,12 +20,28 @@
 #include "regions.h"
 #include "walker.h"
 
-static const char hole[] = "hole";
+static const char *const region_names[PTWR_NR_IDS] = {
+	[PTWR_HOLE] = "hole",
+	[PTWR_USER] = "user",
+	[PTWR_NONCANONICAL] = "non-canonical",
+	[PTWR_GUARD_HOLE] = "guard-hole",
+	[PTWR_LDT_REMAP] = "ldt-remap",
+	[PTWR_DIRECT_MAP] = "direct-map",
+	[PTWR_VMALLOC] = "vmalloc",
+	[PTWR_VMEMMAP] = "vmemmap",
+	[PTWR_KASAN_SHADOW] = "kasan-shadow",
+	[PTWR_CPU_ENTRY_AREA] = "cpu-entry-area",
+	[PTWR_ESPFIX] = "espfix",
+	[PTWR_EFI] = "efi",
+	[PTWR_KERNEL_IMAGE] = "kernel-image",
+	[PTWR_MODULES] = "modules",
+	[PTWR_FIXMAP] = "fixmap",
+};
 
 struct named_region {
 	unsigned long start, end;
 	bool open;		/* ends where the next region starts */
-	const char *name;
+	enum ptw_region_id id;
 };
 
 struct layout {
@@ -40,39 +56,39 @@ static unsigned long last_of(unsigned long end)
 }
 
 static void add(struct layout *l, unsigned long start, unsigned long end,
-		bool open, const char *name)
+		bool open, enum ptw_region_id id)
 {
 	if (l->n < ARRAY_SIZE(l->r))
-		l->r[l->n++] = (struct named_region){ start, end, open, name };
+		l->r[l->n++] = (struct named_region){ start, end, open, id };
 }
 
 static void collect(struct layout *l)
 {
-	add(l, GUARD_HOLE_BASE_ADDR, GUARD_HOLE_END_ADDR, false, "guard-hole");
+	add(l, GUARD_HOLE_BASE_ADDR, GUARD_HOLE_END_ADDR, false, PTWR_GUARD_HOLE);
 	if (IS_ENABLED(CONFIG_MODIFY_LDT_SYSCALL))
-		add(l, LDT_BASE_ADDR, LDT_END_ADDR, false, "ldt-remap");
-	add(l, PAGE_OFFSET, 0, true, "direct-map");
-	add(l, VMALLOC_START, VMALLOC_END + 1, false, "vmalloc");
-	add(l, VMEMMAP_START, 0, true, "vmemmap");
+		add(l, LDT_BASE_ADDR, LDT_END_ADDR, false, PTWR_LDT_REMAP);
+	add(l, PAGE_OFFSET, 0, true, PTWR_DIRECT_MAP);
+	add(l, VMALLOC_START, VMALLOC_END + 1, false, PTWR_VMALLOC);
+	add(l, VMEMMAP_START, 0, true, PTWR_VMEMMAP);
 	if (PTW_KASAN_SHADOW_END)
 		add(l, PTW_KASAN_SHADOW_START, PTW_KASAN_SHADOW_END, false,
-		    "kasan-shadow");
+		    PTWR_KASAN_SHADOW);
 	/*
 	 * One P4D entry (0.5 TB) on both layouts; 6.1's
 	 * CPU_ENTRY_AREA_MAP_SIZE counts only the part the CPUs use.
 	 */
 	add(l, CPU_ENTRY_AREA_BASE, CPU_ENTRY_AREA_BASE + P4D_SIZE, false,
-	    "cpu-entry-area");
+	    PTWR_CPU_ENTRY_AREA);
 	if (IS_ENABLED(CONFIG_X86_ESPFIX64))
 		add(l, ESPFIX_BASE_ADDR, ESPFIX_BASE_ADDR + P4D_SIZE, false,
-		    "espfix");
+		    PTWR_ESPFIX);
 	/* EFI runtime services are mapped top-down from EFI_VA_START. */
 	if (IS_ENABLED(CONFIG_EFI))
-		add(l, EFI_VA_END, EFI_VA_START, false, "efi");
-	add(l, __START_KERNEL_map, MODULES_VADDR, false, "kernel-image");
-	add(l, MODULES_VADDR, MODULES_END, false, "modules");
+		add(l, EFI_VA_END, EFI_VA_START, false, PTWR_EFI);
+	add(l, __START_KERNEL_map, MODULES_VADDR, false, PTWR_KERNEL_IMAGE);
+	add(l, MODULES_VADDR, MODULES_END, false, PTWR_MODULES);
 	/* fix_to_virt(0) is FIXADDR_TOP: the fixmap ends a page above it. */
-	add(l, FIXADDR_START, FIXADDR_TOP + PAGE_SIZE, false, "fixmap");
+	add(l, FIXADDR_START, FIXADDR_TOP + PAGE_SIZE, false, PTWR_FIXMAP);
 }
 
 /* A handful of entries: insertion sort by start. */
@@ -93,10 +109,10 @@ static void sort_layout(struct layout *l)
 }
 
 static void emit(struct ptw_region *r, unsigned int *n, unsigned long start,
-		 unsigned long end, const char *name)
+		 unsigned long end, enum ptw_region_id id)
 {
 	if (*n < PTW_MAX_REGIONS)
-		r[(*n)++] = (struct ptw_region){ start, end, name };
+		r[(*n)++] = (struct ptw_region){ start, end, id, region_names[id] };
 }
 
 unsigned int ptw_regions_get(struct ptw_region *r)
@@ -116,19 +132,40 @@ unsigned int ptw_regions_get(struct ptw_region *r)
 		if (start > last_of(end))
 			continue;
 		if (start > at)
-			emit(r, &n, at, start, hole);
-		emit(r, &n, start, end, l.r[i].name);
+			emit(r, &n, at, start, PTWR_HOLE);
+		emit(r, &n, start, end, l.r[i].id);
 		at = end;
 		top = !end;
 	}
 	if (!top)
-		emit(r, &n, at, 0, hole);
+		emit(r, &n, at, 0, PTWR_HOLE);
 	return n;
 }
 
 bool ptw_region_is_hole(const struct ptw_region *r)
 {
-	return r->name == hole;
+	return r->id == PTWR_HOLE;
+}
+
+const char *ptw_region_name(enum ptw_region_id id)
+{
+	return id < PTWR_NR_IDS ? region_names[id] : "?";
+}
+
+enum ptw_region_id ptw_region_of(unsigned long va)
+{
+	struct ptw_region r[PTW_MAX_REGIONS];
+	unsigned int i, n;
+
+	if (!ptw_is_canonical(va))
+		return PTWR_NONCANONICAL;
+	if (va < ptw_kernel_start())
+		return PTWR_USER;
+	n = ptw_regions_get(r);
+	for (i = 0; i < n; i++)
+		if (va >= r[i].start && va <= last_of(r[i].end))
+			return r[i].id;
+	return PTWR_HOLE;
 }
 
 char *ptw_regions_overlapping(const struct ptw_region *r, unsigned int n,

@@ -22,10 +22,31 @@
 /* More than the named regions plus the holes between them. */
 #define PTW_MAX_REGIONS	32
 
+/* What an address is, for every address: the kernel half's regions too. */
+enum ptw_region_id {
+	PTWR_HOLE,		/* between named regions of the kernel half */
+	PTWR_USER,		/* the user half: not a kernel address */
+	PTWR_NONCANONICAL,
+	PTWR_GUARD_HOLE,
+	PTWR_LDT_REMAP,
+	PTWR_DIRECT_MAP,	/* all of RAM, at page_offset_base */
+	PTWR_VMALLOC,
+	PTWR_VMEMMAP,		/* the struct page array */
+	PTWR_KASAN_SHADOW,
+	PTWR_CPU_ENTRY_AREA,
+	PTWR_ESPFIX,
+	PTWR_EFI,
+	PTWR_KERNEL_IMAGE,
+	PTWR_MODULES,
+	PTWR_FIXMAP,
+	PTWR_NR_IDS,
+};
+
 struct ptw_region {
 	unsigned long start;
 	unsigned long end;	/* exclusive; 0 is the top of the address space */
-	const char *name;	/* "hole" between named regions */
+	enum ptw_region_id id;
+	const char *name;	/* ptw_region_name(id) */
 };
 
 /*
@@ -34,6 +55,9 @@ struct ptw_region {
  */
 unsigned int ptw_regions_get(struct ptw_region *r);
 bool ptw_region_is_hole(const struct ptw_region *r);
+/* Which region @va lies in (user, non-canonical, or a kernel region). */
+enum ptw_region_id ptw_region_of(unsigned long va);
+const char *ptw_region_name(enum ptw_region_id id);
 /*
  * The comma-separated names of the named regions that overlap
  * [start, end) (end 0: the top) into @buf; "-" if none.

@@ -39,13 +39,6 @@ static const struct ptw_ops walk_ops = {
 	.all_addresses = true,
 };
 
-static bool is_canonical(unsigned long va)
-{
-	unsigned int bits = pgtable_l5_enabled() ? 57 : 48;
-
-	return ((long)(va << (64 - bits)) >> (64 - bits)) == (long)va;
-}
-
 /* Hide frame numbers from a file that may not see them (as pagemap does). */
 static u64 pa_or_zero(bool show, u64 pa)
 {
@@ -180,7 +173,7 @@ static int walk_fill(struct ptw_file *f)
 		show ? "shown" : "hidden");
 
 	ret = 0;
-	if (!is_canonical(v->va)) {
+	if (!ptw_is_canonical(v->va)) {
 		ptw_out(f, "stop non-canonical\n");
 	} else if (!v->kernel && v->va >= TASK_SIZE_MAX) {
 		ptw_out(f, "stop kernel-half\n");

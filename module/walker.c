@@ -453,6 +453,13 @@ pgd_t *ptw_pti_user_pgd(pgd_t *pgd)
 	return boot_cpu_has(X86_FEATURE_PTI) ? kernel_to_user_pgdp(pgd) : NULL;
 }
 
+bool ptw_is_canonical(unsigned long va)
+{
+	unsigned int bits = pgtable_l5_enabled() ? 57 : 48;
+
+	return ((long)(va << (64 - bits)) >> (64 - bits)) == (long)va;
+}
+
 unsigned long ptw_kernel_start(void)
 {
 	return ~0UL << __VIRTUAL_MASK_SHIFT;

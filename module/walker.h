@@ -79,6 +79,8 @@ int ptw_walk_kernel(struct ptw_walk *w, unsigned long start, unsigned long end);
 u64 ptw_pti_user_entry(pgd_t *pgd, unsigned long addr, phys_addr_t *entry_pa);
 /* The PTI user copy of top-level table @pgd, or NULL without PTI. */
 pgd_t *ptw_pti_user_pgd(pgd_t *pgd);
+/* Bits 63..47 (63..56 with 5 levels) all equal: the MMU accepts @va. */
+bool ptw_is_canonical(unsigned long va);
 /* First address of the kernel half: -2^47, or -2^56 with 5 levels. */
 unsigned long ptw_kernel_start(void);
 

@@ -87,7 +87,7 @@ static const char *stop_name(enum ptw_kind kind)
 static int whatis_fill(struct ptw_file *f)
 {
 	struct whatis_view *v = f->view;
-	enum ptw_region region = ptw_kaddr_region(v->va);
+	enum ptw_region_id region = ptw_region_of(v->va);
 	const char *helper;
 	struct ptw_ktrans t;
 	phys_addr_t hpa;
