@@ -305,8 +305,9 @@ static int split_words(char *s, char **argv, int max)
 	return argc;
 }
 
-static int alloc_request(struct ptw_alloc_view *v, char *req)
+static int alloc_request(struct ptw_file *f, char *req)
 {
+	struct ptw_alloc_view *v = f->view;
 	char *argv[4];
 	int argc = split_words(req, argv, ARRAY_SIZE(argv));
 
@@ -323,92 +324,39 @@ static int alloc_request(struct ptw_alloc_view *v, char *req)
 	return -EINVAL;
 }
 
-static ssize_t alloc_write(struct file *file, const char __user *ubuf,
-			   size_t count, loff_t *ppos)
-{
-	struct ptw_file *f = file->private_data;
-	char req[PTW_REQ_MAX];
-	int ret;
-
-	ret = ptw_copy_request(ubuf, count, req);
-	if (ret)
-		return ret;
-	if (mutex_lock_killable(&f->lock))
-		return -EINTR;
-	ret = alloc_request(f->view, req);
-	if (!ret) {
-		ptw_file_rewind(f);
-		file->f_pos = 0;
-	}
-	mutex_unlock(&f->lock);
-	return ret ? ret : count;
-}
-
-static const struct ptw_view_ops alloc_view_ops = {
-	.fill = ptw_alloc_fill,
-	.rewind = ptw_alloc_rewind,
-};
-
-static void free_view(struct ptw_alloc_view *v)
-{
-	kvfree(v->snap);
-	kfree(v);
-}
-
 /* Kernel allocations are CAP_SYS_ADMIN only, decided at open. */
-static int alloc_open(struct inode *inode, struct file *file)
+static int alloc_init(struct ptw_file *f)
 {
-	struct ptw_alloc_view *v;
-	int ret;
+	struct ptw_alloc_view *v = f->view;
 
-	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN))
-		return -EPERM;
-	v = kzalloc(sizeof(*v), GFP_KERNEL);
-	if (!v)
-		return -ENOMEM;
 	INIT_LIST_HEAD(&v->allocs);
 	v->snap = kvmalloc_array(PTW_ALLOC_PAGES_MAX, sizeof(*v->snap),
 				 GFP_KERNEL);
-	if (!v->snap) {
-		ret = -ENOMEM;
-		goto err_free_view;
-	}
-	ret = ptw_file_open(file, &alloc_view_ops, v);
-	if (ret)
-		goto err_free_view;
-	ptw_alloc_rewind(file->private_data);
-	return 0;
-
-err_free_view:
-	free_view(v);
-	return ret;
+	return v->snap ? 0 : -ENOMEM;
 }
 
-/* Close, or module unload with the file still open: free everything. */
-static int alloc_release(struct inode *inode, struct file *file)
+/* Close, and rmmod with the file open, free everything the file holds. */
+static void alloc_release(struct ptw_file *f)
 {
-	struct ptw_file *f = file->private_data;
 	struct ptw_alloc_view *v = f->view;
 	struct ptw_alloc *a, *tmp;
 
 	list_for_each_entry_safe(a, tmp, &v->allocs, node)
 		del_alloc(v, a);
-	ptw_file_release(f);
-	free_view(v);
-	return 0;
+	kvfree(v->snap);
 }
 
-static const struct proc_ops alloc_proc_ops = {
-	.proc_open = alloc_open,
-	.proc_read = ptw_file_read,
-	.proc_write = alloc_write,
-	.proc_lseek = ptw_file_lseek,
-	.proc_release = alloc_release,
+static const struct ptw_view_ops alloc_view_ops = {
+	.size = sizeof(struct ptw_alloc_view),
+	.privileged_only = true,
+	.init = alloc_init,
+	.release = alloc_release,
+	.request = alloc_request,
+	.fill = ptw_alloc_fill,
+	.rewind = ptw_alloc_rewind,
 };
 
 int ptwalk_alloc_init(struct proc_dir_entry *dir)
 {
-	if (!proc_create("alloc", 0600, dir, &alloc_proc_ops))
-		return -ENOMEM;
-	return 0;
+	return ptw_file_create(dir, "alloc", 0600, &alloc_view_ops);
 }

@@ -14,6 +14,7 @@
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
+#include <linux/proc_fs.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/task.h>
@@ -43,37 +44,65 @@ int ptw_files_open_count(void)
 	return atomic_read(&ptw_files_open);
 }
 
-int ptw_file_open(struct file *file, const struct ptw_view_ops *ops,
-		  void *view)
-{
-	struct ptw_file *f = kzalloc(sizeof(*f), GFP_KERNEL);
-
-	if (!f)
-		return -ENOMEM;
-	f->buf = kvmalloc(PTW_OUT_SIZE, GFP_KERNEL);
-	if (!f->buf) {
-		kfree(f);
-		return -ENOMEM;
-	}
-	mutex_init(&f->lock);
-	f->privileged = file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN);
-	f->opener = get_pid(task_tgid(current));
-	f->target = get_pid(f->opener);
-	f->ops = ops;
-	f->view = view;
-	file->private_data = f;
-	atomic_inc(&ptw_files_open);
-	return 0;
-}
-
-void ptw_file_release(struct ptw_file *f)
+static void file_free(struct ptw_file *f)
 {
 	put_pid(f->target);
 	put_pid(f->opener);
+	kvfree(f->view);
 	kvfree(f->buf);
 	mutex_destroy(&f->lock);
 	kfree(f);
+}
+
+static int ptw_file_open(struct inode *inode, struct file *file)
+{
+	const struct ptw_view_ops *ops = pde_data(inode);
+	struct ptw_file *f;
+	int ret;
+
+	if (ops->privileged_only &&
+	    !file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN))
+		return -EPERM;
+	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	if (!f)
+		return -ENOMEM;
+	mutex_init(&f->lock);
+	f->ops = ops;
+	f->privileged = file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN);
+	f->opener = get_pid(task_tgid(current));
+	f->target = get_pid(f->opener);
+	f->buf = kvmalloc(PTW_OUT_SIZE, GFP_KERNEL);
+	f->view = kvzalloc(ops->size, GFP_KERNEL);
+	if (!f->buf || !f->view) {
+		ret = -ENOMEM;
+		goto err_free_file;
+	}
+	if (ops->init) {
+		ret = ops->init(f);
+		if (ret)
+			goto err_free_file;
+	}
+	if (ops->rewind)
+		ops->rewind(f);
+	file->private_data = f;
+	atomic_inc(&ptw_files_open);
+	return 0;
+
+err_free_file:
+	file_free(f);
+	return ret;
+}
+
+/* Also runs for files still open when the module is removed. */
+static int ptw_file_release(struct inode *inode, struct file *file)
+{
+	struct ptw_file *f = file->private_data;
+
+	if (f->ops->release)
+		f->ops->release(f);
+	file_free(f);
 	atomic_dec(&ptw_files_open);
+	return 0;
 }
 
 void ptw_file_rewind(struct ptw_file *f)
@@ -82,7 +111,8 @@ void ptw_file_rewind(struct ptw_file *f)
 	f->off = 0;
 	f->pos = 0;
 	f->eof = false;
-	f->ops->rewind(f);
+	if (f->ops->rewind)
+		f->ops->rewind(f);
 }
 
 bool ptw_out_room(struct ptw_file *f, size_t need)
@@ -106,8 +136,8 @@ void ptw_out(struct ptw_file *f, const char *fmt, ...)
  * with the next chunk. copy_to_user() runs with no mmap or page-table lock
  * held. Any sequence of read sizes yields the same bytes.
  */
-ssize_t ptw_file_read(struct file *file, char __user *ubuf, size_t count,
-		      loff_t *ppos)
+static ssize_t ptw_file_read(struct file *file, char __user *ubuf,
+			     size_t count, loff_t *ppos)
 {
 	struct ptw_file *f = file->private_data;
 	ssize_t copied = 0;
@@ -151,7 +181,7 @@ out_unlock:
 }
 
 /* Only rewinding (and asking the position) is supported. */
-loff_t ptw_file_lseek(struct file *file, loff_t offset, int whence)
+static loff_t ptw_file_lseek(struct file *file, loff_t offset, int whence)
 {
 	struct ptw_file *f = file->private_data;
 	loff_t ret;
@@ -168,6 +198,47 @@ loff_t ptw_file_lseek(struct file *file, loff_t offset, int whence)
 	}
 	mutex_unlock(&f->lock);
 	return ret;
+}
+
+/* A request: copied without allocating, parsed by the view under f->lock. */
+static ssize_t ptw_file_write(struct file *file, const char __user *ubuf,
+			      size_t count, loff_t *ppos)
+{
+	struct ptw_file *f = file->private_data;
+	char req[PTW_REQ_MAX];
+	int ret;
+
+	if (!f->ops->request)
+		return -EINVAL;
+	ret = ptw_copy_request(ubuf, count, req);
+	if (ret)
+		return ret;
+	if (mutex_lock_killable(&f->lock))
+		return -EINTR;
+	ret = f->ops->request(f, req);
+	if (!ret) {
+		ptw_file_rewind(f);
+		file->f_pos = 0;
+	}
+	mutex_unlock(&f->lock);
+	return ret ? ret : count;
+}
+
+static const struct proc_ops ptw_proc_ops = {
+	.proc_open = ptw_file_open,
+	.proc_read = ptw_file_read,
+	.proc_write = ptw_file_write,
+	.proc_lseek = ptw_file_lseek,
+	.proc_release = ptw_file_release,
+};
+
+int ptw_file_create(struct proc_dir_entry *dir, const char *name,
+		    umode_t mode, const struct ptw_view_ops *ops)
+{
+	/* proc_ops take no const data: ops is only ever read back. */
+	if (!proc_create_data(name, mode, dir, &ptw_proc_ops, (void *)ops))
+		return -ENOMEM;
+	return 0;
 }
 
 /*

@@ -10,6 +10,7 @@
 #include <linux/fs.h>
 #include <linux/mutex.h>
 #include <linux/pid.h>
+#include <linux/proc_fs.h>
 #include <linux/types.h>
 
 /*
@@ -27,11 +28,26 @@
 
 struct ptw_file;
 
-/* How a view produces its output. */
+/*
+ * A view: one /proc/ptwalk file. file.c owns open, release, read, write
+ * and lseek for all of them; a view only says how big its state is, who
+ * may open it, how to take a request and how to produce its output.
+ */
 struct ptw_view_ops {
+	size_t size;		/* of the view's state, zeroed at open */
+	bool privileged_only;	/* -EPERM at open without CAP_SYS_ADMIN */
+	/* Optional: set up the state after it is allocated (may sleep). */
+	int (*init)(struct ptw_file *f);
+	/* Optional: free what init and requests took. */
+	void (*release)(struct ptw_file *f);
+	/*
+	 * Optional: one written request (NUL-terminated, trailing newline
+	 * removed), under f->lock. 0 accepts it and rewinds the output.
+	 */
+	int (*request)(struct ptw_file *f, char *req);
 	/* Append the next chunk; set f->eof when there is no more. */
 	int (*fill)(struct ptw_file *f);
-	/* Start the output again from the top (a rewind or a new request). */
+	/* Optional: start the output again (a rewind or a new request). */
 	void (*rewind)(struct ptw_file *f);
 };
 
@@ -51,14 +67,11 @@ struct ptw_file {
 
 extern bool ptw_unprivileged_pfn;
 
-int ptw_file_open(struct file *file, const struct ptw_view_ops *ops,
-		  void *view);
-void ptw_file_release(struct ptw_file *f);
+/* Create /proc/ptwalk/@name for the view @ops. */
+int ptw_file_create(struct proc_dir_entry *dir, const char *name,
+		    umode_t mode, const struct ptw_view_ops *ops);
 int ptw_files_open_count(void);
 void ptw_file_rewind(struct ptw_file *f);
-ssize_t ptw_file_read(struct file *file, char __user *ubuf, size_t count,
-		      loff_t *ppos);
-loff_t ptw_file_lseek(struct file *file, loff_t offset, int whence);
 
 /* Output: true if @need more bytes fit; printf only after it said yes. */
 bool ptw_out_room(struct ptw_file *f, size_t need);

@@ -225,53 +225,27 @@ static int kernel_fill(struct ptw_file *f)
 	}
 }
 
+static int kernel_init(struct ptw_file *f)
+{
+	struct kernel_view *v = f->view;
+
+	v->f = f;
+	v->runs.f = f;
+	v->runs.show_pfn = true;
+	v->nr_regions = ptw_regions_get(v->regions);
+	return 0;
+}
+
+/* Privileged only, decided at open: the dump reveals the KASLR layout. */
 static const struct ptw_view_ops kernel_view_ops = {
+	.size = sizeof(struct kernel_view),
+	.privileged_only = true,
+	.init = kernel_init,
 	.fill = kernel_fill,
 	.rewind = kernel_rewind,
 };
 
-static int kernel_open(struct inode *inode, struct file *file)
-{
-	struct kernel_view *v;
-	int ret;
-
-	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN))
-		return -EPERM;
-	v = kzalloc(sizeof(*v), GFP_KERNEL);
-	if (!v)
-		return -ENOMEM;
-	ret = ptw_file_open(file, &kernel_view_ops, v);
-	if (ret) {
-		kfree(v);
-		return ret;
-	}
-	v->f = file->private_data;
-	v->runs.f = v->f;
-	v->runs.show_pfn = true;
-	v->nr_regions = ptw_regions_get(v->regions);
-	kernel_rewind(v->f);
-	return 0;
-}
-
-static int kernel_release(struct inode *inode, struct file *file)
-{
-	struct ptw_file *f = file->private_data;
-
-	kfree(f->view);
-	ptw_file_release(f);
-	return 0;
-}
-
-static const struct proc_ops kernel_proc_ops = {
-	.proc_open = kernel_open,
-	.proc_read = ptw_file_read,
-	.proc_lseek = ptw_file_lseek,
-	.proc_release = kernel_release,
-};
-
 int ptwalk_kernel_init(struct proc_dir_entry *dir)
 {
-	if (!proc_create("kernel", 0400, dir, &kernel_proc_ops))
-		return -ENOMEM;
-	return 0;
+	return ptw_file_create(dir, "kernel", 0400, &kernel_view_ops);
 }

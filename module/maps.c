@@ -181,67 +181,35 @@ static int maps_fill(struct ptw_file *f)
 	}
 }
 
-static const struct ptw_view_ops maps_view_ops = {
-	.fill = maps_fill,
-	.rewind = maps_rewind,
-};
-
-static int maps_open(struct inode *inode, struct file *file)
+static int maps_init(struct ptw_file *f)
 {
-	struct maps_view *v = kzalloc(sizeof(*v), GFP_KERNEL);
-	int ret;
-
-	if (!v)
-		return -ENOMEM;
-	v->path = kmalloc(PATH_MAX, GFP_KERNEL);
-	if (!v->path) {
-		ret = -ENOMEM;
-		goto err_free_view;
-	}
-	ret = ptw_file_open(file, &maps_view_ops, v);
-	if (ret)
-		goto err_free_path;
-	v->f = file->private_data;
-	v->runs.f = v->f;
-	maps_rewind(v->f);
-	return 0;
-
-err_free_path:
-	kfree(v->path);
-err_free_view:
-	kfree(v);
-	return ret;
-}
-
-static int maps_release(struct inode *inode, struct file *file)
-{
-	struct ptw_file *f = file->private_data;
 	struct maps_view *v = f->view;
 
-	ptw_file_release(f);
-	kfree(v->path);
-	kfree(v);
+	v->path = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!v->path)
+		return -ENOMEM;
+	v->f = f;
+	v->runs.f = f;
 	return 0;
+}
+
+static void maps_release(struct ptw_file *f)
+{
+	struct maps_view *v = f->view;
+
+	kfree(v->path);
 }
 
 /*
  * Requests: "PID" retargets the file; "self" targets the opener again;
  * "nonpresent on|off" lists non-present entries too. Each rewinds.
  */
-static ssize_t maps_write(struct file *file, const char __user *ubuf,
-			  size_t count, loff_t *ppos)
+static int maps_request(struct ptw_file *f, char *req)
 {
-	struct ptw_file *f = file->private_data;
 	struct maps_view *v = f->view;
-	char req[PTW_REQ_MAX];
 	pid_t nr;
 	int ret;
 
-	ret = ptw_copy_request(ubuf, count, req);
-	if (ret)
-		return ret;
-	if (mutex_lock_killable(&f->lock))
-		return -EINTR;
 	if (!strcmp(req, "nonpresent on")) {
 		v->nonpresent = true;
 	} else if (!strcmp(req, "nonpresent off")) {
@@ -251,28 +219,21 @@ static ssize_t maps_write(struct file *file, const char __user *ubuf,
 		f->target = get_pid(f->opener);
 	} else {
 		ret = ptw_parse_pid(req, &nr);
-		if (!ret)
-			ret = ptw_set_target(f, nr);
+		return ret ? ret : ptw_set_target(f, nr);
 	}
-	if (!ret) {
-		ptw_file_rewind(f);
-		file->f_pos = 0;
-	}
-	mutex_unlock(&f->lock);
-	return ret ? ret : count;
+	return 0;
 }
 
-static const struct proc_ops maps_proc_ops = {
-	.proc_open = maps_open,
-	.proc_read = ptw_file_read,
-	.proc_write = maps_write,
-	.proc_lseek = ptw_file_lseek,
-	.proc_release = maps_release,
+static const struct ptw_view_ops maps_view_ops = {
+	.size = sizeof(struct maps_view),
+	.init = maps_init,
+	.release = maps_release,
+	.request = maps_request,
+	.fill = maps_fill,
+	.rewind = maps_rewind,
 };
 
 int ptwalk_maps_init(struct proc_dir_entry *dir)
 {
-	if (!proc_create("maps", PTW_MODE_REQUEST, dir, &maps_proc_ops))
-		return -ENOMEM;
-	return 0;
+	return ptw_file_create(dir, "maps", PTW_MODE_REQUEST, &maps_view_ops);
 }

@@ -448,62 +448,36 @@ static void sharing_rewind(struct ptw_file *f)
 	v->exc_cursor = 0;
 }
 
+static int sharing_init(struct ptw_file *f)
+{
+	struct sharing_view *v = f->view;
+
+	v->exc = kvcalloc(SHARING_MAX_EXCEPTIONS, sizeof(*v->exc), GFP_KERNEL);
+	if (!v->exc)
+		return -ENOMEM;
+	v->f = f;
+	v->nr_regions = ptw_regions_get(v->regions);
+	return 0;
+}
+
+static void sharing_release(struct ptw_file *f)
+{
+	struct sharing_view *v = f->view;
+
+	kvfree(v->exc);
+}
+
+/* Privileged only, decided at open: it shows every process's tables. */
 static const struct ptw_view_ops sharing_view_ops = {
+	.size = sizeof(struct sharing_view),
+	.privileged_only = true,
+	.init = sharing_init,
+	.release = sharing_release,
 	.fill = sharing_fill,
 	.rewind = sharing_rewind,
 };
 
-static int sharing_open(struct inode *inode, struct file *file)
-{
-	struct sharing_view *v;
-	int ret;
-
-	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN))
-		return -EPERM;
-	v = kvzalloc(sizeof(*v), GFP_KERNEL);
-	if (!v)
-		return -ENOMEM;
-	v->exc = kvcalloc(SHARING_MAX_EXCEPTIONS, sizeof(*v->exc), GFP_KERNEL);
-	if (!v->exc) {
-		ret = -ENOMEM;
-		goto err_free_view;
-	}
-	ret = ptw_file_open(file, &sharing_view_ops, v);
-	if (ret)
-		goto err_free_exc;
-	v->f = file->private_data;
-	v->nr_regions = ptw_regions_get(v->regions);
-	sharing_rewind(v->f);
-	return 0;
-
-err_free_exc:
-	kvfree(v->exc);
-err_free_view:
-	kvfree(v);
-	return ret;
-}
-
-static int sharing_release(struct inode *inode, struct file *file)
-{
-	struct ptw_file *f = file->private_data;
-	struct sharing_view *v = f->view;
-
-	ptw_file_release(f);
-	kvfree(v->exc);
-	kvfree(v);
-	return 0;
-}
-
-static const struct proc_ops sharing_proc_ops = {
-	.proc_open = sharing_open,
-	.proc_read = ptw_file_read,
-	.proc_lseek = ptw_file_lseek,
-	.proc_release = sharing_release,
-};
-
 int ptwalk_sharing_init(struct proc_dir_entry *dir)
 {
-	if (!proc_create("sharing", 0400, dir, &sharing_proc_ops))
-		return -ENOMEM;
-	return 0;
+	return ptw_file_create(dir, "sharing", 0400, &sharing_view_ops);
 }

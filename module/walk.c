@@ -197,40 +197,10 @@ static int walk_fill(struct ptw_file *f)
 	return ret < 0 ? ret : 0;
 }
 
-static void walk_rewind(struct ptw_file *f)
-{
-}
-
-static const struct ptw_view_ops walk_view_ops = {
-	.fill = walk_fill,
-	.rewind = walk_rewind,
-};
-
-static int walk_open(struct inode *inode, struct file *file)
-{
-	struct walk_view *v = kzalloc(sizeof(*v), GFP_KERNEL);
-	int ret;
-
-	if (!v)
-		return -ENOMEM;
-	ret = ptw_file_open(file, &walk_view_ops, v);
-	if (ret)
-		kfree(v);
-	return ret;
-}
-
-static int walk_release(struct inode *inode, struct file *file)
-{
-	struct ptw_file *f = file->private_data;
-
-	kfree(f->view);
-	ptw_file_release(f);
-	return 0;
-}
-
 /* "PID VA" or "kernel VA" (also "0 VA"); VA in hex, 0x optional. */
-static int walk_parse(struct ptw_file *f, struct walk_view *v, char *req)
+static int walk_request(struct ptw_file *f, char *req)
 {
+	struct walk_view *v = f->view;
 	char *who = strsep(&req, " \t");
 	unsigned long va;
 	pid_t nr;
@@ -259,38 +229,13 @@ static int walk_parse(struct ptw_file *f, struct walk_view *v, char *req)
 	return 0;
 }
 
-static ssize_t walk_write(struct file *file, const char __user *ubuf,
-			  size_t count, loff_t *ppos)
-{
-	struct ptw_file *f = file->private_data;
-	char req[PTW_REQ_MAX];
-	int ret;
-
-	ret = ptw_copy_request(ubuf, count, req);
-	if (ret)
-		return ret;
-	if (mutex_lock_killable(&f->lock))
-		return -EINTR;
-	ret = walk_parse(f, f->view, req);
-	if (!ret) {
-		ptw_file_rewind(f);
-		file->f_pos = 0;
-	}
-	mutex_unlock(&f->lock);
-	return ret ? ret : count;
-}
-
-static const struct proc_ops walk_proc_ops = {
-	.proc_open = walk_open,
-	.proc_read = ptw_file_read,
-	.proc_write = walk_write,
-	.proc_lseek = ptw_file_lseek,
-	.proc_release = walk_release,
+static const struct ptw_view_ops walk_view_ops = {
+	.size = sizeof(struct walk_view),
+	.request = walk_request,
+	.fill = walk_fill,
 };
 
 int ptwalk_walk_init(struct proc_dir_entry *dir)
 {
-	if (!proc_create("walk", PTW_MODE_REQUEST, dir, &walk_proc_ops))
-		return -ENOMEM;
-	return 0;
+	return ptw_file_create(dir, "walk", PTW_MODE_REQUEST, &walk_view_ops);
 }

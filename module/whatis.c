@@ -128,77 +128,30 @@ static int whatis_fill(struct ptw_file *f)
 	return 0;
 }
 
-static void whatis_rewind(struct ptw_file *f)
+/* One kernel address in hex, with or without 0x. */
+static int whatis_request(struct ptw_file *f, char *req)
 {
-}
-
-static const struct ptw_view_ops whatis_view_ops = {
-	.fill = whatis_fill,
-	.rewind = whatis_rewind,
-};
-
-/* The answers reveal the kernel's layout (KASLR): CAP_SYS_ADMIN at open. */
-static int whatis_open(struct inode *inode, struct file *file)
-{
-	struct whatis_view *v;
-	int ret;
-
-	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN))
-		return -EPERM;
-	v = kzalloc(sizeof(*v), GFP_KERNEL);
-	if (!v)
-		return -ENOMEM;
-	ret = ptw_file_open(file, &whatis_view_ops, v);
-	if (ret)
-		kfree(v);
-	return ret;
-}
-
-static int whatis_release(struct inode *inode, struct file *file)
-{
-	struct ptw_file *f = file->private_data;
-
-	kfree(f->view);
-	ptw_file_release(f);
-	return 0;
-}
-
-/* One address, hexadecimal, 0x optional. */
-static ssize_t whatis_write(struct file *file, const char __user *ubuf,
-			    size_t count, loff_t *ppos)
-{
-	struct ptw_file *f = file->private_data;
 	struct whatis_view *v = f->view;
-	char req[PTW_REQ_MAX];
 	unsigned long va;
 	int ret;
 
-	ret = ptw_copy_request(ubuf, count, req);
-	if (!ret)
-		ret = ptw_parse_addr(strim(req), &va);
+	ret = ptw_parse_addr(strim(req), &va);
 	if (ret)
 		return ret;
-	if (mutex_lock_killable(&f->lock))
-		return -EINTR;
 	v->va = va;
 	v->requested = true;
-	ptw_file_rewind(f);
-	file->f_pos = 0;
-	mutex_unlock(&f->lock);
-	return count;
+	return 0;
 }
 
-static const struct proc_ops whatis_proc_ops = {
-	.proc_open = whatis_open,
-	.proc_read = ptw_file_read,
-	.proc_write = whatis_write,
-	.proc_lseek = ptw_file_lseek,
-	.proc_release = whatis_release,
+/* The answers reveal the kernel's layout (KASLR): CAP_SYS_ADMIN at open. */
+static const struct ptw_view_ops whatis_view_ops = {
+	.size = sizeof(struct whatis_view),
+	.privileged_only = true,
+	.request = whatis_request,
+	.fill = whatis_fill,
 };
 
 int ptwalk_whatis_init(struct proc_dir_entry *dir)
 {
-	if (!proc_create("whatis", 0400, dir, &whatis_proc_ops))
-		return -ENOMEM;
-	return 0;
+	return ptw_file_create(dir, "whatis", 0400, &whatis_view_ops);
 }

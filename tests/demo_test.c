@@ -8,9 +8,14 @@
  * pages present, the same frames. Then the step's own claims are checked
  * against pagemap: k of n present after touching k, the copy-on-write
  * relations of step 6, the 2M leaf of step 7 when smaps shows
- * AnonHugePages.
+ * AnonHugePages. Steps 9 and 10 are checked against what the module shows
+ * this test (another reader) at the same stops: every process's kernel
+ * slots point to the same tables; the allocations sit where the kernel
+ * dump maps them, in the bucket and order the module's own alloc file
+ * names.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +23,8 @@
 
 #include "kselftest_harness.h"
 #include "jsonread.h"
+#include "kernel_oracle.h"
+#include "oracle.h"
 #include "ptwalk.h"
 #include "toolrun.h"
 #include "util.h"
@@ -456,6 +463,276 @@ TEST_F(demo, step8_stack_grows)
 	check_snapshots(_metadata, d);
 	EXPECT_LT(jhex(fact(d, "stack_start_deep")), jhex(fact(d, "stack_start_before")));
 	EXPECT_LT(jint(fact(d, "present_before")), jint(fact(d, "present_deep")));
+}
+
+/* ---- steps 9 and 10: the kernel half --------------------------------- */
+
+#define KSTOPS	4
+
+/* What this test reads at each stop of steps 9 and 10. */
+struct kernel_capture {
+	int nstops;
+	char *sharing[KSTOPS];		/* this test as the reader */
+	char *dump[KSTOPS];		/* /proc/ptwalk/kernel */
+	char *pgd_walk[KSTOPS];		/* walk kernel _text */
+	char *children[KSTOPS];
+};
+
+static void kernel_at_stop(pid_t pid, int stop, void *ctx)
+{
+	struct kernel_capture *kc = ctx;
+	char path[64], req[64];
+	unsigned long text = kallsyms_text("", "_text");
+
+	if (stop >= KSTOPS)
+		return;
+	kc->nstops = stop + 1;
+	kc->sharing[stop] = read_whole(PTWALK_DIR "/sharing", NULL);
+	kc->dump[stop] = read_whole(PTWALK_DIR "/kernel", NULL);
+	snprintf(req, sizeof(req), "kernel 0x%lx", text ? text : 0xffffffff81000000UL);
+	kc->pgd_walk[stop] = pw_request(PTWALK_DIR "/walk", req);
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", pid, pid);
+	kc->children[stop] = read_whole(path, NULL);
+}
+
+static void free_kernel_capture(struct kernel_capture *kc)
+{
+	int i;
+
+	for (i = 0; i < KSTOPS; i++) {
+		free(kc->sharing[i]);
+		free(kc->dump[i]);
+		free(kc->pgd_walk[i]);
+		free(kc->children[i]);
+	}
+}
+
+static struct jval *run_kernel_step(struct __test_metadata *_metadata, int n,
+				    struct kernel_capture *kc)
+{
+	char num[8];
+	const char *argv[] = { "", "demo", num, "--json", "--hold", NULL };
+	struct tool_result r;
+	struct jval *doc;
+
+	memset(kc, 0, sizeof(*kc));
+	snprintf(num, sizeof(num), "%d", n);
+	if (tool_run(&r, false, kernel_at_stop, kc, argv))
+		return NULL;
+	if (r.status) {
+		TH_LOG("demo %d: status %d: %s", n, r.status, r.err);
+		tool_result_free(&r);
+		return NULL;
+	}
+	doc = jparse(r.out, NULL);
+	tool_result_free(&r);
+	return doc;
+}
+
+static const struct jval *slot_json(const struct jval *slots, unsigned int index)
+{
+	size_t i;
+
+	for (i = 0; i < jlen(slots); i++)
+		if ((unsigned int)jint(jget(jat(slots, i), "index")) == index)
+			return jat(slots, i);
+	return NULL;
+}
+
+/* The "next=" of the first level line of a kernel walk: the PGD entry. */
+static unsigned long long walk_top_next(const char *walk)
+{
+	const char *l = walk ? strstr(walk, "\nPGD ") : NULL;
+	const char *n = l ? strstr(l, " next=") : NULL;
+
+	return n && n < strchr(l + 1, '\n') ? strtoull(n + 6, NULL, 16) : 0;
+}
+
+static unsigned long walk_va(const char *walk)
+{
+	const char *v = walk ? strstr(walk, " va=") : NULL;
+
+	return v ? strtoul(v + 4, NULL, 16) : 0;
+}
+
+TEST(step9_every_process_shares_the_kernel_slots)
+{
+	struct kernel_capture kc;
+	struct jval *doc;
+	const struct jval *step, *after, *slots;
+	struct ko_sharing mine;
+	pid_t child;
+	unsigned long va, slot_size;
+	size_t i, e;
+
+	if (access(PTWALK_DIR "/sharing", F_OK))
+		SKIP(return, "module has no /proc/ptwalk/sharing");
+	doc = run_kernel_step(_metadata, 9, &kc);
+	ASSERT_NE(NULL, doc);
+	step = jat(jget(doc, "steps"), 0);
+	ASSERT_NE(NULL, step);
+	EXPECT_TRUE(jbool(jget(step, "expected"))) TH_LOG("%s", jstr(jget(step, "shows")));
+	ASSERT_EQ(2, kc.nstops);
+	child = jint(jget(jget(step, "facts"), "child_pid"));
+	ASSERT_LT(0, child);
+	/* The child was alive, a child of the tool, at the second stop. */
+	ASSERT_NE(NULL, kc.children[1]);
+	EXPECT_EQ(child, atoi(kc.children[1]));
+	after = jat(jget(step, "sharing"), 1);
+	ASSERT_NE(NULL, after);
+	slots = jget(after, "slots");
+	/* The child is one more process with an address space. */
+	EXPECT_LE(jint(jget(jget(jat(jget(step, "sharing"), 0), "total"), "processes")) + 1,
+		  jint(jget(jget(after, "total"), "processes")));
+	/* This test as another reader, at the same moment: same tables. */
+	ASSERT_NE(NULL, kc.sharing[1]);
+	ASSERT_EQ(0, ko_parse_sharing(kc.sharing[1], &mine));
+	for (i = 0; i < mine.nslots; i++) {
+		const struct ko_slot *ks = &mine.slots[i];
+		const struct jval *js;
+
+		if (ks->user)
+			continue;
+		js = slot_json(slots, ks->index);
+		ASSERT_NE(NULL, js) TH_LOG("slot %u in this test's scan only", ks->index);
+		EXPECT_EQ(ks->next, jhex(jget(js, "next"))) TH_LOG("slot %u", ks->index);
+		if (strcmp(ks->regions, "ldt-remap")) {
+			EXPECT_EQ(0, ks->differ) TH_LOG("slot %u (%s)", ks->index, ks->regions);
+			EXPECT_EQ(0, jint(jget(js, "differ")));
+		}
+	}
+	EXPECT_EQ(jlen(slots), mine.in_use);
+	for (e = 0; e < mine.nexc; e++)
+		EXPECT_NE(child, mine.exc[e].pid) TH_LOG("the child has its own slot %u",
+							  mine.exc[e].slot);
+	/* And the walk of the kernel text: its PGD entry is the slot's. */
+	va = walk_va(kc.pgd_walk[1]);
+	slot_size = mine.levels == 5 ? 1UL << 48 : 1UL << 39;
+	ASSERT_NE(0, va);
+	{
+		const struct jval *js = slot_json(slots, (va / slot_size) % 512);
+
+		ASSERT_NE(NULL, js);
+		EXPECT_EQ(walk_top_next(kc.pgd_walk[1]), jhex(jget(js, "next")));
+	}
+	ko_sharing_free(&mine);
+	free_kernel_capture(&kc);
+	jfree(doc);
+}
+
+/* PA of @va in the saved kernel dump (kernel copy), or 0. */
+static unsigned long long dump_pa(const struct ko_dump *d, unsigned long va)
+{
+	const struct ko_range *r = ko_run_find(ko_copy_get(d, "kernel"), va);
+
+	return r ? r->pa + (va - r->start) : 0;
+}
+
+static const struct jval *alloc_kind(const struct jval *allocs, const char *kind)
+{
+	size_t i;
+
+	for (i = 0; i < jlen(allocs); i++)
+		if (!strcmp(jstr(jget(jat(allocs, i), "kind")), kind))
+			return jat(allocs, i);
+	return NULL;
+}
+
+/* The bucket the module's alloc file names for kmalloc(@size), or 0. */
+static unsigned long module_bucket(unsigned long size)
+{
+	int fd = open(PTWALK_DIR "/alloc", O_RDWR);
+	char *text, *l;
+	unsigned long b = 0;
+
+	if (fd < 0)
+		return 0;
+	if (!req_write(fd, "kmalloc %lu", size) && (text = read_all_fd(fd))) {
+		l = line_find(text, "alloc id=1 ", 0);
+		b = l ? line_num(l, "bucket") : 0;
+		free(l);
+		free(text);
+	}
+	close(fd);
+	return b;
+}
+
+TEST(step10_buckets_order_and_vmalloc_frames)
+{
+	const struct jval *step, *alloc, *k, *p, *v, *pages;
+	unsigned long slab;
+	struct kernel_capture kc;
+	struct jval *doc;
+	struct ko_dump d;
+	size_t i, breaks = 0;
+
+	if (access(PTWALK_DIR "/alloc", F_OK))
+		SKIP(return, "module has no /proc/ptwalk/alloc");
+	doc = run_kernel_step(_metadata, 10, &kc);
+	ASSERT_NE(NULL, doc);
+	step = jat(jget(doc, "steps"), 0);
+	ASSERT_NE(NULL, step);
+	EXPECT_TRUE(jbool(jget(step, "expected"))) TH_LOG("%s", jstr(jget(step, "shows")));
+	ASSERT_EQ(1, kc.nstops);
+	ASSERT_NE(NULL, kc.dump[0]);
+	ASSERT_EQ(0, ko_parse_dump(kc.dump[0], &d));
+	alloc = jget(jget(step, "alloc"), "allocations");
+	k = alloc_kind(alloc, "kmalloc");
+	p = alloc_kind(alloc, "pages");
+	v = alloc_kind(alloc, "vmalloc");
+	ASSERT_TRUE(k && p && v);
+
+	/* kmalloc(100): the 128-byte bucket, as the module's own file says. */
+	EXPECT_EQ(100, jint(jget(k, "size")));
+	EXPECT_EQ(128, jint(jget(k, "bucket")));
+	EXPECT_EQ(module_bucket(100), (unsigned long)jint(jget(k, "bucket")));
+	slab = slabinfo_kmalloc_bucket(100);
+	if (slab) {
+		EXPECT_EQ(slab, (unsigned long)jint(jget(k, "bucket")));
+	} else {
+		TH_LOG("no /proc/slabinfo: bucket checked against the module only");
+	}
+	{
+		const struct jval *o = jat(jget(k, "objects"), 0);
+
+		ASSERT_NE(NULL, o);
+		EXPECT_STREQ("direct-map", jstr(jget(o, "region")));
+		EXPECT_EQ(dump_pa(&d, jhex(jget(o, "va"))), jhex(jget(o, "pa")));
+	}
+
+	/* Order 2: 4 consecutive frames, 16K-aligned, where the dump maps them. */
+	EXPECT_EQ(2, jint(jget(p, "order")));
+	EXPECT_EQ(jhex(jget(p, "pfn_first")) + 3, jhex(jget(p, "pfn_last")));
+	EXPECT_EQ(jhex(jget(p, "pfn_first")) << 12, jhex(jget(p, "pa")));
+	EXPECT_EQ(0, jhex(jget(p, "pa")) & 0x3fff);
+	EXPECT_EQ(dump_pa(&d, jhex(jget(p, "va"))), jhex(jget(p, "pa")));
+	for (i = 1; i < 4; i++)
+		EXPECT_EQ(dump_pa(&d, jhex(jget(p, "va")) + i * 4096), jhex(jget(p, "pa")) + i * 4096);
+
+	/* vmalloc(64K): 16 pages; each frame is where the dump maps its page. */
+	pages = jget(v, "page_list");
+	ASSERT_EQ(16, jlen(pages));
+	EXPECT_EQ(16, jint(jget(v, "pages")));
+	for (i = 0; i < 16; i++) {
+		const struct jval *pg = jat(pages, i);
+		unsigned long va = jhex(jget(pg, "va"));
+
+		EXPECT_EQ(jhex(jget(v, "va")) + i * 4096, va);
+		EXPECT_EQ(dump_pa(&d, va), jhex(jget(pg, "pa"))) TH_LOG("page %zu", i);
+		if (i && jhex(jget(pg, "pa")) != jhex(jget(jat(pages, i - 1), "pa")) + 4096)
+			breaks++;
+	}
+	EXPECT_EQ(breaks + 1, (size_t)jint(jget(v, "runs")));
+	EXPECT_EQ(breaks == 0, jbool(jget(v, "contiguous")));
+	if (!breaks)
+		TH_LOG("vmalloc's frames happened to be contiguous; the step says so: %s",
+		       jstr(jget(step, "shows")));
+	/* Closing the file gave everything back. */
+	EXPECT_EQ(jint(jget(step, "module_bytes_before")),
+		  jint(jget(step, "module_bytes_after_close")));
+	ko_dump_free(&d);
+	free_kernel_capture(&kc);
+	jfree(doc);
 }
 
 TEST_HARNESS_MAIN

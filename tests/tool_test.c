@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The ptwalk tool (/bin/ptwalk) against independent oracles:
- * - --json of info, maps and walk says what the module's own text says for
- *   the same request;
+ * - --json of info, maps, walk, whatis, kernel, sharing and alloc says what
+ *   the module's own text says for the same request;
  * - the commands' errors give their documented message and exit status
  *   (docs/tool.md): module not loaded, unprivileged, no such PID, bad VA;
  * - the SVGs it writes are well-formed XML.
@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,8 @@
 #include "kselftest_harness.h"
 #include "aspace.h"
 #include "jsonread.h"
+#include "kernel_oracle.h"
+#include "oracle.h"
 #include "ptwalk.h"
 #include "toolrun.h"
 #include "util.h"
@@ -279,6 +282,257 @@ TEST(whatis_json_agrees_with_module)
 	jfree(doc);
 }
 
+/* ---- kernel, sharing, alloc ------------------------------------------ */
+
+/* Regions whose runs do not change while the tests run (vmalloc does). */
+static bool stable_region(const char *name)
+{
+	return !strcmp(name, "kernel-image") || !strcmp(name, "cpu-entry-area") ||
+	       !strcmp(name, "fixmap") || !strcmp(name, "espfix");
+}
+
+/* Runs of @c that lie in region @g. */
+static size_t region_runs(const struct ko_copy *c, const struct ko_region *g,
+			  const struct ko_range **first)
+{
+	size_t i, n = 0;
+
+	*first = NULL;
+	for (i = 0; i < c->nruns; i++) {
+		if (c->runs[i].start < g->start ||
+		    (g->end && c->runs[i].start >= g->end))
+			continue;
+		if (!n++)
+			*first = &c->runs[i];
+	}
+	return n;
+}
+
+/*
+ * The tool reads its own table and this test its own; both map the same
+ * kernel half. Regions must be identical; runs of the stable regions too
+ * (the vmalloc area changes as processes come and go).
+ */
+TEST(kernel_json_agrees_with_module)
+{
+	const char *argv[] = { "", "kernel", "--json", NULL };
+	char *text = read_whole(PTWALK_DIR "/kernel", NULL);
+	const struct jval *copies;
+	struct jval *doc;
+	struct ko_dump d;
+	size_t c, g, k, total = 0;
+
+	ASSERT_NE(NULL, text) TH_LOG("%s", strerror(errno));
+	ASSERT_EQ(0, ko_parse_dump(text, &d));
+	doc = run_json(_metadata, argv, "kernel");
+	ASSERT_NE(NULL, doc);
+	EXPECT_EQ(d.levels, jint(jget(doc, "levels")));
+	EXPECT_EQ(d.pti, jbool(jget(doc, "pti")));
+	copies = jget(doc, "copies");
+	ASSERT_EQ((size_t)d.ncopies, jlen(copies));
+	for (c = 0; c < jlen(copies); c++) {
+		const struct ko_copy *kc = &d.copy[c];
+		const struct jval *jc = jat(copies, c), *regions = jget(jc, "regions");
+
+		EXPECT_STREQ(kc->name, jstr(jget(jc, "copy")));
+		ASSERT_EQ(kc->nregions, jlen(regions));
+		for (g = 0; g < kc->nregions; g++) {
+			const struct ko_region *kg = &kc->regions[g];
+			const struct jval *jg = jat(regions, g), *runs = jget(jg, "runs");
+			const struct ko_range *first;
+			size_t n = region_runs(kc, kg, &first);
+
+			EXPECT_STREQ(kg->name, jstr(jget(jg, "name")));
+			EXPECT_EQ(kg->start, jhex(jget(jg, "start")));
+			EXPECT_EQ(kg->end, jhex(jget(jg, "end")));
+			EXPECT_EQ(kg->end - kg->start, (unsigned long)jint(jget(jg, "size")));
+			total += jlen(runs);
+			if (!stable_region(kg->name))
+				continue;
+			ASSERT_EQ(n, jlen(runs)) TH_LOG("%s copy, region %s", kc->name, kg->name);
+			for (k = 0; k < n; k++) {
+				const struct jval *r = jat(runs, k);
+
+				EXPECT_EQ(first[k].start, jhex(jget(r, "start")));
+				EXPECT_EQ(first[k].end, jhex(jget(r, "end")));
+				EXPECT_EQ(first[k].pa, jhex(jget(r, "pa")));
+				EXPECT_EQ(first[k].page, (unsigned long)jint(jget(r, "page_size")));
+				EXPECT_STREQ(first[k].cache, jstr(jget(r, "cache")));
+			}
+		}
+	}
+	EXPECT_EQ(total, (size_t)jint(jget(doc, "runs")));
+	ko_dump_free(&d);
+	jfree(doc);
+	free(text);
+}
+
+static const struct jval *slot_by_index(const struct jval *slots, unsigned int index)
+{
+	size_t i;
+
+	for (i = 0; i < jlen(slots); i++)
+		if ((unsigned int)jint(jget(jat(slots, i), "index")) == index)
+			return jat(slots, i);
+	return NULL;
+}
+
+/*
+ * The tool's scan (the tool as reader) and this test's (this test as
+ * reader): the same slots in use, pointing to the same tables, naming the
+ * same regions; the tool's JSON keeps the module's counts consistent.
+ */
+TEST(sharing_json_agrees_with_module)
+{
+	const char *argv[] = { "", "sharing", "--json", NULL };
+	char *text = read_whole(PTWALK_DIR "/sharing", NULL), regions[192];
+	struct jval *doc;
+	struct ko_sharing sh;
+	size_t i, nk = 0, nu = 0;
+
+	ASSERT_NE(NULL, text) TH_LOG("%s", strerror(errno));
+	ASSERT_EQ(0, ko_parse_sharing(text, &sh));
+	doc = run_json(_metadata, argv, "sharing");
+	ASSERT_NE(NULL, doc);
+	EXPECT_EQ(sh.levels, jint(jget(doc, "levels")));
+	EXPECT_EQ(sh.pti, jbool(jget(doc, "pti")));
+	EXPECT_EQ(sh.levels == 5 ? 1ULL << 48 : 1ULL << 39,
+		  (unsigned long long)jint(jget(doc, "slot_bytes")));
+	EXPECT_EQ(!sh.user_copy_none, jbool(jget(doc, "user_copy")));
+	for (i = 0; i < sh.nslots; i++) {
+		const struct ko_slot *ks = &sh.slots[i];
+		const struct jval *js = slot_by_index(jget(doc, ks->user ? "user_slots" : "slots"),
+						      ks->index);
+
+		ks->user ? nu++ : nk++;
+		ASSERT_NE(NULL, js) TH_LOG("slot %u (user %d) missing", ks->index, ks->user);
+		EXPECT_EQ(ks->start, jhex(jget(js, "start")));
+		EXPECT_EQ(ks->end, jhex(jget(js, "end")));
+		EXPECT_EQ(ks->next, jhex(jget(js, "next")));
+		join_flags(jget(js, "regions"), regions, sizeof(regions));
+		EXPECT_STREQ(strcmp(ks->regions, "-") ? ks->regions : "", regions);
+		if (ks->user) {
+			EXPECT_STREQ(ks->kernel, jstr(jget(js, "kernel")));
+		} else {
+			EXPECT_EQ(ks->tables, (unsigned long)jint(jget(js, "tables")));
+		}
+		EXPECT_EQ(!jint(jget(js, "differ")) && !jlen(jget(js, "exceptions")) &&
+			  jint(jget(js, "same")) == jint(jget(js, "mapped")),
+			  jbool(jget(js, "shared_by_all")));
+	}
+	EXPECT_EQ(nk, jlen(jget(doc, "slots")));
+	EXPECT_EQ(nu, jlen(jget(doc, "user_slots")));
+	EXPECT_EQ(sh.in_use, (unsigned long)jint(jget(jget(doc, "total"), "slots")));
+	EXPECT_EQ(sh.tables, (unsigned long)jint(jget(jget(doc, "total"), "tables")));
+	ko_sharing_free(&sh);
+	jfree(doc);
+	free(text);
+}
+
+#define ALLOC_REQS	"kmalloc 100", "kmalloc 64 3", "pages 2", "vmalloc 64K"
+
+/* At the tool's --hold stop: the kernel dump while its allocations live. */
+static void keep_kernel_dump(pid_t pid, int stop, void *ctx)
+{
+	char **dump = ctx;
+
+	(void)pid;
+	if (stop == 0)
+		*dump = read_whole(PTWALK_DIR "/kernel", NULL);
+}
+
+/* PA of @va in the saved dump (the kernel copy), or 0. */
+static unsigned long long dump_pa(const struct ko_dump *d, unsigned long va)
+{
+	const struct ko_range *r = ko_run_find(ko_copy_get(d, "kernel"), va);
+
+	return r ? r->pa + (va - r->start) : 0;
+}
+
+/* The module's "alloc" line of allocation @id for the same request. */
+static char *module_alloc_line(const char *text, int id)
+{
+	char prefix[32];
+
+	snprintf(prefix, sizeof(prefix), "alloc id=%d ", id);
+	return line_find(text, prefix, 0);
+}
+
+/*
+ * The same requests to the module directly: every field that does not
+ * depend on where memory lands is equal. Where it landed: every physical
+ * address in the JSON is what the module's kernel dump, read while the
+ * tool held the allocations (--hold), maps that address to.
+ */
+TEST(alloc_json_agrees_with_module)
+{
+	const char *argv[] = { "", "alloc", "--json", "--hold", ALLOC_REQS, NULL };
+	static const char *const reqs[] = { ALLOC_REQS };
+	const struct jval *allocs;
+	char *dump = NULL, *text;
+	struct tool_result r;
+	struct jval *doc;
+	struct ko_dump d;
+	size_t i, k;
+	int fd;
+
+	if (access(PTWALK_DIR "/alloc", F_OK))
+		SKIP(return, "module has no /proc/ptwalk/alloc");
+	fd = open(PTWALK_DIR "/alloc", O_RDWR);
+	ASSERT_LE(0, fd);
+	for (i = 0; i < sizeof(reqs) / sizeof(reqs[0]); i++)
+		ASSERT_EQ(0, req_write(fd, "%s", reqs[i]));
+	text = read_all_fd(fd);
+	close(fd);
+	ASSERT_NE(NULL, text);
+	ASSERT_EQ(0, tool_run(&r, false, keep_kernel_dump, &dump, argv));
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	doc = jparse(r.out, NULL);
+	tool_result_free(&r);
+	ASSERT_NE(NULL, doc);
+	ASSERT_NE(NULL, dump);
+	ASSERT_EQ(0, ko_parse_dump(dump, &d));
+	allocs = jget(doc, "allocations");
+	ASSERT_EQ(4, jlen(allocs));
+	for (i = 0; i < jlen(allocs); i++) {
+		const struct jval *a = jat(allocs, i), *items;
+		char *l = module_alloc_line(text, i + 1), kind[16];
+		const char *keys[] = { "size", "count", "bucket", "bytes", "order", "pages", NULL };
+		const char **key;
+
+		ASSERT_NE(NULL, l);
+		ASSERT_TRUE(line_field(l, "kind", kind, sizeof(kind)));
+		EXPECT_STREQ(kind, jstr(jget(a, "kind")));
+		for (key = keys; *key; key++) {
+			if (line_num(l, *key) == ULLONG_MAX)
+				continue;
+			EXPECT_EQ(line_num(l, *key), (unsigned long long)jint(jget(a, *key)))
+				TH_LOG("alloc %zu %s", i + 1, *key);
+		}
+		if (!strcmp(kind, "pages")) {
+			EXPECT_EQ(1, jint(jget(a, "runs")));
+			EXPECT_EQ(dump_pa(&d, jhex(jget(a, "va"))), jhex(jget(a, "pa")));
+			EXPECT_EQ(jhex(jget(a, "pfn_first")) + 3, jhex(jget(a, "pfn_last")));
+		}
+		items = jget(a, !strcmp(kind, "kmalloc") ? "objects" : "page_list");
+		if (strcmp(kind, "pages")) {
+			EXPECT_EQ(line_num(l, "count") != ULLONG_MAX ? line_num(l, "count") :
+				  line_num(l, "pages"), jlen(items));
+		}
+		for (k = 0; k < jlen(items); k++) {
+			const struct jval *it = jat(items, k);
+
+			EXPECT_EQ(dump_pa(&d, jhex(jget(it, "va"))), jhex(jget(it, "pa")))
+				TH_LOG("alloc %zu item %zu va 0x%llx", i + 1, k, jhex(jget(it, "va")));
+		}
+		free(l);
+	}
+	ko_dump_free(&d);
+	free(dump);
+	free(text);
+	jfree(doc);
+}
+
 /* ---- errors ---------------------------------------------------------- */
 
 static void expect_error(struct __test_metadata *_metadata, bool nobody,
@@ -293,6 +547,17 @@ static void expect_error(struct __test_metadata *_metadata, bool nobody,
 	EXPECT_EQ(strlen(r.err) - 1, strcspn(r.err, "\n"));
 	EXPECT_STREQ("", r.out);
 	tool_result_free(&r);
+}
+
+TEST(error_alloc_requests)
+{
+	const char *unknown[] = { "", "alloc", "bogus", "1", NULL };
+	const char *refused[] = { "", "alloc", "kmalloc", "0", NULL };
+	const char *no_id[] = { "", "alloc", "free", "7", NULL };
+
+	expect_error(_metadata, false, unknown, EXIT_USAGE, "is not a request");
+	expect_error(_metadata, false, refused, EXIT_USAGE, "the module refused the request 'kmalloc 0'");
+	expect_error(_metadata, false, no_id, 1, "no such allocation");
 }
 
 static int load(void)
@@ -328,11 +593,21 @@ TEST(error_unprivileged)
 	const char *walk[] = { "", "walk", "kernel", "0xffffffff81000000", NULL };
 	const char *frames[] = { "", "frames", "self", NULL };
 	const char *walk1[] = { "", "walk", "1", "0x400000", NULL };
+	const char *kernel[] = { "", "kernel", NULL };
+	const char *sharing[] = { "", "sharing", "--json", NULL };
+	const char *alloc[] = { "", "alloc", "kmalloc", "100", NULL };
+	const char *whatis[] = { "", "whatis", "0xffffffff81000000", NULL };
+	const char *demo9[] = { "", "demo", "9", NULL };
 
 	expect_error(_metadata, true, maps, EXIT_PERM, "run as root");
 	expect_error(_metadata, true, walk, EXIT_PERM, "run as root");
 	expect_error(_metadata, true, walk1, EXIT_PERM, "run as root");
 	expect_error(_metadata, true, frames, EXIT_PERM, "run as root");
+	expect_error(_metadata, true, kernel, EXIT_PERM, "run as root");
+	expect_error(_metadata, true, sharing, EXIT_PERM, "run as root");
+	expect_error(_metadata, true, alloc, EXIT_PERM, "run as root");
+	expect_error(_metadata, true, whatis, EXIT_PERM, "run as root");
+	expect_error(_metadata, true, demo9, EXIT_PERM, "run as root");
 }
 
 TEST(unprivileged_own_maps_works)

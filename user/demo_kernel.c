@@ -7,7 +7,7 @@
  * block and vmalloc(64K), shows where they landed, and closes the file,
  * which frees them.
  */
-#include <signal.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -109,7 +109,7 @@ void step_kernel_half(struct step *s)
 		fatal(EXIT_FAIL, "fork failed");
 	if (child == 0) {
 		close(hold[1]);
-		while (read(hold[0], &c, 1) < 0)
+		while (read(hold[0], &c, 1) < 0 && errno == EINTR)
 			;
 		_exit(0);
 	}
@@ -234,8 +234,35 @@ static bool vmalloc_facts(struct step *s, const struct pt_alloc *v)
 	       !strcmp(v->region, "vmalloc");
 }
 
+/* How the frames of vmalloc @v lie, in words, honestly. */
+static const char *vmalloc_story(const struct pt_alloc *v, char *buf, size_t sz)
+{
+	unsigned long long lo = ~0ULL, hi = 0;
+	size_t i;
+
+	for (i = 0; i < v->nr_items; i++) {
+		if (!v->items[i].has_pa)
+			continue;
+		lo = v->items[i].pa < lo ? v->items[i].pa : lo;
+		hi = v->items[i].pa > hi ? v->items[i].pa : hi;
+	}
+	if (v->runs == 1)
+		return "this time their frames happened to be contiguous too (vmalloc does not promise it)";
+	if (hi - lo == (v->pages - 1) * 4096ULL) {
+		snprintf(buf, sz, "their frames, though they happen to fill one block of %u frames, "
+			 "are not in virtual order (%u runs): the page allocator hands single "
+			 "pages out of its free lists, and vmalloc maps whatever it gets",
+			 v->pages, v->runs);
+		return buf;
+	}
+	snprintf(buf, sz, "their frames are scattered in %u separate runs of consecutive "
+		 "frames: vmalloc maps whatever single pages the allocator gives it", v->runs);
+	return buf;
+}
+
 void step_kernel_alloc(struct step *s)
 {
+	char story[256];
 	static const char *const reqs[] = { "kmalloc 100", "pages 2", "vmalloc 64K" };
 	struct alloc_data *d = xalloc(sizeof(*d));
 	const struct pt_alloc *k, *p, *v;
@@ -284,8 +311,5 @@ void step_kernel_alloc(struct step *s)
 		 "gave every byte back.",
 		 KMALLOC_SIZE, k->bucket, p->order, p->pages, p->pfn_first, p->pfn_last,
 		 p->pa & ((4096ULL << p->order) - 1) ? "" : " (16K-aligned, as the buddy allocator aligns a block to its size)",
-		 v->pages,
-		 v->runs == 1 ? "this time their frames happened to be contiguous too (vmalloc does not promise it)" :
-		 v->runs == v->pages ? "no two of their frames are neighbours" :
-		 "their frames form several separate runs (see the page list)");
+		 v->pages, vmalloc_story(v, story, sizeof(story)));
 }

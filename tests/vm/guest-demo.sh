@@ -2,6 +2,8 @@
 # Runs inside the guest for `make demo`: load the module, run the tool's
 # demo, and send the files it wrote (JSON, SVG) back to the host as a
 # base64 tar stream on the third serial port.
+# Plain text: the output goes to a serial log, not a terminal.
+export NO_COLOR=1
 insmod /lib/modules/ptwalk.ko || exit 1
 mkdir -p /tmp/demo
 cd /tmp/demo || exit 1
