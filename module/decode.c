@@ -188,6 +188,27 @@ void ptw_decode_nonpresent(const struct ptw_entry *e, struct ptw_nonpresent *np)
 	np->has_pfn = true;
 }
 
+void ptw_np_hide(struct ptw_nonpresent *np)
+{
+	np->pfn = 0;
+	if (np->kind != PTWNP_MARKER) {
+		np->type = 0;
+		np->offset = 0;
+	}
+}
+
+u64 ptw_raw_hidden(const struct ptw_entry *e)
+{
+	/*
+	 * Leaves and tables hold the frame in bits 12-51 (inverted for
+	 * PROT_NONE); swap-format entries hold the type and the offset
+	 * (the frame, for migration entries) inverted from bit 9 up.
+	 */
+	if (e->kind == PTW_NONPRESENT)
+		return e->raw & ~GENMASK_ULL(62, 9);
+	return e->raw & ~PTE_PFN_MASK;
+}
+
 char *ptw_format_flags(char *buf, size_t size, unsigned long flags)
 {
 	unsigned int bit;

@@ -60,6 +60,12 @@ void ptw_decode_nonpresent(const struct ptw_entry *e, struct ptw_nonpresent *np)
 
 const char *ptw_cache_name(enum ptw_cache cache);
 const char *ptw_np_name(enum ptw_np kind);
+/*
+ * What an opener without CAP_SYS_ADMIN may see, as /proc/PID/pagemap
+ * decides: no frame numbers and no swap type or offset.
+ */
+void ptw_np_hide(struct ptw_nonpresent *np);
+u64 ptw_raw_hidden(const struct ptw_entry *e);
 /* Comma-separated flag names into @buf; returns @buf. */
 char *ptw_format_flags(char *buf, size_t size, unsigned long flags);
 /* "4K", "2M", "1G", "512G", "256T" */

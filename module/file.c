@@ -46,6 +46,10 @@ int ptw_files_open_count(void)
 
 static void file_free(struct ptw_file *f)
 {
+	if (f->mm)
+		mmdrop(f->mm);
+	if (f->opener_mm)
+		mmdrop(f->opener_mm);
 	put_pid(f->target);
 	put_pid(f->opener);
 	kvfree(f->view);
@@ -63,16 +67,20 @@ static int ptw_file_open(struct inode *inode, struct file *file)
 	if (ops->privileged_only &&
 	    !file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN))
 		return -EPERM;
-	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	f = kzalloc(sizeof(*f), GFP_KERNEL_ACCOUNT);
 	if (!f)
 		return -ENOMEM;
 	mutex_init(&f->lock);
 	f->ops = ops;
 	f->privileged = file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN);
 	f->opener = get_pid(task_tgid(current));
-	f->target = get_pid(f->opener);
-	f->buf = kvmalloc(PTW_OUT_SIZE, GFP_KERNEL);
-	f->view = kvzalloc(ops->size, GFP_KERNEL);
+	f->opener_mm = current->mm;
+	if (f->opener_mm)
+		mmgrab(f->opener_mm);
+	ptw_target_self(f);
+	/* Charged to the opener: anyone may open request files, often. */
+	f->buf = kvmalloc(PTW_OUT_SIZE, GFP_KERNEL_ACCOUNT);
+	f->view = kvzalloc(ops->size, GFP_KERNEL_ACCOUNT);
 	if (!f->buf || !f->view) {
 		ret = -ENOMEM;
 		goto err_free_file;
@@ -290,11 +298,35 @@ int ptw_parse_addr(const char *s, unsigned long *addr)
  * such process, a kernel thread or a process without an address space
  * (zombie); -EPERM for another process when the opener was unprivileged.
  */
+/* Make the process @tgid, whose address space is @mm, the target. */
+static void target_set(struct ptw_file *f, struct pid *tgid,
+		       struct mm_struct *mm)
+{
+	put_pid(f->target);
+	f->target = get_pid(tgid);
+	if (mm)
+		mmgrab(mm);
+	if (f->mm)
+		mmdrop(f->mm);
+	f->mm = mm;
+}
+
+void ptw_target_self(struct ptw_file *f)
+{
+	target_set(f, f->opener, f->opener_mm);
+}
+
+/*
+ * Make @nr (any thread of a process) this file's target. -ESRCH for no
+ * such process, a kernel thread or a process without an address space
+ * (zombie); -EPERM when the opener was unprivileged and @nr is another
+ * process, or the opener's own after an execve() (a setuid program).
+ */
 int ptw_set_target(struct ptw_file *f, pid_t nr)
 {
 	struct task_struct *task;
 	struct mm_struct *mm;
-	struct pid *pid, *tgid;
+	struct pid *pid;
 	int ret = 0;
 
 	pid = find_get_pid(nr);
@@ -304,36 +336,35 @@ int ptw_set_target(struct ptw_file *f, pid_t nr)
 	put_pid(pid);
 	if (!task)
 		return -ESRCH;
-	if (task->flags & PF_KTHREAD) {
-		ret = -ESRCH;
-		goto out_put_task;
-	}
-	tgid = get_pid(task_tgid(task));
-	if (!f->privileged && tgid != f->opener) {
-		put_pid(tgid);
-		ret = -EPERM;
-		goto out_put_task;
-	}
-	mm = get_task_mm(task);
+	mm = (task->flags & PF_KTHREAD) ? NULL : get_task_mm(task);
 	if (!mm) {
-		put_pid(tgid);
 		ret = -ESRCH;
 		goto out_put_task;
 	}
+	if (!f->privileged &&
+	    (task_tgid(task) != f->opener || mm != f->opener_mm)) {
+		ret = -EPERM;
+		goto out_put_mm;
+	}
+	target_set(f, task_tgid(task), mm);
+out_put_mm:
 	mmput(mm);
-	put_pid(f->target);
-	f->target = tgid;
 out_put_task:
 	put_task_struct(task);
 	return ret;
 }
 
+/*
+ * The target's address space, pinned (mmput() it), if the target still
+ * runs the address space it had when chosen: after an execve() it is
+ * another program, which this descriptor was never allowed to see.
+ */
 struct mm_struct *ptw_target_mm(struct ptw_file *f, pid_t *nr)
 {
 	struct task_struct *task;
 	struct mm_struct *mm;
 
-	if (!f->target)
+	if (!f->target || !f->mm)
 		return ERR_PTR(-ESRCH);
 	task = get_pid_task(f->target, PIDTYPE_TGID);
 	if (!task)
@@ -342,6 +373,10 @@ struct mm_struct *ptw_target_mm(struct ptw_file *f, pid_t *nr)
 	if (nr)
 		*nr = task_tgid_vnr(task);
 	put_task_struct(task);
+	if (mm && mm != f->mm) {
+		mmput(mm);
+		mm = NULL;
+	}
 	return mm ? mm : ERR_PTR(-ESRCH);
 }
 
@@ -349,5 +384,6 @@ bool ptw_show_pfn(struct ptw_file *f)
 {
 	if (f->privileged)
 		return true;
-	return ptw_unprivileged_pfn && f->target == f->opener;
+	return ptw_unprivileged_pfn && f->target == f->opener &&
+	       f->mm == f->opener_mm;
 }

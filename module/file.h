@@ -55,7 +55,9 @@ struct ptw_file {
 	struct mutex lock;	/* serialises read, write and lseek */
 	bool privileged;	/* CAP_SYS_ADMIN in init_user_ns at open */
 	struct pid *opener;	/* the opener's thread group */
-	struct pid *target;	/* thread group inspected (NULL: none) */
+	struct mm_struct *opener_mm;	/* and its address space (mmgrab) */
+	struct pid *target;	/* thread group inspected */
+	struct mm_struct *mm;	/* its address space when chosen (mmgrab) */
 	const struct ptw_view_ops *ops;
 	char *buf;		/* PTW_OUT_SIZE bytes */
 	size_t len;		/* bytes in buf */
@@ -82,6 +84,8 @@ int ptw_copy_request(const char __user *ubuf, size_t count, char *req);
 int ptw_parse_pid(const char *s, pid_t *nr);
 int ptw_parse_addr(const char *s, unsigned long *addr);
 int ptw_set_target(struct ptw_file *f, pid_t nr);
+/* Target the opener's process (and address space) again. */
+void ptw_target_self(struct ptw_file *f);
 /* Pin the target's mm (mmput() it); ERR_PTR(-ESRCH) if it is gone. */
 struct mm_struct *ptw_target_mm(struct ptw_file *f, pid_t *nr);
 /* May this file see physical frame numbers of its target? */

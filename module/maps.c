@@ -185,7 +185,7 @@ static int maps_init(struct ptw_file *f)
 {
 	struct maps_view *v = f->view;
 
-	v->path = kmalloc(PATH_MAX, GFP_KERNEL);
+	v->path = kmalloc(PATH_MAX, GFP_KERNEL_ACCOUNT);
 	if (!v->path)
 		return -ENOMEM;
 	v->f = f;
@@ -215,8 +215,7 @@ static int maps_request(struct ptw_file *f, char *req)
 	} else if (!strcmp(req, "nonpresent off")) {
 		v->nonpresent = false;
 	} else if (!strcmp(req, "self")) {
-		put_pid(f->target);
-		f->target = get_pid(f->opener);
+		ptw_target_self(f);
 	} else {
 		ret = ptw_parse_pid(req, &nr);
 		return ret ? ret : ptw_set_target(f, nr);

@@ -53,7 +53,7 @@ static bool run_continues(const struct ptw_runs *rs, const struct ptw_run *n)
 	if (r->np.kind != n->np.kind || r->np.type != n->np.type)
 		return false;
 	if (r->np.kind == PTWNP_SWAP)
-		return r->np.offset + skip == n->np.offset;
+		return !rs->show_pfn || r->np.offset + skip == n->np.offset;
 	if (r->np.has_pfn)
 		return !rs->show_pfn || r->np.pfn + skip == n->np.pfn;
 	return r->np.offset == n->np.offset;
@@ -100,13 +100,17 @@ bool ptw_runs_flush(struct ptw_runs *r)
 
 bool ptw_runs_add(struct ptw_runs *r, const struct ptw_run *n)
 {
-	if (run_continues(r, n)) {
-		r->run.end = n->end;
+	struct ptw_run seen = *n;
+
+	if (!r->show_pfn)
+		ptw_np_hide(&seen.np);
+	if (run_continues(r, &seen)) {
+		r->run.end = seen.end;
 		return true;
 	}
 	if (!ptw_runs_flush(r))
 		return false;
-	r->run = *n;
+	r->run = seen;
 	return true;
 }
 

@@ -50,7 +50,7 @@ static void print_entry(struct ptw_file *f, const struct ptw_entry *e,
 {
 	struct ptw_nonpresent np;
 	char flags[160];
-	u64 raw = show ? e->raw : e->raw & ~PTE_PFN_MASK;
+	u64 raw = show ? e->raw : ptw_raw_hidden(e);
 
 	ptw_format_flags(flags, sizeof(flags), ptw_decode_flags(e));
 	ptw_out(f, "%s%s index=%u entry=0x%llx raw=0x%016llx flags=%s",
@@ -69,6 +69,8 @@ static void print_entry(struct ptw_file *f, const struct ptw_entry *e,
 		break;
 	case PTW_NONPRESENT:
 		ptw_decode_nonpresent(e, &np);
+		if (!show)
+			ptw_np_hide(&np);
 		if (np.has_pfn)
 			ptw_out(f, " %s pa=0x%llx\n", ptw_np_name(np.kind),
 				pa_or_zero(show, (u64)np.pfn << PAGE_SHIFT));
@@ -98,6 +100,8 @@ static void print_outcome(struct ptw_file *f, const struct ptw_entry *e,
 		break;
 	case PTW_NONPRESENT:
 		ptw_decode_nonpresent(e, &np);
+		if (!show)
+			ptw_np_hide(&np);
 		ptw_out(f, "stop not-present level=%s kind=%s",
 			ptw_level_name(e->level), ptw_np_name(np.kind));
 		if (np.kind == PTWNP_SWAP)

@@ -6,10 +6,11 @@
  *
  * Locking: ptw_walk_user() takes the target's mmap read lock (killable) and
  * rcu_read_lock() itself and holds them for at most PTW_BUDGET entries, then
- * drops both, checks for a fatal signal and cond_resched()s before going on.
- * Under the mmap read lock upper tables cannot be freed; since 6.6 a PTE
- * table can be retracted by khugepaged without that lock, but it is freed
- * by RCU, so mapping it under rcu_read_lock() is safe. Every entry is read
+ * drops both, checks for a fatal signal and cond_resched()s before going on
+ * (walks outside VMAs take the write lock instead, see walk_locked()).
+ * Inside VMAs, under the mmap read lock, upper tables cannot be freed;
+ * since 6.6 a PTE table can be retracted by khugepaged without that lock,
+ * but it is freed by RCU, so mapping it under rcu_read_lock() is safe. Every entry is read
  * exactly once into a local copy and nothing is ever written: no
  * p?d_clear_bad(), no pte_offset_map_lock().
  */
@@ -97,6 +98,16 @@ static bool hw_present(const struct ptw_walk *w, unsigned long flags)
 	return !w->kernel || (flags & _PAGE_PRESENT);
 }
 
+/*
+ * A PMD or PUD with PSE maps a 2M or 1G frame, present or PROT_NONE alike.
+ * (6.1's pud_leaf() also wants _PAGE_PRESENT: it would take a PROT_NONE
+ * 1G hugetlb leaf for a table and send the walk into the page's data.)
+ */
+static bool is_leaf(unsigned long flags)
+{
+	return flags & _PAGE_PSE;
+}
+
 /* A present non-leaf entry may be followed only to a real RAM page. */
 static enum ptw_kind table_kind(unsigned long pfn)
 {
@@ -153,7 +164,7 @@ static int walk_pmd_range(struct ptw_walk *w, pud_t pud, unsigned long addr,
 			e.kind = PTW_NONE;
 		} else if (!pmd_present(pmd) || !hw_present(w, pmd_flags(pmd))) {
 			e.kind = PTW_NONPRESENT;	/* THP migration, hugetlb swap */
-		} else if (pmd_leaf(pmd)) {
+		} else if (is_leaf(pmd_flags(pmd))) {
 			e.kind = PTW_LEAF;
 			e.pfn = pmd_pfn(pmd);
 		} else {
@@ -192,9 +203,14 @@ static int walk_pud_range(struct ptw_walk *w, p4d_t p4d, unsigned long addr,
 		next = pud_addr_end(addr, end);
 		if (pud_none(pud)) {
 			e.kind = PTW_NONE;
-		} else if (!pud_present(pud)) {
+		} else if (!(pud_flags(pud) & (_PAGE_PRESENT | _PAGE_PROTNONE)) ||
+			   !hw_present(w, pud_flags(pud))) {
+			/*
+			 * pud_present() tests only _PAGE_PRESENT: a PROT_NONE
+			 * 1G hugetlb leaf (PSE|PROTNONE) is mapped all the same.
+			 */
 			e.kind = PTW_NONPRESENT;
-		} else if (pud_leaf(pud)) {
+		} else if (is_leaf(pud_flags(pud))) {
 			e.kind = PTW_LEAF;
 			e.pfn = pud_pfn(pud);
 		} else {
@@ -358,6 +374,31 @@ static int walk_vmas(struct ptw_walk *w, unsigned long addr, unsigned long end)
 	return 0;
 }
 
+/*
+ * One lock hold. Outside VMAs a table can be freed under the mmap read lock
+ * (munmap downgrades to it before free_pgtables()), and interrupts off hold
+ * such a free off only for current->mm's CPUs: walks of all addresses,
+ * which are one page long, take the write lock instead.
+ */
+static int walk_locked(struct ptw_walk *w, unsigned long addr,
+		       unsigned long end)
+{
+	int ret;
+
+	if (w->ops->all_addresses) {
+		if (mmap_write_lock_killable(w->mm))
+			return -EINTR;
+		ret = walk_irqoff(w, addr, end);
+		mmap_write_unlock(w->mm);
+		return ret;
+	}
+	if (mmap_read_lock_killable(w->mm))
+		return -EINTR;
+	ret = walk_vmas(w, addr, end);
+	mmap_read_unlock(w->mm);
+	return ret;
+}
+
 /**
  * ptw_walk_user - walk the user page tables of @w->mm over [start, end)
  * @w: the walk; ->mm pinned by the caller (get_task_mm()), ->ops set
@@ -384,14 +425,8 @@ int ptw_walk_user(struct ptw_walk *w, unsigned long start, unsigned long end)
 	while (addr < end) {
 		if (fatal_signal_pending(current))
 			return -EINTR;
-		if (mmap_read_lock_killable(w->mm))
-			return -EINTR;
 		w->budget = PTW_BUDGET;
-		if (w->ops->all_addresses)
-			ret = walk_irqoff(w, addr, end);
-		else
-			ret = walk_vmas(w, addr, end);
-		mmap_read_unlock(w->mm);
+		ret = walk_locked(w, addr, end);
 		if (ret != PTW_YIELD)
 			return ret;
 		addr = w->next;

@@ -56,9 +56,9 @@ struct ptw_ops {
 	int (*entry)(struct ptw_walk *w, const struct ptw_entry *e);
 	/*
 	 * User walks: follow the tables over the whole range, inside VMAs or
-	 * not (what the MMU would do for one address). Entries are then read
-	 * with interrupts off, as GUP-fast does, since outside a VMA a table
-	 * may be freed under the mmap read lock (munmap downgrades it).
+	 * not (what the MMU would do for one address). Outside a VMA a table
+	 * may be freed under the mmap read lock (munmap downgrades it), so
+	 * such walks hold the write lock: keep them short (one page).
 	 */
 	bool all_addresses;
 };

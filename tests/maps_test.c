@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -320,6 +321,35 @@ TEST_F(as, hugetlb_1g_is_a_pud_leaf)
 	if (!self->as->huge1g)
 		SKIP(return, "%s", self->as->no_huge1g);
 	check_hugetlb(_metadata, self->pid, &self->m, self->as->huge1g, 1UL << 30);
+}
+
+/* pud_present() says no to a PROT_NONE 1G leaf; the MMU walk says mapped. */
+TEST(prot_none_1g_hugetlb_is_mapped)
+{
+	char *p = mmap(NULL, 1UL << 30, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | (30 << 26), -1, 0);
+	const struct pw_run *r;
+	struct pw_maps m;
+	uint64_t *pm;
+
+	if (p == MAP_FAILED)
+		SKIP(return, "no 1G hugetlb page (%s; needs pdpe1gb and hugepagesz=1G at boot)",
+		     strerror(errno));
+	p[0] = 1;
+	ASSERT_EQ(0, mprotect(p, 1UL << 30, PROT_NONE));
+	ASSERT_EQ(0, pw_maps_read(0, false, &m));
+	pm = pagemap_range(getpid(), (unsigned long)p, (unsigned long)p + 4096);
+	ASSERT_NE(NULL, pm);
+	r = pw_maps_find(&m, (unsigned long)p);
+	ASSERT_NE(NULL, r);
+	EXPECT_STREQ("mapped", r->kind);
+	EXPECT_EQ(1UL << 30, r->page);
+	EXPECT_TRUE(pw_has_flag(r->flags, "protnone")) TH_LOG("%s", r->flags);
+	ASSERT_TRUE(pm[0] & PM_PRESENT);
+	EXPECT_EQ(PM_PFN(pm[0]), r->pa >> 12);
+	free(pm);
+	pw_maps_free(&m);
+	munmap(p, 1UL << 30);
 }
 
 /* Runs are sorted, disjoint, maximal and inside the VMAs listed before them. */

@@ -356,6 +356,59 @@ TEST(target_gone_before_read_is_esrch)
 	close(fd);
 }
 
+/*
+ * A descriptor follows an address space, not a PID: after its process
+ * execs (a setuid program, say), an unprivileged descriptor inherited by a
+ * child reads ESRCH and may not choose that PID again.
+ */
+TEST(exec_ends_an_unprivileged_view)
+{
+	int verdict[2], status;
+	char v = 99;
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(verdict));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int sync[2], fd;
+		pid_t parent = getpid();
+		char req[32], buf[64], c = 0;
+
+		if (drop_to_nobody() || pipe(sync))
+			_exit(10);
+		fd = open(PTWALK_DIR "/maps", O_RDWR);
+		if (fd < 0)
+			_exit(11);
+		if (fork() == 0) {
+			char r = 0;
+
+			if (read(sync[0], &c, 1) != 1)
+				_exit(12);
+			usleep(300 * 1000);	/* the parent has exec'd by now */
+			if (read(fd, buf, sizeof(buf)) != -1 || errno != ESRCH)
+				r = 1;
+			snprintf(req, sizeof(req), "%d", parent);
+			if (!r && write_req(fd, req) != EPERM)
+				r = 2;
+			if (write(verdict[1], &r, 1) != 1)
+				_exit(13);
+			_exit(0);
+		}
+		if (write(sync[1], &c, 1) != 1)
+			_exit(14);
+		close(fd);
+		/* A new program in this process: the descriptor's view ends. */
+		execl("/bin/busybox", "sleep", "2", (char *)NULL);
+		_exit(15);
+	}
+	close(verdict[1]);
+	ASSERT_EQ(1, read(verdict[0], &v, 1));
+	EXPECT_EQ(0, v) TH_LOG("1: read after exec did not fail with ESRCH; 2: retarget not EPERM");
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	close(verdict[0]);
+}
+
 TEST(no_descriptor_leaks)
 {
 	char *info = read_whole(PTWALK_DIR "/info", NULL);

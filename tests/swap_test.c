@@ -205,4 +205,49 @@ TEST_F(swap, touching_brings_the_page_back)
 	EXPECT_TRUE(w.translated);
 }
 
+/* Like pagemap, an unprivileged opener gets no swap type or offset. */
+TEST_F(swap, unprivileged_sees_no_swap_location)
+{
+	pid_t pid = fork();
+	int status;
+
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		char *p, req[64], *text;
+		struct pw_walk w;
+		struct pw_maps m;
+		size_t i;
+
+		if (drop_to_nobody())
+			_exit(1);
+		p = mmap(NULL, 4 * 4096, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			_exit(2);
+		memset(p, 7, 4 * 4096);
+		if (madvise(p, 4 * 4096, MADV_PAGEOUT))
+			_exit(3);
+		snprintf(req, sizeof(req), "%d %p", getpid(), p);
+		if (pw_walk(req, &w, &text))
+			_exit(4);
+		if (strncmp(w.stop, "not-present level=PTE kind=swap", 31))
+			_exit(5);	/* not swapped: nothing to check */
+		if (!strstr(w.stop, "type=0 offset=0x0"))
+			_exit(6);
+		free(text);
+		if (pw_maps_read(0, true, &m))
+			_exit(7);
+		for (i = 0; i < m.nruns; i++)
+			if (!strcmp(m.runs[i].kind, "swap") &&
+			    (m.runs[i].offset || m.runs[i].type))
+				_exit(8);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	if (WEXITSTATUS(status) == 5)
+		SKIP(return, "the unprivileged child's page was not swapped out");
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
 TEST_HARNESS_MAIN
