@@ -245,24 +245,6 @@ char *line_find(const char *text, const char *prefix, int nth)
 	return NULL;
 }
 
-bool line_field(const char *line, const char *key, char *out, size_t sz)
-{
-	char pat[64];
-	const char *p, *e;
-
-	snprintf(pat, sizeof(pat), " %s=", key);
-	p = strstr(line, pat);
-	if (!p)
-		return false;
-	p += strlen(pat);
-	e = p + strcspn(p, " \n");
-	if ((size_t)(e - p) >= sz)
-		return false;
-	memcpy(out, p, e - p);
-	out[e - p] = '\0';
-	return true;
-}
-
 unsigned long long line_num(const char *line, const char *key)
 {
 	char v[64];

@@ -62,8 +62,6 @@ char *read_all_fd(int fd);
 
 /* The @nth (from 0) line beginning with @prefix, malloc'ed; NULL if none. */
 char *line_find(const char *text, const char *prefix, int nth);
-/* Value of " key=VALUE" in @line into @out; false if absent. */
-bool line_field(const char *line, const char *key, char *out, size_t sz);
 /* The same, as a number (0x for hex); ULLONG_MAX if absent. */
 unsigned long long line_num(const char *line, const char *key);
 

@@ -20,25 +20,6 @@ static unsigned long size_bytes(const char *s)
 	return 0;
 }
 
-/* Value of " key=VALUE" in a line (VALUE ends at a space or newline). */
-static bool field(const char *line, const char *key, char *out, size_t sz)
-{
-	char pat[32];
-	const char *p, *e;
-
-	snprintf(pat, sizeof(pat), " %s=", key);
-	p = strstr(line, pat);
-	if (!p)
-		return false;
-	p += strlen(pat);
-	e = p + strcspn(p, " \n");
-	if ((size_t)(e - p) >= sz)
-		return false;
-	memcpy(out, p, e - p);
-	out[e - p] = '\0';
-	return true;
-}
-
 /* Squeeze runs of spaces: /proc/PID/maps pads its name column. */
 static void squeeze(char *dst, size_t sz, const char *src, size_t len)
 {
@@ -66,14 +47,14 @@ static int parse_run(const char *line, struct pw_run *r)
 		return -1;
 	r->page = size_bytes(size);
 	snprintf(r->kind, sizeof(r->kind), "%s", kind);
-	if (field(line, "pa", v, sizeof(v)))
+	if (line_field(line, "pa", v, sizeof(v)))
 		r->pa = strtoull(v, NULL, 16);
-	if (field(line, "type", v, sizeof(v)))
+	if (line_field(line, "type", v, sizeof(v)))
 		r->type = strtoul(v, NULL, 10);
-	if (field(line, "offset", v, sizeof(v)))
+	if (line_field(line, "offset", v, sizeof(v)))
 		r->offset = strtoul(v, NULL, 16);
-	if (!field(line, "flags", r->flags, sizeof(r->flags)) ||
-	    !field(line, "cache", r->cache, sizeof(r->cache)) || !r->page)
+	if (!line_field(line, "flags", r->flags, sizeof(r->flags)) ||
+	    !line_field(line, "cache", r->cache, sizeof(r->cache)) || !r->page)
 		return -1;
 	if (r->end <= r->start || (r->end - r->start) / r->page != r->pages)
 		return -1;
@@ -100,11 +81,11 @@ int pw_maps_parse(const char *text, struct pw_maps *m)
 			char l[256];
 
 			snprintf(l, sizeof(l), " %.*s", (int)len, line + 7);
-			if (field(l, "pid", v, sizeof(v)))
+			if (line_field(l, "pid", v, sizeof(v)))
 				m->pid = atoi(v);
-			if (field(l, "levels", v, sizeof(v)))
+			if (line_field(l, "levels", v, sizeof(v)))
 				m->levels = atoi(v);
-			m->pfn_shown = field(l, "pfn", v, sizeof(v)) && !strcmp(v, "shown");
+			m->pfn_shown = line_field(l, "pfn", v, sizeof(v)) && !strcmp(v, "shown");
 		} else if (!strncmp(line, "vma ", 4)) {
 			struct pw_vma *vm;
 

@@ -2,10 +2,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -142,4 +145,54 @@ bool ptwalk_loaded(void)
 	struct stat st;
 
 	return stat(PTWALK_DIR, &st) == 0;
+}
+
+int drop_cap_sys_admin(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct c[2];
+	unsigned int bit = 1U << (CAP_SYS_ADMIN % 32);
+
+	if (syscall(SYS_capget, &h, c))
+		return -1;
+	c[CAP_SYS_ADMIN / 32].effective &= ~bit;
+	c[CAP_SYS_ADMIN / 32].permitted &= ~bit;
+	c[CAP_SYS_ADMIN / 32].inheritable &= ~bit;
+	return syscall(SYS_capset, &h, c);
+}
+
+int open_errno_as(enum opener who, const char *path, int flags)
+{
+	pid_t pid = fork();
+	int status, fd;
+
+	if (pid == 0) {
+		if ((who == AS_NOBODY && drop_to_nobody()) ||
+		    (who == AS_ROOT_WITHOUT_SYS_ADMIN && drop_cap_sys_admin()))
+			_exit(255);
+		fd = open(path, flags);
+		_exit(fd >= 0 ? 0 : errno);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) == 255)
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+bool line_field(const char *line, const char *key, char *out, size_t sz)
+{
+	char pat[64];
+	const char *p, *e;
+
+	snprintf(pat, sizeof(pat), " %s=", key);
+	p = strstr(line, pat);
+	if (!p)
+		return false;
+	p += strlen(pat);
+	e = p + strcspn(p, " \n");
+	if ((size_t)(e - p) >= sz)
+		return false;
+	memcpy(out, p, e - p);
+	out[e - p] = '\0';
+	return true;
 }

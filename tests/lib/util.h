@@ -25,6 +25,17 @@ bool cpu_has_flag(const char *flag);
 bool cmdline_has(const char *word);
 /* setgid/setuid to nobody; returns 0 or -1. Use in a forked child. */
 int drop_to_nobody(void);
+/* Drop CAP_SYS_ADMIN from every set, staying root; 0 or -1. */
+int drop_cap_sys_admin(void);
+/* Who opens in open_errno_as(). */
+enum opener { AS_ROOT, AS_NOBODY, AS_ROOT_WITHOUT_SYS_ADMIN };
+/*
+ * In a forked child that became @who, open(@path, @flags): 0 if it
+ * opened, else its errno; -1 if the child could not be set up.
+ */
+int open_errno_as(enum opener who, const char *path, int flags);
+/* Value of " key=VALUE" in @line (VALUE ends at a space or newline). */
+bool line_field(const char *line, const char *key, char *out, size_t sz);
 /* Is /proc/ptwalk present (module loaded)? */
 bool ptwalk_loaded(void);
 
