@@ -462,19 +462,6 @@ TEST(unprivileged_open_is_refused)
 	EXPECT_EQ(EPERM, open_errno_as(AS_ROOT_WITHOUT_SYS_ADMIN, ALLOC_PATH, O_RDWR));
 }
 
-static int load_module(void)
-{
-	const char *ko = getenv("PTWALK_KO");
-	int fd, ret;
-
-	fd = open(ko ? ko : "/lib/modules/ptwalk.ko", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ret = syscall(SYS_finit_module, fd, "", 0);
-	close(fd);
-	return ret;
-}
-
 /*
  * rmmod with live allocations: proc_remove() runs the release of the open
  * file, which frees them; the stale descriptor then reads EIO. Reloads
@@ -494,7 +481,7 @@ TEST(rmmod_with_live_allocations_frees_them)
 	ASSERT_EQ(0, req_write(fd, "pages 3"));
 	EXPECT_LE(vm0 + 15 * 1024, meminfo_kb("VmallocUsed"));
 	EXPECT_LE(slab0 + 7 * 1024, meminfo_kb("Slab"));
-	ASSERT_EQ(0, syscall(SYS_delete_module, "ptwalk", O_NONBLOCK))
+	ASSERT_EQ(0, module_unload("ptwalk"))
 		TH_LOG("rmmod: %s", strerror(errno));
 	EXPECT_FALSE(ptwalk_loaded());
 	wait_settle();
@@ -507,7 +494,7 @@ TEST(rmmod_with_live_allocations_frees_them)
 	EXPECT_EQ(-1, read(fd, buf, sizeof(buf)));
 	EXPECT_EQ(EIO, errno);
 	EXPECT_EQ(0, close(fd));
-	ASSERT_EQ(0, load_module()) TH_LOG("reload: %s", strerror(errno));
+	ASSERT_EQ(0, module_load(NULL)) TH_LOG("reload: %s", strerror(errno));
 	EXPECT_TRUE(ptwalk_loaded());
 }
 

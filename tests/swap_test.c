@@ -11,7 +11,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/swap.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -29,15 +28,9 @@ static char why[128];
 static int load_module(const char *name)
 {
 	char path[128];
-	int fd, ret;
 
 	snprintf(path, sizeof(path), "/lib/modules/extra/%s.ko", name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ret = syscall(SYS_finit_module, fd, "", 0);
-	close(fd);
-	return ret && errno != EEXIST ? -1 : 0;
+	return module_load(path) && errno != EEXIST ? -1 : 0;
 }
 
 static int write_file(const char *path, const char *v)

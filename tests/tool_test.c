@@ -17,7 +17,6 @@
 #include <sys/stat.h>
 #include <signal.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <dirent.h>
@@ -560,17 +559,6 @@ TEST(error_alloc_requests)
 	expect_error(_metadata, false, no_id, 1, "no such allocation");
 }
 
-static int load(void)
-{
-	int fd = open("/lib/modules/ptwalk.ko", O_RDONLY | O_CLOEXEC), ret;
-
-	if (fd < 0)
-		return -1;
-	ret = syscall(SYS_finit_module, fd, "", 0);
-	close(fd);
-	return ret;
-}
-
 TEST(error_module_not_loaded)
 {
 	const char *info[] = { "", "info", NULL };
@@ -580,11 +568,11 @@ TEST(error_module_not_loaded)
 	if (access("/lib/modules/ptwalk.ko", R_OK))
 		SKIP(return, "no /lib/modules/ptwalk.ko to reload");
 	if (ptwalk_loaded())
-		ASSERT_EQ(0, syscall(SYS_delete_module, "ptwalk", O_NONBLOCK));
+		ASSERT_EQ(0, module_unload("ptwalk"));
 	expect_error(_metadata, false, info, EXIT_NOMODULE, "sudo insmod module/ptwalk.ko");
 	expect_error(_metadata, false, maps, EXIT_NOMODULE, "module not loaded");
 	expect_error(_metadata, false, demo, EXIT_NOMODULE, "module not loaded");
-	ASSERT_EQ(0, load()) TH_LOG("reload: %s", strerror(errno));
+	ASSERT_EQ(0, module_load(NULL)) TH_LOG("reload: %s", strerror(errno));
 }
 
 TEST(error_unprivileged)

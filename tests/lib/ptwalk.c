@@ -112,77 +112,40 @@ int pw_maps_parse(const char *text, struct pw_maps *m)
 char *pw_request(const char *path, const char *req)
 {
 	int fd = open(path, O_RDWR);
-	size_t cap = 65536, n = 0;
-	char *buf;
-	ssize_t r;
+	char *buf = NULL;
+	int e;
 
 	if (fd < 0)
 		fd = open(path, O_RDONLY);
 	if (fd < 0)
 		return NULL;
-	if (req && write(fd, req, strlen(req)) != (ssize_t)strlen(req)) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
-		return NULL;
-	}
-	buf = malloc(cap + 1);
-	while ((r = read(fd, buf + n, cap - n)) > 0) {
-		n += r;
-		if (n == cap)
-			buf = realloc(buf, (cap *= 2) + 1);
-	}
-	if (r < 0) {
-		int e = errno;
-
-		free(buf);
-		close(fd);
-		errno = e;
-		return NULL;
-	}
-	buf[n] = '\0';
+	if (!req || write(fd, req, strlen(req)) == (ssize_t)strlen(req))
+		buf = read_fd_whole(fd, NULL);
+	e = errno;
 	close(fd);
+	errno = e;
 	return buf;
 }
 
 int pw_maps_read(pid_t pid, bool nonpresent, struct pw_maps *m)
 {
 	char req[32];
-	char *text;
+	char *text = NULL;
 	int fd, ret;
-	size_t cap = 65536, n = 0;
-	ssize_t r;
 
 	fd = open(PTWALK_DIR "/maps", O_RDWR);
 	if (fd < 0)
 		return -1;
-	if (nonpresent && write(fd, "nonpresent on", 13) != 13)
-		goto err_close;
-	if (pid) {
-		snprintf(req, sizeof(req), "%d\n", pid);
-		if (write(fd, req, strlen(req)) != (ssize_t)strlen(req))
-			goto err_close;
-	}
-	text = malloc(cap + 1);
-	while ((r = read(fd, text + n, cap - n)) > 0) {
-		n += r;
-		if (n == cap)
-			text = realloc(text, (cap *= 2) + 1);
-	}
+	snprintf(req, sizeof(req), "%d\n", pid);
+	if ((!nonpresent || write(fd, "nonpresent on", 13) == 13) &&
+	    (!pid || write(fd, req, strlen(req)) == (ssize_t)strlen(req)))
+		text = read_fd_whole(fd, NULL);
 	close(fd);
-	if (r < 0) {
-		free(text);
+	if (!text)
 		return -1;
-	}
-	text[n] = '\0';
 	ret = pw_maps_parse(text, m);
 	free(text);
 	return ret;
-
-err_close:
-	close(fd);
-	return -1;
 }
 
 void pw_maps_free(struct pw_maps *m)

@@ -13,49 +13,75 @@
 
 #include "util.h"
 
-char *read_whole(const char *path, size_t *len)
+char *read_fd_whole(int fd, size_t *len)
 {
 	size_t cap = 4096, n = 0;
-	char *buf = malloc(cap + 1);
-	int fd = open(path, O_RDONLY);
+	char *buf = malloc(cap + 1), *nb;
 	ssize_t r;
 
-	if (fd < 0 || !buf) {
+	if (!buf)
+		return NULL;
+	while ((r = read(fd, buf + n, cap - n)) > 0) {
+		n += r;
+		if (n < cap)
+			continue;
+		nb = realloc(buf, cap * 2 + 1);
+		if (!nb) {
+			free(buf);
+			return NULL;
+		}
+		buf = nb;
+		cap *= 2;
+	}
+	if (r < 0) {
 		int e = errno;
 
 		free(buf);
-		if (fd >= 0)
-			close(fd);
 		errno = e;
 		return NULL;
 	}
-	for (;;) {
-		if (n == cap) {
-			char *nb = realloc(buf, cap * 2 + 1);
-
-			if (!nb)
-				break;
-			buf = nb;
-			cap *= 2;
-		}
-		r = read(fd, buf + n, cap - n);
-		if (r < 0) {
-			int e = errno;
-
-			free(buf);
-			close(fd);
-			errno = e;
-			return NULL;
-		}
-		if (r == 0)
-			break;
-		n += r;
-	}
-	close(fd);
 	buf[n] = '\0';
 	if (len)
 		*len = n;
 	return buf;
+}
+
+char *read_whole(const char *path, size_t *len)
+{
+	int fd = open(path, O_RDONLY);
+	char *buf;
+	int e;
+
+	if (fd < 0)
+		return NULL;
+	buf = read_fd_whole(fd, len);
+	e = errno;
+	close(fd);
+	errno = e;
+	return buf;
+}
+
+int module_load(const char *path)
+{
+	int fd, ret, e;
+
+	if (!path)
+		path = getenv("PTWALK_KO");
+	if (!path)
+		path = "/lib/modules/ptwalk.ko";
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ret = syscall(SYS_finit_module, fd, "", 0);
+	e = errno;
+	close(fd);
+	errno = e;
+	return ret;
+}
+
+int module_unload(const char *name)
+{
+	return syscall(SYS_delete_module, name, O_NONBLOCK);
 }
 
 bool kv_get(const char *text, const char *key, char *out, size_t outsz)

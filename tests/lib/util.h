@@ -19,6 +19,12 @@
 char *read_whole(const char *path, size_t *len);
 /* Value of "key: value" in text (copied into out); false if absent. */
 bool kv_get(const char *text, const char *key, char *out, size_t outsz);
+/* Everything left in @fd, NUL-terminated; NULL with errno set. */
+char *read_fd_whole(int fd, size_t *len);
+/* finit_module() of @path (NULL: $PTWALK_KO or /lib/modules/ptwalk.ko). */
+int module_load(const char *path);
+/* delete_module(@name, O_NONBLOCK). */
+int module_unload(const char *name);
 /* Does /proc/cpuinfo list this flag for the boot CPU? */
 bool cpu_has_flag(const char *flag);
 /* Does /proc/cmdline contain this exact word? */
