@@ -5,6 +5,7 @@ SHELL := /bin/bash
 #   make KDIR=/path      module against another headers tree
 #   make check           the VM test matrix (KERNELS="6.1 6.12" PAGING="4 5" PTI="off on")
 #   make demo            build, boot a 6.12 5-level VM, run `ptwalk demo`
+#   make bench           ptwalk maps vs maps+pagemap in 6.12 5-level and 6.1 4-level VMs
 #   make lint            checkpatch --strict and sparse on the module
 #   make install         install the module for the running kernel
 
@@ -22,8 +23,11 @@ TEST_NAMES := $(patsubst tests/%_test.c,%,$(wildcard tests/*_test.c))
 TEST_BINS := $(patsubst %,tests/%_test,$(TEST_NAMES))
 TEST_LIB := $(wildcard tests/lib/*.c)
 TEST_LIB_HDRS := $(wildcard tests/lib/*.h)
+BENCH := bench/ptwalk_bench
+BENCH_SRCS := $(wildcard bench/*.c)
+BENCH_HDRS := $(wildcard bench/*.h)
 
-.PHONY: all module tool tests check demo lint install clean kdir-check
+.PHONY: all module tool tests check demo bench bench-bin lint install clean kdir-check
 
 all: module tool
 
@@ -61,6 +65,18 @@ tests/%_test: tests/%_test.c $(TEST_LIB) $(TEST_LIB_HDRS) $(KSELFTEST_DIR)/kself
 check:
 	scripts/check.sh
 
+bench-bin: $(BENCH)
+
+$(BENCH): $(BENCH_SRCS) $(BENCH_HDRS)
+	$(CC) $(USER_CFLAGS) -o $@ $(BENCH_SRCS) $(USER_LDFLAGS)
+
+# Builds the tool, the bench and the module for both flavours, then boots
+# one VM per configuration (scripts/bench.sh). Results in out/bench/.
+bench: tool bench-bin
+	scripts/build-module.sh 6.12 >/dev/null
+	scripts/build-module.sh 6.1 >/dev/null
+	scripts/bench.sh
+
 demo:
 	scripts/demo.sh
 
@@ -73,5 +89,5 @@ install: module
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
-	rm -f $(TOOL) $(TEST_BINS)
+	rm -f $(TOOL) $(TEST_BINS) $(BENCH)
 	rm -rf out

@@ -1,8 +1,9 @@
 #!/bin/bash
 # Boot one VM configuration and run a job in it.
 #   vm-run.sh FLAVOUR PAGING PTI MODE OUTDIR
-# FLAVOUR 6.1|6.12, PAGING 4|5, PTI on|off, MODE test|demo|script
-# (script: runs $PTWALK_SCRIPT as root in the guest, for debugging).
+# FLAVOUR 6.1|6.12, PAGING 4|5, PTI on|off, MODE test|demo|bench|script
+# (script: runs $PTWALK_SCRIPT as root in the guest, for debugging; bench:
+# runs bench/ptwalk_bench, with PTWALK_BENCH_QUICK=1 its small sizes).
 # The module must already be built (scripts/build-module.sh) and the tool and
 # tests built (make tool tests). Writes OUTDIR/console.log (kernel console),
 # OUTDIR/results.log (job output) and OUTDIR/summary (pass/fail/skip counts).
@@ -34,6 +35,10 @@ cp "$bdir/module/ptwalk.ko" "$root/lib/modules/"
 [ -f "$bdir/tests/helper/ptwalk_oracle.ko" ] &&
 	cp "$bdir/tests/helper/ptwalk_oracle.ko" "$root/lib/modules/"
 [ -x "$PTWALK_TOP/user/ptwalk" ] && cp "$PTWALK_TOP/user/ptwalk" "$root/bin/"
+if [ "$mode" = bench ]; then
+	[ -x "$PTWALK_TOP/bench/ptwalk_bench" ] || die "bench/ptwalk_bench not built (make bench-bin)"
+	cp "$PTWALK_TOP/bench/ptwalk_bench" "$root/bin/"
+fi
 # Debian's zram module and its dependencies (for swap tests), in load order.
 mods=$PTWALK_CACHE/kernels/modules-$rel
 if [ -s "$mods/load-order" ]; then
@@ -42,7 +47,7 @@ if [ -s "$mods/load-order" ]; then
 fi
 # TESTS="walk_test maps_test" narrows the run (module_test always runs).
 for t in "$PTWALK_TOP"/tests/*_test; do
-	[ -x "$t" ] || continue
+	[ -x "$t" ] && [ "$mode" != bench ] || continue
 	name=${t##*/}
 	if [ -n "${TESTS:-}" ] && [ "$name" != module_test ] &&
 		! [[ " $TESTS " == *" $name "* ]]; then
@@ -61,10 +66,16 @@ echo "nobody:x:65534:65534:nobody:/:/bin/sh" >>"$root/etc/passwd"
 cpu=qemu64
 [ "$paging" = 5 ] && cpu=max
 append="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 softlockup_panic=1"
-append+=" slub_debug=FZPU init_on_free=1 page_poison=1 pti=$pti"
-# -cpu max has pdpe1gb: reserve one 1G hugetlb page there for PUD-leaf tests.
-[ "$cpu" = max ] && append+=" hugepagesz=1G hugepages=1"
-[ "$flavour" = 6.12 ] && append+=" kfence.sample_interval=100"
+append+=" pti=$pti"
+# The bench measures a production-like kernel: no allocator debugging
+# (it slows every fault and free), no reserved hugetlb page.
+if [ "$mode" != bench ]; then
+	append+=" slub_debug=FZPU init_on_free=1 page_poison=1"
+	# -cpu max has pdpe1gb: reserve one 1G hugetlb page for PUD-leaf tests.
+	[ "$cpu" = max ] && append+=" hugepagesz=1G hugepages=1"
+	[ "$flavour" = 6.12 ] && append+=" kfence.sample_interval=100"
+fi
+[ "${PTWALK_BENCH_QUICK:-0}" = 1 ] && append+=" ptwalk_bench_quick=1"
 append+=" ptwalk_mode=$mode ptwalk_paging=$paging ptwalk_pti=$pti"
 
 # Single-threaded TCG: with one host thread per vCPU (MTTCG) a guest's
