@@ -53,6 +53,7 @@ struct pw_count {
 	const struct ranges *in;	/* count within these too (may be NULL) */
 	const struct region *region;	/* and within this (may be NULL) */
 	unsigned long total, in_ranges, in_region, huge2m, runs;
+	unsigned long per_range[MAX_RANGES];
 };
 
 /* One side's timing for one dump. */
@@ -63,6 +64,7 @@ struct pm_dump {
 	int capped;
 	struct ranges read;		/* ranges pagemap read */
 	unsigned long present;		/* bit 63 over read (when counting) */
+	unsigned long per_range[MAX_RANGES];
 };
 
 /* util.c */
@@ -81,6 +83,7 @@ void target_stop(struct target *t);
 /* readers.c */
 int ptwalk_dump(pid_t pid, unsigned long *bytes, struct pw_count *c);
 int pagemap_dump(pid_t pid, unsigned long cap, int count, struct pm_dump *d);
+int pfnmap_vmas(pid_t pid, struct ranges *pf);
 void reader_loop(pid_t pid, int use_ptwalk) __attribute__((noreturn));
 
 /* probe.c */
@@ -105,6 +108,7 @@ struct mem_result {
 	int readers;
 	/* per reader, bytes: meminfo deltas while every reader holds a dump */
 	double memfree, slab, sunreclaim, vmalloc, kstack;
+	double kernel;			/* slab + vmalloc + kernel stack */
 };
 int reap_measure(pid_t pid, int tries, struct reap_result *r);
 int mem_measure(pid_t pid, int readers, struct mem_result *m);

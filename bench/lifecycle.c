@@ -5,6 +5,9 @@
  *    to waitpid() returning);
  *  - memory: kernel memory held per reader while N readers each keep a
  *    maps descriptor open in the middle of a dump (/proc/meminfo deltas).
+ *    Counters are read before the readers open (A), while they hold (B) and
+ *    after they close (C); per reader ((A - B) + (C - B)) / 2 / N, which
+ *    cancels a steady drift (deferred frees of earlier phases, say).
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -46,8 +49,12 @@ int reap_measure(pid_t pid, int tries, struct reap_result *r)
 	return 0;
 }
 
-/* A held reader: wait for the go byte, open and read a little, report, pause. */
-static void __attribute__((noreturn)) held_reader(pid_t pid, int go, int ready)
+/*
+ * A held reader: wait for a byte on go, open and read a little, report;
+ * wait for a byte on stop, close, report; then pause. (Two pipes: with one,
+ * a quick reader could take another's go byte as its stop.)
+ */
+static void __attribute__((noreturn)) held_reader(pid_t pid, int go, int stop, int ready)
 {
 	static char buf[MEM_READ];
 	char req[32], c;
@@ -64,7 +71,10 @@ static void __attribute__((noreturn)) held_reader(pid_t pid, int go, int ready)
 		c = 'e';
 	else
 		c = 'r';
-	if (write(ready, &c, 1) != 1)
+	if (write(ready, &c, 1) != 1 || read(stop, &c, 1) != 1)
+		_exit(1);
+	close(fd);
+	if (write(ready, "c", 1) != 1)
 		_exit(1);
 	for (;;)
 		pause();
@@ -83,15 +93,38 @@ static void snap(struct meminfo *m)
 	m->kstack = meminfo_kb("KernelStack");
 }
 
-int mem_measure(pid_t pid, int readers, struct mem_result *m)
+/* Send each reader a byte; count the answers that are `want`. */
+static int step(int go, int ready, int readers, char want)
 {
-	int go[2], ready[2], ret = -1, ok = 0;
-	pid_t *kids = calloc(readers, sizeof(*kids));
-	struct meminfo a, b;
+	int ok = 0;
 	char c;
 
+	for (int i = 0; i < readers; i++)
+		if (write(go, "g", 1) != 1)
+			return -1;
+	for (int i = 0; i < readers; i++) {
+		if (read(ready, &c, 1) != 1)
+			return -1;
+		ok += c == want;
+	}
+	sleep_s(0.3);
+	return ok == readers ? 0 : -1;
+}
+
+/* Per reader, bytes, from a counter that rises (sign 1) or falls (-1) when held. */
+static double per_reader(long a, long b, long c, int sign, int readers)
+{
+	return sign * ((b - a) + (b - c)) / 2.0 * 1024.0 / readers;
+}
+
+int mem_measure(pid_t pid, int readers, struct mem_result *m)
+{
+	int go[2], stop[2], ready[2], ret = -1;
+	pid_t *kids = calloc(readers, sizeof(*kids));
+	struct meminfo a, b, c;
+
 	memset(m, 0, sizeof(*m));
-	if (!kids || pipe(go) || pipe(ready))
+	if (!kids || pipe(go) || pipe(stop) || pipe(ready))
 		return -1;
 	/* Fork first: the readers' own processes are in the baseline. */
 	for (int i = 0; i < readers; i++) {
@@ -99,28 +132,23 @@ int mem_measure(pid_t pid, int readers, struct mem_result *m)
 		if (kids[i] < 0)
 			goto out;
 		if (kids[i] == 0)
-			held_reader(pid, go[0], ready[1]);
+			held_reader(pid, go[0], stop[0], ready[1]);
 	}
 	sleep_s(0.3);
 	snap(&a);
-	for (int i = 0; i < readers; i++)
-		if (write(go[1], "g", 1) != 1)
-			goto out;
-	for (int i = 0; i < readers; i++) {
-		if (read(ready[0], &c, 1) != 1)
-			goto out;
-		ok += c == 'r';
-	}
-	sleep_s(0.3);
-	snap(&b);
-	if (ok != readers)
+	if (step(go[1], ready[0], readers, 'r'))
 		goto out;
+	snap(&b);
+	if (step(stop[1], ready[0], readers, 'c'))
+		goto out;
+	snap(&c);
 	m->readers = readers;
-	m->memfree = (a.memfree - b.memfree) * 1024.0 / readers;
-	m->slab = (b.slab - a.slab) * 1024.0 / readers;
-	m->sunreclaim = (b.sunreclaim - a.sunreclaim) * 1024.0 / readers;
-	m->vmalloc = (b.vmalloc - a.vmalloc) * 1024.0 / readers;
-	m->kstack = (b.kstack - a.kstack) * 1024.0 / readers;
+	m->memfree = per_reader(a.memfree, b.memfree, c.memfree, -1, readers);
+	m->slab = per_reader(a.slab, b.slab, c.slab, 1, readers);
+	m->sunreclaim = per_reader(a.sunreclaim, b.sunreclaim, c.sunreclaim, 1, readers);
+	m->vmalloc = per_reader(a.vmalloc, b.vmalloc, c.vmalloc, 1, readers);
+	m->kstack = per_reader(a.kstack, b.kstack, c.kstack, 1, readers);
+	m->kernel = m->slab + m->vmalloc + m->kstack;
 	ret = 0;
 out:
 	for (int i = 0; i < readers; i++) {
@@ -131,6 +159,8 @@ out:
 	}
 	close(go[0]);
 	close(go[1]);
+	close(stop[0]);
+	close(stop[1]);
 	close(ready[0]);
 	close(ready[1]);
 	free(kids);
