@@ -134,7 +134,7 @@ int mem_measure(pid_t pid, int readers, struct mem_result *m)
 		if (kids[i] == 0)
 			held_reader(pid, go[0], stop[0], ready[1]);
 	}
-	sleep_s(0.3);
+	sleep_s(1.0);		/* let the exits of earlier readers settle */
 	snap(&a);
 	if (step(go[1], ready[0], readers, 'r'))
 		goto out;
