@@ -325,7 +325,7 @@ static void json_mem(FILE *f, const struct mem_result *m)
 
 static void write_json(const char *path, int agree_all)
 {
-	char rel[128] = "?", levels[16] = "?", pti[16] = "?";
+	char rel[128] = "?", levels[16] = "0", pti[16] = "?";
 	FILE *f = fopen(path, "w");
 
 	if (!f)
