@@ -18,6 +18,7 @@
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/task.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/user_namespace.h>
@@ -53,14 +54,15 @@ static void file_free(struct ptw_file *f)
 	put_pid(f->target);
 	put_pid(f->opener);
 	kvfree(f->view);
-	kvfree(f->buf);
-	mutex_destroy(&f->lock);
 	kfree(f);
 }
+
+static const struct seq_operations ptw_seq_ops;
 
 static int ptw_file_open(struct inode *inode, struct file *file)
 {
 	const struct ptw_view_ops *ops = pde_data(inode);
+	struct seq_file *m;
 	struct ptw_file *f;
 	int ret;
 
@@ -70,7 +72,6 @@ static int ptw_file_open(struct inode *inode, struct file *file)
 	f = kzalloc(sizeof(*f), GFP_KERNEL_ACCOUNT);
 	if (!f)
 		return -ENOMEM;
-	mutex_init(&f->lock);
 	f->ops = ops;
 	f->privileged = file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN);
 	f->opener = get_pid(task_tgid(current));
@@ -79,9 +80,8 @@ static int ptw_file_open(struct inode *inode, struct file *file)
 		mmgrab(f->opener_mm);
 	ptw_target_self(f);
 	/* Charged to the opener: anyone may open request files, often. */
-	f->buf = kvmalloc(PTW_OUT_SIZE, GFP_KERNEL_ACCOUNT);
 	f->view = kvzalloc(ops->size, GFP_KERNEL_ACCOUNT);
-	if (!f->buf || !f->view) {
+	if (!f->view) {
 		ret = -ENOMEM;
 		goto err_free_file;
 	}
@@ -90,12 +90,31 @@ static int ptw_file_open(struct inode *inode, struct file *file)
 		if (ret)
 			goto err_free_file;
 	}
+	ret = seq_open(file, &ptw_seq_ops);
+	if (ret)
+		goto err_release_view;
+	m = file->private_data;
+	/*
+	 * A fixed buffer of our size instead of seq_file's growing one page:
+	 * a 64 KiB read is then one fill, and seq_release() frees it.
+	 */
+	m->buf = kvmalloc(PTW_OUT_SIZE, GFP_KERNEL_ACCOUNT);
+	if (!m->buf) {
+		seq_release(inode, file);
+		ret = -ENOMEM;
+		goto err_release_view;
+	}
+	m->size = PTW_OUT_SIZE;
+	m->private = f;
+	f->m = m;
 	if (ops->rewind)
 		ops->rewind(f);
-	file->private_data = f;
 	atomic_inc(&ptw_files_open);
 	return 0;
 
+err_release_view:
+	if (ops->release)
+		ops->release(f);
 err_free_file:
 	file_free(f);
 	return ret;
@@ -104,20 +123,21 @@ err_free_file:
 /* Also runs for files still open when the module is removed. */
 static int ptw_file_release(struct inode *inode, struct file *file)
 {
-	struct ptw_file *f = file->private_data;
+	struct seq_file *m = file->private_data;
+	struct ptw_file *f = m->private;
 
 	if (f->ops->release)
 		f->ops->release(f);
 	file_free(f);
 	atomic_dec(&ptw_files_open);
-	return 0;
+	return seq_release(inode, file);
 }
 
+/* Start the view's output again; the caller resets the seq_file. */
 void ptw_file_rewind(struct ptw_file *f)
 {
-	f->len = 0;
-	f->off = 0;
-	f->pos = 0;
+	f->chunk = 0;
+	f->started = false;
 	f->eof = false;
 	if (f->ops->rewind)
 		f->ops->rewind(f);
@@ -125,94 +145,102 @@ void ptw_file_rewind(struct ptw_file *f)
 
 bool ptw_out_room(struct ptw_file *f, size_t need)
 {
-	return PTW_OUT_SIZE - f->len > need;
+	return f->m->size - f->m->count > need;
 }
 
 void ptw_out(struct ptw_file *f, const char *fmt, ...)
 {
 	va_list args;
-	int n;
 
 	va_start(args, fmt);
-	n = vscnprintf(f->buf + f->len, PTW_OUT_SIZE - f->len, fmt, args);
+	seq_vprintf(f->m, fmt, args);
 	va_end(args);
-	f->len += n;
+}
+
+void ptw_out_write(struct ptw_file *f, const char *s, size_t len)
+{
+	seq_write(f->m, s, len);
 }
 
 /*
- * Reads are served from the buffer; when it is drained the view refills it
- * with the next chunk. copy_to_user() runs with no mmap or page-table lock
- * held. Any sequence of read sizes yields the same bytes.
+ * The views produce their output in chunks (a fill), one seq_file record
+ * each, and keep their own cursor: record N is always the chunk after
+ * record N - 1, so seq_file asks only for the next one, or for record 0
+ * after a seek or a pread (seq_file then reads forward from the start,
+ * as for any /proc file). A fill never overflows the buffer: it stops
+ * when a line does not fit, and the rest comes with the next record.
+ * The views take and drop the target's locks inside a fill; seq_file
+ * copies to user space after stop(), with no lock of ours held.
  */
-static ssize_t ptw_file_read(struct file *file, char __user *ubuf,
-			     size_t count, loff_t *ppos)
+static void *ptw_seq_start(struct seq_file *m, loff_t *pos)
 {
-	struct ptw_file *f = file->private_data;
-	ssize_t copied = 0;
-	int ret = 0;
+	struct ptw_file *f = m->private;
 
-	if (mutex_lock_killable(&f->lock))
-		return -EINTR;
-	if (*ppos != f->pos) {
-		if (*ppos) {
-			ret = -ESPIPE;
-			goto out_unlock;
-		}
+	if (!*pos && f->started)
 		ptw_file_rewind(f);
-	}
-	while (copied < count) {
-		size_t n;
-
-		if (f->off == f->len) {
-			if (f->eof)
-				break;
-			f->len = 0;
-			f->off = 0;
-			ret = f->ops->fill(f);
-			if (ret)
-				break;
-			continue;
-		}
-		n = min(f->len - f->off, count - copied);
-		if (copy_to_user(ubuf + copied, f->buf + f->off, n)) {
-			ret = -EFAULT;
-			break;
-		}
-		f->off += n;
-		f->pos += n;
-		copied += n;
-	}
-	*ppos = f->pos;
-out_unlock:
-	mutex_unlock(&f->lock);
-	return copied ? copied : ret;
+	else if (*pos != f->chunk)
+		return ERR_PTR(-EINVAL);	/* not reached: see above */
+	return f->eof ? NULL : f;
 }
 
-/* Only rewinding (and asking the position) is supported. */
-static loff_t ptw_file_lseek(struct file *file, loff_t offset, int whence)
+static void *ptw_seq_next(struct seq_file *m, void *v, loff_t *pos)
 {
-	struct ptw_file *f = file->private_data;
-	loff_t ret;
+	struct ptw_file *f = m->private;
 
-	mutex_lock(&f->lock);
-	if (whence == SEEK_SET && offset == 0) {
-		ptw_file_rewind(f);
-		file->f_pos = 0;
-		ret = 0;
-	} else if (whence == SEEK_CUR && offset == 0) {
-		ret = f->pos;
-	} else {
-		ret = -EINVAL;
+	f->chunk = ++*pos;
+	return f->eof ? NULL : f;
+}
+
+static void ptw_seq_stop(struct seq_file *m, void *v)
+{
+}
+
+static int ptw_seq_show(struct seq_file *m, void *v)
+{
+	struct ptw_file *f = v;
+	size_t before = m->count;
+	int ret;
+
+	if (m->count && m->size - m->count < PTW_FILL_ROOM) {
+		/*
+		 * Too little room for a fill: report an overflow as
+		 * seq_set_overflow() does, so that seq_file ends this read
+		 * and asks for this record again, with an empty buffer.
+		 * Nothing was produced, so nothing is lost.
+		 */
+		m->count = m->size;
+		return 0;
 	}
-	mutex_unlock(&f->lock);
+	f->started = true;
+	ret = f->ops->fill(f);
+	/*
+	 * seq_file drops a record that fails: keep what this fill produced
+	 * and let the error come back with the next fill.
+	 */
+	if (ret < 0 && m->count != before)
+		return 0;
 	return ret;
 }
 
-/* A request: copied without allocating, parsed by the view under f->lock. */
+static const struct seq_operations ptw_seq_ops = {
+	.start = ptw_seq_start,
+	.next = ptw_seq_next,
+	.stop = ptw_seq_stop,
+	.show = ptw_seq_show,
+};
+
+/*
+ * A request: copied without allocating, parsed by the view under the
+ * seq_file's lock. An accepted request rewinds the file: the seq_file's
+ * position (as seq_lseek(0, SEEK_SET) resets it) and the file position,
+ * both file->f_pos (pwrite) and *ppos, which write(2) stores back into
+ * f_pos when we return.
+ */
 static ssize_t ptw_file_write(struct file *file, const char __user *ubuf,
 			      size_t count, loff_t *ppos)
 {
-	struct ptw_file *f = file->private_data;
+	struct seq_file *m = file->private_data;
+	struct ptw_file *f = m->private;
 	char req[PTW_REQ_MAX];
 	int ret;
 
@@ -221,22 +249,27 @@ static ssize_t ptw_file_write(struct file *file, const char __user *ubuf,
 	ret = ptw_copy_request(ubuf, count, req);
 	if (ret)
 		return ret;
-	if (mutex_lock_killable(&f->lock))
+	if (mutex_lock_killable(&m->lock))
 		return -EINTR;
 	ret = f->ops->request(f, req);
 	if (!ret) {
 		ptw_file_rewind(f);
+		m->index = 0;
+		m->count = 0;
+		m->from = 0;
+		m->read_pos = 0;
 		file->f_pos = 0;
+		*ppos = 0;
 	}
-	mutex_unlock(&f->lock);
+	mutex_unlock(&m->lock);
 	return ret ? ret : count;
 }
 
 static const struct proc_ops ptw_proc_ops = {
 	.proc_open = ptw_file_open,
-	.proc_read = ptw_file_read,
+	.proc_read = seq_read,
 	.proc_write = ptw_file_write,
-	.proc_lseek = ptw_file_lseek,
+	.proc_lseek = seq_lseek,
 	.proc_release = ptw_file_release,
 };
 
@@ -283,12 +316,19 @@ int ptw_parse_pid(const char *s, pid_t *nr)
 	return 0;
 }
 
-/* A hexadecimal address, with or without 0x. */
+/*
+ * A hexadecimal address, with or without one 0x: hex digits only after it,
+ * since kstrtoul(, 16) would take a second 0x ("0x0x10") as well.
+ */
 int ptw_parse_addr(const char *s, unsigned long *addr)
 {
+	const char *p;
+
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 		s += 2;
-	if (!isxdigit(*s))
+	for (p = s; isxdigit(*p); p++)
+		;
+	if (p == s || *p)
 		return -EINVAL;
 	return kstrtoul(s, 16, addr) ? -EINVAL : 0;
 }

@@ -2,15 +2,15 @@
 /*
  * What every ptwalk /proc file keeps per open file: the opener's privilege
  * (decided once, at open, from the opener's credentials), the target
- * process, and a bounded output buffer that a view refills chunk by chunk.
+ * process, and a seq_file whose fixed buffer a view fills chunk by chunk.
  */
 #ifndef PTWALK_FILE_H
 #define PTWALK_FILE_H
 
 #include <linux/fs.h>
-#include <linux/mutex.h>
 #include <linux/pid.h>
 #include <linux/proc_fs.h>
+#include <linux/seq_file.h>
 #include <linux/types.h>
 
 /*
@@ -23,8 +23,13 @@
 
 /* Largest request a file accepts; longer writes are -EINVAL. */
 #define PTW_REQ_MAX	128
-/* Output buffer per open file; a refill stops when less than a line fits. */
+/* Output buffer per open file (the seq_file's); a fill stops when a line does not fit. */
 #define PTW_OUT_SIZE	(64 * 1024)
+/*
+ * A fill starts only with at least this much room left; a view may print
+ * this much without asking ptw_out_room() (headers, a walk, a tail).
+ */
+#define PTW_FILL_ROOM	(8 * 1024)
 
 struct ptw_file;
 
@@ -42,27 +47,30 @@ struct ptw_view_ops {
 	void (*release)(struct ptw_file *f);
 	/*
 	 * Optional: one written request (NUL-terminated, trailing newline
-	 * removed), under f->lock. 0 accepts it and rewinds the output.
+	 * removed), under the seq_file's lock. 0 accepts it and rewinds the
+	 * output.
 	 */
 	int (*request)(struct ptw_file *f, char *req);
-	/* Append the next chunk; set f->eof when there is no more. */
+	/*
+	 * Append the next chunk (at least PTW_FILL_ROOM bytes are free); set
+	 * f->eof when there is no more. Called under the seq_file's lock,
+	 * with no other lock held: may sleep.
+	 */
 	int (*fill)(struct ptw_file *f);
 	/* Optional: start the output again (a rewind or a new request). */
 	void (*rewind)(struct ptw_file *f);
 };
 
 struct ptw_file {
-	struct mutex lock;	/* serialises read, write and lseek */
+	struct seq_file *m;	/* output; its lock serialises read, write, lseek */
 	bool privileged;	/* CAP_SYS_ADMIN in init_user_ns at open */
 	struct pid *opener;	/* the opener's thread group */
 	struct mm_struct *opener_mm;	/* and its address space (mmgrab) */
 	struct pid *target;	/* thread group inspected */
 	struct mm_struct *mm;	/* its address space when chosen (mmgrab) */
 	const struct ptw_view_ops *ops;
-	char *buf;		/* PTW_OUT_SIZE bytes */
-	size_t len;		/* bytes in buf */
-	size_t off;		/* bytes of buf already read */
-	loff_t pos;		/* file position of buf[off] */
+	loff_t chunk;		/* seq_file index of the next chunk */
+	bool started;		/* a chunk was produced since the last rewind */
 	bool eof;
 	void *view;		/* the view's own state */
 };
@@ -78,6 +86,8 @@ void ptw_file_rewind(struct ptw_file *f);
 /* Output: true if @need more bytes fit; printf only after it said yes. */
 bool ptw_out_room(struct ptw_file *f, size_t need);
 __printf(2, 3) void ptw_out(struct ptw_file *f, const char *fmt, ...);
+/* Append @len bytes: the fast path for lines formatted by hand. */
+void ptw_out_write(struct ptw_file *f, const char *s, size_t len);
 
 /* Requests. */
 int ptw_copy_request(const char __user *ubuf, size_t count, char *req);

@@ -37,10 +37,39 @@ static int maps_entry(struct ptw_walk *w, const struct ptw_entry *e)
 	struct maps_view *v = w->private;
 	struct ptw_run n;
 
+	/*
+	 * A leaf that starts before where the walk resumed: the tables
+	 * changed shape while the lock was dropped (a PTE table collapsed
+	 * into a 2M leaf) and its first part was already shown as it was.
+	 * Showing the rest would overlap it: leave it out of this read.
+	 */
+	if (e->va != e->base)
+		return PTW_CONTINUE;
 	if (!ptw_run_init(&n, e, v->nonpresent))
 		return PTW_CONTINUE;	/* none, tables, hidden non-present */
 	if (!ptw_runs_add(&v->runs, &n))
 		return PTW_STOP;	/* buffer full: resume at this entry */
+	return PTW_CONTINUE;
+}
+
+/* A batch of PTEs: most extend the pending run without being decoded. */
+static int maps_ptes(struct ptw_walk *w, const struct ptw_batch *b)
+{
+	struct maps_view *v = w->private;
+	unsigned long va = b->va;
+	unsigned int i;
+
+	for (i = 0; i < b->nr; i++, va += PAGE_SIZE) {
+		struct ptw_entry e;
+
+		if (ptw_runs_extend_pte(&v->runs, b->raw[i], va))
+			continue;
+		ptw_pte_entry(w, b, b->raw[i], va, &e);
+		if (maps_entry(w, &e) == PTW_STOP) {
+			w->next = va;
+			return PTW_STOP;
+		}
+	}
 	return PTW_CONTINUE;
 }
 
@@ -91,6 +120,18 @@ static int maps_vma(struct ptw_walk *w, struct vm_area_struct *vma,
 
 	if (vma->vm_start == v->vma_start && vma->vm_end == v->vma_end)
 		return PTW_CONTINUE;	/* a resumed walk inside the same VMA */
+	if (vma->vm_start < v->vma_end) {
+		/*
+		 * The VMA whose line was printed changed while the lock was
+		 * dropped (split, grown, replaced). Finish the printed range
+		 * under its line; the rest is left out of this read, so that
+		 * vma lines never overlap and runs stay inside theirs.
+		 */
+		if (start >= v->vma_end)
+			return PTW_SKIP;
+		w->stop = min(w->stop, v->vma_end);
+		return PTW_CONTINUE;
+	}
 	if (!ptw_runs_flush(&v->runs))
 		return PTW_STOP;
 	name = vma_name(v, vma);
@@ -120,6 +161,8 @@ static int maps_vma(struct ptw_walk *w, struct vm_area_struct *vma,
 static const struct ptw_ops maps_ops = {
 	.vma = maps_vma,
 	.entry = maps_entry,
+	.ptes = maps_ptes,
+	.skip_none = true,
 };
 
 static void maps_rewind(struct ptw_file *f)
@@ -170,7 +213,7 @@ static int maps_fill(struct ptw_file *f)
 		v->stage = MAPS_TAIL;
 		return 0;
 	case MAPS_TAIL:
-		/* A fill starts with an empty buffer: the tail always fits. */
+		/* A fill starts with PTW_FILL_ROOM free: the tail fits. */
 		ptw_runs_flush(&v->runs);
 		ptw_out(f, "end runs=%lu\n", v->runs.count);
 		v->stage = MAPS_DONE;

@@ -5,6 +5,7 @@
  * and, where frames are shown, contiguous PA or swap offset). Line format:
  * docs/interface.md, the "run" lines of ptwalk-maps and ptwalk-kernel.
  */
+#include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/string.h>
 
@@ -37,6 +38,7 @@ bool ptw_run_init(struct ptw_run *n, const struct ptw_entry *e, bool nonpresent)
 	n->end = e->end;
 	n->flags = ptw_decode_flags(e);
 	n->cache = ptw_decode_cache(e);
+	n->attrs = ptw_arch_pte_attrs(e->raw);
 	return true;
 }
 
@@ -59,31 +61,101 @@ static bool run_continues(const struct ptw_runs *rs, const struct ptw_run *n)
 	return r->np.offset == n->np.offset;
 }
 
+/*
+ * Run lines are formatted by hand into a local line and appended with one
+ * seq_write(): a dump can be a line per page, and vsnprintf() per field
+ * would be most of its cost.
+ */
+static char *put_str(char *p, const char *s)
+{
+	while (*s)
+		*p++ = *s++;
+	return p;
+}
+
+/* "0x" and @v in lower-case hex, no leading zeros, as "0x%lx". */
+static char *put_hex(char *p, u64 v)
+{
+	char digits[16];
+	int n = 0;
+
+	do {
+		digits[n++] = hex_asc[v & 0xf];
+		v >>= 4;
+	} while (v);
+	*p++ = '0';
+	*p++ = 'x';
+	while (n)
+		*p++ = digits[--n];
+	return p;
+}
+
+static char *put_dec(char *p, unsigned long v)
+{
+	char digits[20];
+	int n = 0;
+
+	do {
+		digits[n++] = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	while (n)
+		*p++ = digits[--n];
+	return p;
+}
+
+/* The flag list of @flags, spelled once per change of flags. */
+static const char *flags_text(struct ptw_runs *rs, unsigned long flags)
+{
+	if (!rs->flags_text[0] || rs->flags_key != flags) {
+		ptw_format_flags(rs->flags_text, sizeof(rs->flags_text), flags);
+		if (!rs->flags_text[0])
+			strscpy(rs->flags_text, "-", sizeof(rs->flags_text));
+		rs->flags_key = flags;
+	}
+	return rs->flags_text;
+}
+
 static void print_run(struct ptw_runs *rs)
 {
 	const struct ptw_run *r = &rs->run;
-	struct ptw_file *f = rs->f;
 	unsigned int shift = ptw_level_shift(r->level);
-	char flags[160];
+	char line[PTW_RUN_LINE_MAX];
+	char *p = line;
 
-	ptw_format_flags(flags, sizeof(flags), r->flags);
-	ptw_out(f, "run 0x%lx-0x%lx %s %lu ", r->start, r->end,
-		ptw_size_name(r->level), (r->end - r->start) >> shift);
+	p = put_str(p, "run ");
+	p = put_hex(p, r->start);
+	*p++ = '-';
+	p = put_hex(p, r->end);
+	*p++ = ' ';
+	p = put_str(p, ptw_size_name(r->level));
+	*p++ = ' ';
+	p = put_dec(p, (r->end - r->start) >> shift);
+	*p++ = ' ';
 	if (r->mapped) {
-		ptw_out(f, "mapped pa=0x%llx",
-			rs->show_pfn ? (u64)r->pfn << PAGE_SHIFT : 0ULL);
+		p = put_str(p, "mapped pa=");
+		p = put_hex(p, rs->show_pfn ? (u64)r->pfn << PAGE_SHIFT : 0);
 	} else if (r->np.kind == PTWNP_SWAP || r->np.kind == PTWNP_OTHER) {
-		ptw_out(f, "%s type=%u offset=0x%lx", ptw_np_name(r->np.kind),
-			r->np.type, r->np.offset);
+		p = put_str(p, ptw_np_name(r->np.kind));
+		p = put_str(p, " type=");
+		p = put_dec(p, r->np.type);
+		p = put_str(p, " offset=");
+		p = put_hex(p, r->np.offset);
 	} else if (r->np.has_pfn) {
-		ptw_out(f, "%s pa=0x%llx", ptw_np_name(r->np.kind),
-			rs->show_pfn ? (u64)r->np.pfn << PAGE_SHIFT : 0ULL);
+		p = put_str(p, ptw_np_name(r->np.kind));
+		p = put_str(p, " pa=");
+		p = put_hex(p, rs->show_pfn ? (u64)r->np.pfn << PAGE_SHIFT : 0);
 	} else {
-		ptw_out(f, "%s bits=0x%lx", ptw_np_name(r->np.kind),
-			r->np.offset);
+		p = put_str(p, ptw_np_name(r->np.kind));
+		p = put_str(p, " bits=");
+		p = put_hex(p, r->np.offset);
 	}
-	ptw_out(f, " flags=%s cache=%s\n", flags[0] ? flags : "-",
-		ptw_cache_name(r->cache));
+	p = put_str(p, " flags=");
+	p = put_str(p, flags_text(rs, r->flags));
+	p = put_str(p, " cache=");
+	p = put_str(p, ptw_cache_name(r->cache));
+	*p++ = '\n';
+	ptw_out_write(rs->f, line, p - line);
 	rs->count++;
 }
 
@@ -95,6 +167,7 @@ bool ptw_runs_flush(struct ptw_runs *r)
 		return false;
 	print_run(r);
 	r->run.active = false;
+	r->extendable = false;
 	return true;
 }
 
@@ -106,11 +179,13 @@ bool ptw_runs_add(struct ptw_runs *r, const struct ptw_run *n)
 		ptw_np_hide(&seen.np);
 	if (run_continues(r, &seen)) {
 		r->run.end = seen.end;
+		r->run.attrs = seen.attrs;
 		return true;
 	}
 	if (!ptw_runs_flush(r))
 		return false;
 	r->run = seen;
+	r->extendable = seen.mapped && seen.level == PTW_PTE;
 	return true;
 }
 
@@ -118,6 +193,7 @@ void ptw_runs_reset(struct ptw_runs *r)
 {
 	r->count = 0;
 	r->run.active = false;
+	r->extendable = false;
 }
 
 bool ptw_is_clone(const struct ptw_clones *c, const struct ptw_entry *e)

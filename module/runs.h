@@ -10,6 +10,7 @@
 
 #include <linux/types.h>
 
+#include "arch.h"
 #include "decode.h"
 #include "file.h"
 #include "walker.h"
@@ -26,6 +27,7 @@ struct ptw_run {
 	struct ptw_nonpresent np;	/* at start (non-present) */
 	unsigned long flags;
 	enum ptw_cache cache;
+	u64 attrs;		/* mapped PTE: ptw_arch_pte_attrs() of an entry */
 };
 
 struct ptw_runs {
@@ -33,6 +35,9 @@ struct ptw_runs {
 	bool show_pfn;		/* print and compare frames */
 	unsigned long count;	/* run lines printed */
 	struct ptw_run run;	/* the pending run */
+	bool extendable;	/* run is of mapped PTEs: ptw_runs_extend_pte() */
+	unsigned long flags_key;	/* flags that flags_text spells */
+	char flags_text[160];	/* "" until the first run is printed */
 };
 
 /*
@@ -46,6 +51,27 @@ bool ptw_run_init(struct ptw_run *n, const struct ptw_entry *e, bool nonpresent)
  * False when the buffer is full: nothing changed, resume at this entry.
  */
 bool ptw_runs_add(struct ptw_runs *r, const struct ptw_run *n);
+/*
+ * The fast path for a batch of PTEs: if the PTE @raw at @va has the same
+ * bits (but its frame) as an entry of the pending run of mapped PTEs, and
+ * continues its frames where they are shown, extend the run and return
+ * true. Otherwise the caller decodes the entry and calls ptw_runs_add().
+ */
+static inline bool ptw_runs_extend_pte(struct ptw_runs *r, u64 raw,
+				       unsigned long va)
+{
+	struct ptw_run *run = &r->run;
+
+	if (!r->extendable || run->end != va ||
+	    ptw_arch_pte_attrs(raw) != run->attrs)
+		return false;
+	if (r->show_pfn && ptw_arch_pte_pfn(raw) !=
+	    run->pfn + ((va - run->start) >> PAGE_SHIFT))
+		return false;
+	run->end = va + PAGE_SIZE;
+	return true;
+}
+
 /* Print the pending run if there is one; false if it does not fit. */
 bool ptw_runs_flush(struct ptw_runs *r);
 void ptw_runs_reset(struct ptw_runs *r);

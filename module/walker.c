@@ -5,9 +5,14 @@
  * at run time (4 levels, or 5 with LA57).
  *
  * Locking: ptw_walk_user() takes the target's mmap read lock (killable) and
- * rcu_read_lock() itself and holds them for at most PTW_BUDGET entries, then
- * drops both, checks for a fatal signal and cond_resched()s before going on
- * (walks outside VMAs take the write lock instead, see walk_locked()).
+ * rcu_read_lock() itself and holds them for one PMD's worth of entries at
+ * most (PTW_BUDGET, empty entries counted), or less as soon as a writer
+ * waits for the mmap lock; then it drops both, checks for a fatal signal,
+ * cond_resched()s and resumes by address (walks outside VMAs take the
+ * write lock instead, see walk_locked()). A PTE table is walked within one
+ * hold, so a resumed walk starts at a table boundary unless a view stopped
+ * it; either way the tables may have changed shape meanwhile, and views
+ * must expect to resume inside a leaf that was a table before.
  * Inside VMAs, under the mmap read lock, upper tables cannot be freed;
  * since 6.6 a PTE table can be retracted by khugepaged without that lock,
  * but it is freed by RCU, so mapping it under rcu_read_lock() is safe. Every entry is read
@@ -20,11 +25,16 @@
 #include <linux/sched/signal.h>
 #include <asm/cpufeature.h>
 
+#include "arch.h"
 #include "compat.h"
 #include "walker.h"
 
-/* Entries visited per lock hold: a PTE table is 512. */
-#define PTW_BUDGET	2048
+/*
+ * Entries visited per lock hold: one PTE table (or as many entries of the
+ * upper levels), plus the entries on the way down to it, so that a fresh
+ * hold always gets through the first PTE table it meets.
+ */
+#define PTW_BUDGET	(PTRS_PER_PTE + PTW_NR_LEVELS)
 /* Internal: the budget ran out; w->next holds the resume address. */
 #define PTW_YIELD	3
 
@@ -65,19 +75,48 @@ unsigned int ptw_level_shift(enum ptw_level level)
 }
 
 /*
+ * What visiting @e costs: one entry, and a PTE table to descend into is
+ * walked in the same hold, so it costs its entries too.
+ */
+static unsigned int entry_cost(const struct ptw_entry *e, unsigned long addr,
+			       unsigned long next)
+{
+	if (e->kind == PTW_TABLE && e->level == PTW_PMD)
+		return 1 + ((next - addr) >> PAGE_SHIFT);
+	return 1;
+}
+
+/*
+ * Drop the locks before spending @cost more? Never in a fresh hold (a walk
+ * always moves on); else when the budget does not cover it, or when a
+ * writer waits for the target's mmap lock (user walks).
+ */
+static bool should_yield(const struct ptw_walk *w, unsigned int cost)
+{
+	if (w->budget == PTW_BUDGET)
+		return false;
+	if (w->budget < cost)
+		return true;
+	return !w->kernel && rwsem_is_contended(&w->mm->mmap_lock);
+}
+
+/*
  * Hand one entry to the view. Returns PTW_CONTINUE, PTW_SKIP, or a stop
  * (PTW_STOP, PTW_YIELD, -errno) with w->next set to where to resume.
  */
 static int visit(struct ptw_walk *w, struct ptw_entry *e, void *entryp,
 		 unsigned long addr, unsigned long next)
 {
+	unsigned int cost = entry_cost(e, addr, next);
 	int ret;
 
-	if (!w->budget) {
+	if (should_yield(w, cost)) {
 		w->next = addr;
 		return PTW_YIELD;
 	}
-	w->budget--;
+	w->budget -= min(w->budget, cost);
+	if (e->kind == PTW_NONE && w->ops->skip_none)
+		return PTW_CONTINUE;
 	e->va = addr;
 	e->end = next;
 	e->base = addr & ~((1UL << ptw_level_shift(e->level)) - 1);
@@ -114,30 +153,100 @@ static enum ptw_kind table_kind(unsigned long pfn)
 	return pfn_valid(pfn) ? PTW_TABLE : PTW_BAD;
 }
 
+static void classify_pte(const struct ptw_walk *w, pte_t pte,
+			 struct ptw_entry *e)
+{
+	e->level = PTW_PTE;
+	e->raw = pte_val(pte);
+	e->pfn = 0;
+	if (pte_none(pte)) {
+		e->kind = PTW_NONE;
+	} else if (pte_present(pte) && hw_present(w, pte_flags(pte))) {
+		e->kind = PTW_LEAF;
+		e->pfn = pte_pfn(pte);	/* undoes the PROT_NONE inversion */
+	} else {
+		e->kind = PTW_NONPRESENT;
+	}
+}
+
+void ptw_pte_entry(const struct ptw_walk *w, const struct ptw_batch *b,
+		   u64 raw, unsigned long va, struct ptw_entry *e)
+{
+	classify_pte(w, __pte(raw), e);
+	e->index = pte_index(va);
+	e->base = va;
+	e->va = va;
+	e->end = va + PAGE_SIZE;
+	e->entry_pa = b->table_pa + e->index * sizeof(pte_t);
+}
+
+static int flush_batch(struct ptw_walk *w, struct ptw_batch *b)
+{
+	int ret = w->ops->ptes(w, b);
+
+	b->nr = 0;
+	return ret;
+}
+
+/*
+ * One PTE table, batched: each entry read once, empty ones skipped without
+ * a call, the others handed over PTW_BATCH at a time. The budget for the
+ * whole table was taken when its PMD entry was visited.
+ */
+static int walk_pte_batched(struct ptw_walk *w, pmd_t pmd, unsigned long addr,
+			    unsigned long end)
+{
+	pte_t *ptep = pte_offset_kernel(&pmd, addr);
+	struct ptw_batch b;
+	int ret;
+
+	b.nr = 0;
+	b.table_pa = (phys_addr_t)pmd_pfn(pmd) << PAGE_SHIFT;
+	do {
+		u64 raw = pte_val(ptep_get(ptep));
+
+		if (ptw_arch_pte_none(raw)) {
+			if (b.nr) {
+				ret = flush_batch(w, &b);
+				if (ret)
+					return ret;
+			}
+			continue;
+		}
+		if (!b.nr)
+			b.va = addr;
+		b.raw[b.nr++] = raw;
+		if (b.nr == PTW_BATCH) {
+			ret = flush_batch(w, &b);
+			if (ret)
+				return ret;
+		}
+	} while (ptep++, addr += PAGE_SIZE, addr != end);
+	return b.nr ? flush_batch(w, &b) : 0;
+}
+
 static int walk_pte_range(struct ptw_walk *w, pmd_t pmd, unsigned long addr,
 			  unsigned long end)
 {
 	/* Map the table from the local PMD copy, as __pte_offset_map() does. */
-	pte_t *ptep = pte_offset_kernel(&pmd, addr);
+	pte_t *ptep;
 	int ret;
 
+	if (w->ops->ptes)
+		return walk_pte_batched(w, pmd, addr, end);
+	ptep = pte_offset_kernel(&pmd, addr);
 	do {
-		pte_t pte = ptep_get(ptep);
-		struct ptw_entry e = {
-			.level = PTW_PTE,
-			.index = pte_index(addr),
-			.raw = pte_val(pte),
-		};
+		struct ptw_entry e = { .index = pte_index(addr) };
 
-		if (pte_none(pte)) {
-			e.kind = PTW_NONE;
-		} else if (pte_present(pte) && hw_present(w, pte_flags(pte))) {
-			e.kind = PTW_LEAF;
-			e.pfn = pte_pfn(pte);	/* undoes the PROT_NONE inversion */
-		} else {
-			e.kind = PTW_NONPRESENT;
-		}
-		ret = visit(w, &e, ptep, addr, addr + PAGE_SIZE);
+		classify_pte(w, ptep_get(ptep), &e);
+		/* The table's budget was taken with its PMD entry. */
+		e.va = addr;
+		e.end = addr + PAGE_SIZE;
+		e.base = addr;
+		e.entry_pa = __pa(ptep);
+		ret = w->ops->entry(w, &e);
+		if (ret == PTW_STOP || ret < 0)
+			w->next = addr;
 		if (ret && ret != PTW_SKIP)
 			return ret;
 	} while (ptep++, addr += PAGE_SIZE, addr != end);
@@ -341,7 +450,7 @@ static int walk_irqoff(struct ptw_walk *w, unsigned long start,
 	return ret;
 }
 
-/* One lock hold: the VMAs from @addr on, until @end, a stop or the budget. */
+/* One lock hold: the VMAs from @addr on, until @end, a stop or a yield. */
 static int walk_vmas(struct ptw_walk *w, unsigned long addr, unsigned long end)
 {
 	struct vm_area_struct *vma;
@@ -350,22 +459,21 @@ static int walk_vmas(struct ptw_walk *w, unsigned long addr, unsigned long end)
 	for (vma = find_vma(w->mm, addr); vma && vma->vm_start < end;
 	     vma = find_vma(w->mm, addr)) {
 		unsigned long start = max(addr, vma->vm_start);
-		unsigned long stop = min(end, vma->vm_end);
 
-		if (w->ops->vma) {
-			ret = w->ops->vma(w, vma, start);
-			if (ret) {
-				w->next = start;
-				return ret;
-			}
-		}
-		ret = walk_rcu(w, start, stop);
-		if (ret)
+		w->stop = min(end, vma->vm_end);
+		ret = w->ops->vma ? w->ops->vma(w, vma, start) : PTW_CONTINUE;
+		if (ret == PTW_SKIP)
+			w->stop = min(end, vma->vm_end);
+		else if (!ret)
+			ret = walk_rcu(w, start, w->stop);
+		else
+			w->next = start;	/* the view stopped at this VMA */
+		if (ret && ret != PTW_SKIP)
 			return ret;
-		addr = stop;
+		addr = w->stop;
 		if (addr >= end)
 			break;
-		if (!w->budget) {
+		if (should_yield(w, 1)) {
 			w->next = addr;
 			return PTW_YIELD;
 		}

@@ -35,8 +35,22 @@ struct ptw_entry {
 
 /* Callback return values (a negative errno stops the walk too). */
 #define PTW_CONTINUE	0
-#define PTW_SKIP	1	/* on a table: do not descend into it */
+#define PTW_SKIP	1	/* on a table: do not descend; on a VMA: skip it */
 #define PTW_STOP	2	/* stop; w->next = this entry's va */
+
+/* PTE-level entries handed to ptw_ops.ptes in one call. */
+#define PTW_BATCH	64
+
+/*
+ * Consecutive non-empty PTEs of one table, each read once: raw[i] maps
+ * va + i * PAGE_SIZE. Empty entries end a batch and are never handed over.
+ */
+struct ptw_batch {
+	unsigned long va;
+	unsigned int nr;
+	phys_addr_t table_pa;	/* physical address of the PTE table */
+	u64 raw[PTW_BATCH];
+};
 
 struct ptw_walk;
 
@@ -44,7 +58,9 @@ struct ptw_ops {
 	/*
 	 * User walks: called when the walk enters @vma at @start (its start,
 	 * or where a resumed walk continues inside it). Runs under the mmap
-	 * read lock, outside RCU: may allocate with GFP_KERNEL.
+	 * read lock, outside RCU: may allocate with GFP_KERNEL. May lower
+	 * w->stop (the end of this VMA's walk) or return PTW_SKIP to go on
+	 * after the VMA: the VMA may have changed since the lock was dropped.
 	 */
 	int (*vma)(struct ptw_walk *w, struct vm_area_struct *vma,
 		   unsigned long start);
@@ -54,6 +70,16 @@ struct ptw_ops {
 	 * interrupts off: must not sleep.
 	 */
 	int (*entry)(struct ptw_walk *w, const struct ptw_entry *e);
+	/*
+	 * Optional: PTE-level entries in batches instead of one entry() call
+	 * each (one indirect call per batch, not per entry: with retpolines
+	 * and IBT that is most of a walk's cost). Same context as entry().
+	 * PTW_STOP must set w->next to the first entry not consumed.
+	 * ptw_pte_entry() turns a raw value into a struct ptw_entry.
+	 */
+	int (*ptes)(struct ptw_walk *w, const struct ptw_batch *b);
+	/* Do not hand over empty entries of any level (they still count). */
+	bool skip_none;
 	/*
 	 * User walks: follow the tables over the whole range, inside VMAs or
 	 * not (what the MMU would do for one address). Outside a VMA a table
@@ -69,11 +95,15 @@ struct ptw_walk {
 	pgd_t *pgd;		/* top-level table walked */
 	void *private;		/* the view's state */
 	unsigned long next;	/* where the walk stopped or ended */
+	unsigned long stop;	/* user walks: end of the current VMA's walk */
 	unsigned int budget;	/* entries left in this lock hold */
 	bool kernel;		/* set by ptw_walk_kernel() */
 };
 
 int ptw_walk_user(struct ptw_walk *w, unsigned long start, unsigned long end);
+/* The PTE @raw at @va of batch @b, as entry() would have seen it. */
+void ptw_pte_entry(const struct ptw_walk *w, const struct ptw_batch *b,
+		   u64 raw, unsigned long va, struct ptw_entry *e);
 int ptw_walk_kernel(struct ptw_walk *w, unsigned long start, unsigned long end);
 /* The top-level entry for @addr in the PTI user copy of @pgd. */
 u64 ptw_pti_user_entry(pgd_t *pgd, unsigned long addr, phys_addr_t *entry_pa);
