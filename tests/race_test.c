@@ -10,7 +10,7 @@
  *
  * Readers use read sizes of 1 KiB, 4 KiB and 64 KiB without seeking: small
  * reads make a walk stop and resume more often. PTWALK_RACE_SECS sets how
- * long each race runs (default 6).
+ * long each race runs (default 8).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -34,7 +34,7 @@
 
 #define PAGE		4096UL
 #define HPAGE		(2UL << 20)
-#define REGION		(8 * HPAGE)	/* 8 PTE tables: 4104 entries, past a budget */
+#define REGION		(4 * HPAGE)	/* 4 PTE tables: 2052 entries, one budget */
 #define NREADERS	3
 #define KHUGEPAGED	"/sys/kernel/mm/transparent_hugepage/khugepaged/"
 
@@ -74,7 +74,7 @@ static int race_secs(void)
 {
 	const char *s = getenv("PTWALK_RACE_SECS");
 
-	return s ? atoi(s) : 6;
+	return s ? atoi(s) : 8;
 }
 
 /* A child that dies with the test (an ASSERT must not leave it running). */
@@ -147,31 +147,52 @@ static void collapse(struct race *rc, char *p, size_t len)
  * PTE tables made and turned into 2M leaves over and over: populate with
  * 4K pages, collapse, split each THP (MADV_DONTNEED of one page), collapse
  * again, split with mprotect of a 4K piece and flip it back.
+ *
+ * A walk yields its locks every so many entries (a PTE table is 512) and
+ * resumes by address; a collapse waiting for the mmap write lock runs right
+ * then. Where the yield falls depends on the entries before the region:
+ * a pad VMA below it, remapped at a random length each round, moves it
+ * over every PTE of the region.
  */
 static void churn_thp(struct race *rc)
 {
-	char *p = map_aligned(REGION);
+	char *p = map_aligned(REGION), *pad = NULL;
+	size_t off, pad_len = 0;
 	unsigned long it;
-	size_t off;
 
 	if (!p)
 		_exit(20);
 	rc->region = (unsigned long)p;
+	srandom(2);
 	for (it = 0; !rc->stop_target; it++) {
-		if (it % 4 == 0) {
+		if (pad)
+			munmap(pad, pad_len);
+		pad_len = (1 + random() % 2048) * PAGE;
+		pad = mmap(NULL, pad_len, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (pad == MAP_FAILED) {
+			pad = NULL;
+		} else {
+			madvise(pad, pad_len, MADV_NOHUGEPAGE);
+			pad[0] = 1;
+			pad[pad_len - PAGE] = 1;
+		}
+		if (it % 8 == 0) {
 			madvise(p, REGION, MADV_NOHUGEPAGE);	/* 4K faults */
 			madvise(p, REGION, MADV_DONTNEED);
 			touch(p, REGION);
 			madvise(p, REGION, MADV_HUGEPAGE);
+		} else {
+			for (off = 0; off < REGION; off += HPAGE)
+				madvise(p + off + (it * 37 % 512) * PAGE, PAGE, MADV_DONTNEED);
 		}
 		rc->target_ready = 1;
 		collapse(rc, p, REGION);
-		for (off = 0; off < REGION; off += HPAGE)
-			madvise(p + off + (it * 37 % 512) * PAGE, PAGE, MADV_DONTNEED);
-		collapse(rc, p, REGION);
-		off = (it % 8) * HPAGE + (it * 11 % 512) * PAGE;
-		mprotect(p + off, PAGE, PROT_READ);
-		mprotect(p + off, PAGE, PROT_READ | PROT_WRITE);
+		if (it % 4 == 3) {
+			off = (it % (REGION / HPAGE)) * HPAGE + (it * 11 % 512) * PAGE;
+			mprotect(p + off, PAGE, PROT_READ);
+			mprotect(p + off, PAGE, PROT_READ | PROT_WRITE);
+		}
 		rc->iterations++;
 	}
 	/* Stopped, the region must stay as it is: keep khugepaged away. */
@@ -250,19 +271,19 @@ static void churn_vmas(struct race *rc)
  */
 static void churn_fork(struct race *rc)
 {
-	char *small = map_aligned(4 * HPAGE), *huge = map_aligned(2 * HPAGE);
+	char *small = map_aligned(2 * HPAGE), *huge = map_aligned(2 * HPAGE);
 	unsigned long it;
 
 	if (!small || !huge)
 		_exit(20);
-	madvise(small, 4 * HPAGE, MADV_NOHUGEPAGE);
+	madvise(small, 2 * HPAGE, MADV_NOHUGEPAGE);
 	madvise(huge, 2 * HPAGE, MADV_HUGEPAGE);
-	touch(small, 4 * HPAGE);
+	touch(small, 2 * HPAGE);
 	touch(huge, 2 * HPAGE);
 	rc->region = (unsigned long)small;
 	for (it = 0; !rc->stop_target; it++) {
 		pid_t pid;
-		size_t off = (it * 97 % 1024) * PAGE;
+		size_t off = (it * 97 % 496) * PAGE;
 
 		rc->target_ready = 1;
 		pid = fork();
@@ -273,7 +294,7 @@ static void churn_fork(struct race *rc)
 		}
 		if (pid > 0)
 			rc->forks++;
-		touch(small, 4 * HPAGE);	/* break COW */
+		touch(small, 2 * HPAGE);	/* break COW */
 		huge[off] = 3;
 		madvise(small + off, 16 * PAGE, MADV_DONTNEED);
 		if (pid > 0)
