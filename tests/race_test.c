@@ -34,7 +34,7 @@
 
 #define PAGE		4096UL
 #define HPAGE		(2UL << 20)
-#define REGION		(4 * HPAGE)	/* 4 PTE tables: 2052 entries, one budget */
+#define REGION		(2 * HPAGE)	/* 2 PTE tables: 1026 entries */
 #define NREADERS	3
 #define KHUGEPAGED	"/sys/kernel/mm/transparent_hugepage/khugepaged/"
 
@@ -157,7 +157,7 @@ static void collapse(struct race *rc, char *p, size_t len)
 static void churn_thp(struct race *rc)
 {
 	char *p = map_aligned(REGION), *pad = NULL;
-	size_t off, pad_len = 0;
+	size_t off, pad_len = 0, first;
 	unsigned long it;
 
 	if (!p)
@@ -187,7 +187,10 @@ static void churn_thp(struct race *rc)
 				madvise(p + off + (it * 37 % 512) * PAGE, PAGE, MADV_DONTNEED);
 		}
 		rc->target_ready = 1;
-		collapse(rc, p, REGION);
+		/* One PMD at a time, in a random order. */
+		first = random() % (REGION / HPAGE);
+		for (off = 0; off < REGION; off += HPAGE)
+			collapse(rc, p + (first * HPAGE + off) % REGION, HPAGE);
 		if (it % 4 == 3) {
 			off = (it % (REGION / HPAGE)) * HPAGE + (it * 11 % 512) * PAGE;
 			mprotect(p + off, PAGE, PROT_READ);
@@ -555,7 +558,7 @@ static void stop_all(struct __test_metadata *_metadata, FIXTURE_DATA(race) *self
 }
 
 static void run_maps_race(struct __test_metadata *_metadata,
-			  FIXTURE_DATA(race) *self, enum churn kind)
+			  FIXTURE_DATA(race) *self, enum churn kind, int secs)
 {
 	unsigned long faults = 0, huge = 0, small = 0;
 	struct pw_maps m;
@@ -570,7 +573,7 @@ static void run_maps_race(struct __test_metadata *_metadata,
 		if (self->readers[i] == 0)
 			maps_reader(self->rc, i, i == 1);
 	}
-	sleep(race_secs());
+	sleep(secs);
 	stop_all(_metadata, self);
 
 	for (i = 0; i < NREADERS; i++) {
@@ -641,17 +644,18 @@ TEST_F_TIMEOUT(race, thp_collapse_and_split_under_maps_readers, 90)
 
 	if (thp_setup(self, why, sizeof(why)))
 		SKIP(return, "%s", why);
-	run_maps_race(_metadata, self, CHURN_THP);
+	/* The resume-inside-a-collapsed-table race is rare: give it longer. */
+	run_maps_race(_metadata, self, CHURN_THP, race_secs() * 3 / 2);
 }
 
 TEST_F_TIMEOUT(race, munmap_mremap_mprotect_under_maps_readers, 90)
 {
-	run_maps_race(_metadata, self, CHURN_VMAS);
+	run_maps_race(_metadata, self, CHURN_VMAS, race_secs());
 }
 
 TEST_F_TIMEOUT(race, fork_cow_and_dontneed_under_maps_readers, 90)
 {
-	run_maps_race(_metadata, self, CHURN_FORK);
+	run_maps_race(_metadata, self, CHURN_FORK, race_secs());
 }
 
 /* One address of the collapsing region at a time: each walk well formed. */
