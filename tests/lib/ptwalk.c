@@ -398,8 +398,13 @@ unsigned long pw_maps_check(const char *text, struct pw_faults *f)
 				fault(f, PWF_SYNTAX, line, &found);
 				continue;
 			}
-			if (have_vma && start < prev_vma_end)
-				fault(f, PWF_VMA_ORDER, line, &found);
+			if (have_vma && start < prev_vma_end) {
+				char both[192];
+
+				snprintf(both, sizeof(both), "vma %lx-%lx, then %.*s",
+					 vma_start, prev_vma_end, (int)len, line);
+				fault(f, PWF_VMA_ORDER, both, &found);
+			}
 			have_vma = true;
 			vma_start = start;
 			vma_end = prev_vma_end = end;
