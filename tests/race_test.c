@@ -144,20 +144,76 @@ static void collapse(struct race *rc, char *p, size_t len)
 }
 
 /*
+ * Roughly how many entries a walk of this process visits below @addr: the
+ * PTEs of each VMA there (a static binary's are touched) and a few upper
+ * entries each.
+ */
+static long entries_below(unsigned long addr)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	unsigned long s, e;
+	char line[256];
+	long n = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx-%lx", &s, &e) == 2 && e <= addr)
+			n += (e - s) / PAGE + 4;
+	fclose(f);
+	return n;
+}
+
+/*
+ * The pad: a VMA below the region whose PTEs a walk visits before the
+ * region's. Remapped at a new length before each collapse: at random half
+ * the time, else so that a walk that yields its locks every 2048 entries
+ * (the module's budget) yields inside the PTE table about to collapse,
+ * whose PTEs start @before entries into the region.
+ */
+static char *remap_pad(char *pad, size_t *len, long before)
+{
+	long want;
+
+	if (pad)
+		munmap(pad, *len);
+	pad = mmap(NULL, 4096 * PAGE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (pad == MAP_FAILED)
+		return NULL;
+	if (random() % 2)
+		want = 1 + random() % 2048;
+	else
+		want = 2048 - entries_below((unsigned long)pad) - 8 - before -
+		       random() % 512;
+	if (want < 1 || want > 4096)
+		want = 1 + random() % 2048;
+	*len = want * PAGE;
+	if (*len < 4096 * PAGE)
+		munmap(pad + *len, 4096 * PAGE - *len);
+	madvise(pad, *len, MADV_NOHUGEPAGE);
+	pad[0] = 1;
+	pad[*len - PAGE] = 1;
+	return pad;
+}
+
+/*
  * PTE tables made and turned into 2M leaves over and over: populate with
- * 4K pages, collapse, split each THP (MADV_DONTNEED of one page), collapse
- * again, split with mprotect of a 4K piece and flip it back.
+ * 4K pages (or split each THP with MADV_DONTNEED of one page), collapse
+ * one PMD at a time, now and then split one with mprotect of a 4K piece
+ * and flip it back.
  *
- * A walk yields its locks every so many entries (a PTE table is 512) and
- * resumes by address; a collapse waiting for the mmap write lock runs right
- * then. Where the yield falls depends on the entries before the region:
- * a pad VMA below it, remapped at a random length each round, moves it
- * over every PTE of the region.
+ * A walk yields its locks every so many entries and resumes by address; a
+ * collapse waiting for the mmap write lock runs right then. Where the
+ * yield falls depends on the entries before the region: remap_pad() moves
+ * it over the region's PTEs.
  */
 static void churn_thp(struct race *rc)
 {
+	const size_t npmd = REGION / HPAGE;
 	char *p = map_aligned(REGION), *pad = NULL;
-	size_t off, pad_len = 0, first;
+	size_t off, pad_len = 0, first, j, k;
+	bool leaf[REGION / HPAGE];
 	unsigned long it;
 
 	if (!p)
@@ -165,18 +221,6 @@ static void churn_thp(struct race *rc)
 	rc->region = (unsigned long)p;
 	srandom(2);
 	for (it = 0; !rc->stop_target; it++) {
-		if (pad)
-			munmap(pad, pad_len);
-		pad_len = (1 + random() % 2048) * PAGE;
-		pad = mmap(NULL, pad_len, PROT_READ | PROT_WRITE,
-			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (pad == MAP_FAILED) {
-			pad = NULL;
-		} else {
-			madvise(pad, pad_len, MADV_NOHUGEPAGE);
-			pad[0] = 1;
-			pad[pad_len - PAGE] = 1;
-		}
 		if (it % 8 == 0) {
 			madvise(p, REGION, MADV_NOHUGEPAGE);	/* 4K faults */
 			madvise(p, REGION, MADV_DONTNEED);
@@ -186,13 +230,22 @@ static void churn_thp(struct race *rc)
 			for (off = 0; off < REGION; off += HPAGE)
 				madvise(p + off + (it * 37 % 512) * PAGE, PAGE, MADV_DONTNEED);
 		}
-		rc->target_ready = 1;
-		/* One PMD at a time, in a random order. */
-		first = random() % (REGION / HPAGE);
-		for (off = 0; off < REGION; off += HPAGE)
-			collapse(rc, p + (first * HPAGE + off) % REGION, HPAGE);
+		memset(leaf, 0, sizeof(leaf));
+		first = random() % npmd;
+		for (j = 0; j < npmd; j++) {
+			long before = 1;
+			size_t i;
+
+			k = (first + j) % npmd;
+			for (i = 0; i < k; i++)
+				before += leaf[i] ? 1 : 513;
+			pad = remap_pad(pad, &pad_len, before);
+			rc->target_ready = 1;
+			collapse(rc, p + k * HPAGE, HPAGE);
+			leaf[k] = true;
+		}
 		if (it % 4 == 3) {
-			off = (it % (REGION / HPAGE)) * HPAGE + (it * 11 % 512) * PAGE;
+			off = (it % npmd) * HPAGE + (it * 11 % 512) * PAGE;
 			mprotect(p + off, PAGE, PROT_READ);
 			mprotect(p + off, PAGE, PROT_READ | PROT_WRITE);
 		}
