@@ -10,7 +10,9 @@
  *
  * Readers use read sizes of 1 KiB, 4 KiB and 64 KiB without seeking: small
  * reads make a walk stop and resume more often. PTWALK_RACE_SECS sets how
- * long each race runs (default 8).
+ * long each race runs (default 8). Collapses come from MADV_COLLAPSE, or
+ * where it fails (or PTWALK_RACE_KHUGEPAGED=1) from khugepaged made to scan
+ * without sleeping (its settings are restored afterwards).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -212,7 +214,7 @@ static void churn_thp(struct race *rc)
 {
 	const size_t npmd = REGION / HPAGE;
 	char *p = map_aligned(REGION), *pad = NULL;
-	size_t off, pad_len = 0, first, j, k;
+	size_t off, pad_len = 0, first, j, k, npmd_done = 0;
 	bool leaf[REGION / HPAGE];
 	unsigned long it;
 
@@ -231,8 +233,14 @@ static void churn_thp(struct race *rc)
 				madvise(p + off + (it * 37 % 512) * PAGE, PAGE, MADV_DONTNEED);
 		}
 		memset(leaf, 0, sizeof(leaf));
+		if (!rc->use_madv_collapse) {	/* khugepaged picks its order */
+			pad = remap_pad(pad, &pad_len, 1 + random() % (REGION / PAGE));
+			rc->target_ready = 1;
+			collapse(rc, p, REGION);
+			npmd_done = npmd;
+		}
 		first = random() % npmd;
-		for (j = 0; j < npmd; j++) {
+		for (j = npmd_done; j < npmd; j++) {
 			long before = 1;
 			size_t i;
 
@@ -544,6 +552,9 @@ static const char *thp_setup(FIXTURE_DATA(race) *self, char *why, size_t sz)
 	int err = probe_madv_collapse();
 	unsigned int i;
 
+	/* PTWALK_RACE_KHUGEPAGED=1 races khugepaged even where MADV_COLLAPSE works. */
+	if (getenv("PTWALK_RACE_KHUGEPAGED") && atoi(getenv("PTWALK_RACE_KHUGEPAGED")))
+		err = err ? err : EINVAL;
 	if (!err) {
 		self->rc->use_madv_collapse = true;
 		return NULL;
