@@ -37,10 +37,10 @@
 #define PAGE		4096UL
 #define HPAGE		(2UL << 20)
 #define REGION		(2 * HPAGE)	/* 2 PTE tables: 1026 entries */
-#define NREADERS	3
+#define NREADERS	4
 #define KHUGEPAGED	"/sys/kernel/mm/transparent_hugepage/khugepaged/"
 
-static const size_t read_sizes[NREADERS] = { 1024, 4096, 65536 };
+static const size_t read_sizes[NREADERS] = { 1024, 4096, 65536, 1024 };
 
 enum churn { CHURN_THP, CHURN_VMAS, CHURN_FORK };
 
