@@ -10,7 +10,7 @@
  *
  * Readers use read sizes of 1 KiB, 4 KiB and 64 KiB without seeking: small
  * reads make a walk stop and resume more often. PTWALK_RACE_SECS sets how
- * long each race runs (default 8). Collapses come from MADV_COLLAPSE, or
+ * long each race runs (default 8; the THP maps race runs twice that). Collapses come from MADV_COLLAPSE, or
  * where it fails (or PTWALK_RACE_KHUGEPAGED=1) from khugepaged made to scan
  * without sleeping (its settings are restored afterwards).
  */
@@ -183,7 +183,7 @@ static char *remap_pad(char *pad, size_t *len, long before)
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (pad == MAP_FAILED)
 		return NULL;
-	if (random() % 2)
+	if (random() % 4 == 0)
 		want = 1 + random() % 2048;
 	else
 		want = 2048 - entries_below((unsigned long)pad) - 8 - before -
@@ -709,7 +709,7 @@ TEST_F_TIMEOUT(race, thp_collapse_and_split_under_maps_readers, 90)
 	if (thp_setup(self, why, sizeof(why)))
 		SKIP(return, "%s", why);
 	/* The resume-inside-a-collapsed-table race is rare: give it longer. */
-	run_maps_race(_metadata, self, CHURN_THP, race_secs() * 3 / 2);
+	run_maps_race(_metadata, self, CHURN_THP, race_secs() * 2);
 }
 
 TEST_F_TIMEOUT(race, munmap_mremap_mprotect_under_maps_readers, 90)
