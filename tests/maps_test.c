@@ -42,65 +42,9 @@ FIXTURE_TEARDOWN(as)
 	aspace_kill(self->pid, self->as);
 }
 
-/* Differences between the module and pagemap over every VMA of @pid. */
-struct diff {
-	long matched, wrong_pfn, extra, missing, pfnmap;
-};
-
-static int compare(pid_t pid, const struct pw_maps *m, struct diff *d)
-{
-	struct pm_vma *v;
-	int n = proc_maps(pid, &v), i;
-
-	memset(d, 0, sizeof(*d));
-	if (n < 0)
-		return -1;
-	for (i = 0; i < n; i++) {
-		uint64_t *pm;
-		unsigned long va;
-
-		/* pagemap reports VM_PFNMAP ranges (vvar) as holes: no oracle. */
-		if (v[i].pfnmap) {
-			d->pfnmap++;
-			continue;
-		}
-		pm = pagemap_range(pid, v[i].start, v[i].end);
-		if (!pm) {
-			free(v);
-			return -1;
-		}
-		for (va = v[i].start; va < v[i].end; va += AS_PAGE) {
-			uint64_t e = pm[(va - v[i].start) / AS_PAGE];
-			const struct pw_run *r = pw_maps_find(m, va);
-			bool ours = r && !strcmp(r->kind, "mapped");
-
-			if (ours && (e & PM_PRESENT)) {
-				unsigned long long pfn = (r->pa + (va - r->start)) >> 12;
-
-				if (pfn == PM_PFN(e)) {
-					d->matched++;
-				} else {
-					if (d->wrong_pfn++ < 5)
-						fprintf(stderr, "# %lx: pfn %llx, pagemap %llx\n",
-							va, pfn, (unsigned long long)PM_PFN(e));
-				}
-			} else if (ours) {
-				if (d->extra++ < 5)
-					fprintf(stderr, "# %lx: mapped here, not in pagemap\n", va);
-			} else if (e & PM_PRESENT) {
-				if (d->missing++ < 5)
-					fprintf(stderr, "# %lx: present in pagemap, missing here\n", va);
-			}
-		}
-		free(pm);
-	}
-	free(v);
-	return 0;
-}
-
 TEST_F(as, every_present_page_matches_pagemap)
 {
-	struct diff d;
+	struct pw_diff d;
 	int tries;
 
 	/*
@@ -109,7 +53,7 @@ TEST_F(as, every_present_page_matches_pagemap)
 	 * before calling it one.
 	 */
 	for (tries = 0; tries < 3; tries++) {
-		ASSERT_EQ(0, compare(self->pid, &self->m, &d));
+		ASSERT_EQ(0, pw_maps_compare(self->pid, &self->m, &d));
 		if (!d.wrong_pfn && !d.extra && !d.missing)
 			break;
 		pw_maps_free(&self->m);
@@ -374,21 +318,6 @@ TEST_F(as, runs_are_sorted_and_merged)
 	}
 }
 
-static char *read_in_chunks(int fd, size_t chunk)
-{
-	size_t cap = 1 << 16, n = 0;
-	char *buf = malloc(cap + 1);
-	ssize_t r;
-
-	while ((r = read(fd, buf + n, chunk)) > 0) {
-		n += r;
-		if (n + chunk > cap)
-			buf = realloc(buf, (cap *= 2) + 1);
-	}
-	buf[n] = '\0';
-	return r < 0 ? (free(buf), NULL) : buf;
-}
-
 TEST_F(as, small_reads_and_rewind_give_the_same_bytes)
 {
 	char req[32];
@@ -398,14 +327,14 @@ TEST_F(as, small_reads_and_rewind_give_the_same_bytes)
 	ASSERT_LE(0, fd);
 	snprintf(req, sizeof(req), "%d\n", self->pid);
 	ASSERT_EQ((ssize_t)strlen(req), write(fd, req, strlen(req)));
-	big = read_in_chunks(fd, 1 << 16);
+	big = read_fd_sized(fd, 1 << 16, NULL);
 	ASSERT_NE(NULL, big);
 	ASSERT_EQ(0, lseek(fd, 0, SEEK_SET));
-	small = read_in_chunks(fd, 1);
+	small = read_fd_sized(fd, 1, NULL);
 	ASSERT_NE(NULL, small);
 	EXPECT_STREQ(big, small);
 	ASSERT_EQ(0, lseek(fd, 0, SEEK_SET));
-	again = read_in_chunks(fd, 7);
+	again = read_fd_sized(fd, 7, NULL);
 	ASSERT_NE(NULL, again);
 	EXPECT_STREQ(big, again);
 	/* As any seq_file: a seek regenerates the output up to the offset. */

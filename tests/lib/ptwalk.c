@@ -285,3 +285,290 @@ int proc_maps(pid_t pid, struct pm_vma **out)
 	*out = v;
 	return n;
 }
+
+int pw_maps_compare(pid_t pid, const struct pw_maps *m, struct pw_diff *d)
+{
+	struct pm_vma *v;
+	int n = proc_maps(pid, &v), i;
+
+	memset(d, 0, sizeof(*d));
+	if (n < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		uint64_t *pm;
+		unsigned long va;
+
+		/* pagemap reports VM_PFNMAP ranges (vvar) as holes: no oracle. */
+		if (v[i].pfnmap) {
+			d->pfnmap++;
+			continue;
+		}
+		pm = pagemap_range(pid, v[i].start, v[i].end);
+		if (!pm) {
+			free(v);
+			return -1;
+		}
+		for (va = v[i].start; va < v[i].end; va += 4096) {
+			uint64_t e = pm[(va - v[i].start) / 4096];
+			const struct pw_run *r = pw_maps_find(m, va);
+			bool ours = r && !strcmp(r->kind, "mapped");
+
+			if (ours && (e & PM_PRESENT)) {
+				unsigned long long pfn = (r->pa + (va - r->start)) >> 12;
+
+				if (pfn == PM_PFN(e)) {
+					d->matched++;
+				} else {
+					if (d->wrong_pfn++ < 5)
+						fprintf(stderr, "# %lx: pfn %llx, pagemap %llx\n",
+							va, pfn, (unsigned long long)PM_PFN(e));
+				}
+			} else if (ours) {
+				if (d->extra++ < 5)
+					fprintf(stderr, "# %lx: mapped here, not in pagemap\n", va);
+			} else if (e & PM_PRESENT) {
+				if (d->missing++ < 5)
+					fprintf(stderr, "# %lx: present in pagemap, missing here\n", va);
+			}
+		}
+		free(pm);
+	}
+	free(v);
+	return 0;
+}
+
+static const char *const fault_names[PWF_NR] = {
+	[PWF_HEADER] = "header",
+	[PWF_SYNTAX] = "unknown or malformed line",
+	[PWF_RUN_ALIGN] = "run START not aligned to its SIZE",
+	[PWF_RUN_PAGES] = "run of 0 pages",
+	[PWF_RUN_END] = "run END != START + PAGES x SIZE",
+	[PWF_RUN_ORDER] = "runs out of order or overlapping",
+	[PWF_RUN_VMA] = "run outside the VMA line before it",
+	[PWF_VMA_ORDER] = "VMA lines out of order or overlapping",
+	[PWF_END] = "no \"end runs=N\" last line, or N != run lines",
+};
+
+const char *pw_fault_name(enum pw_fault fault)
+{
+	return fault < PWF_NR ? fault_names[fault] : "?";
+}
+
+static void fault(struct pw_faults *f, enum pw_fault kind, const char *line,
+		  unsigned long *found)
+{
+	if (!f->n[kind]++)
+		snprintf(f->first[kind], sizeof(f->first[kind]), "%.*s",
+			 (int)strcspn(line, "\n"), line);
+	(*found)++;
+}
+
+unsigned long pw_maps_check(const char *text, struct pw_faults *f)
+{
+	unsigned long vma_start = 0, vma_end = 0, prev_vma_end = 0;
+	unsigned long prev_run_end = 0, runs = 0, found = 0;
+	bool have_vma = false, ended = false;
+	const char *line, *next;
+	int nr = 0;
+
+	f->outputs++;
+	if (strncmp(text, "ptwalk-maps 1\n", 14))
+		fault(f, PWF_HEADER, text, &found);
+	for (line = text; *line; line = next, nr++) {
+		size_t len = strcspn(line, "\n");
+		unsigned long start, end, pages, size;
+		char sz[8];
+		int n = 0;
+
+		next = line[len] ? line + len + 1 : line + len;
+		if (nr == 0)
+			continue;	/* checked above */
+		if (nr == 1) {
+			if (strncmp(line, "target ", 7))
+				fault(f, PWF_HEADER, line, &found);
+			continue;
+		}
+		if (ended) {
+			fault(f, PWF_END, line, &found);	/* lines after the end */
+			break;
+		}
+		if (!strncmp(line, "vma ", 4)) {
+			if (sscanf(line, "vma %lx-%lx %n", &start, &end, &n) != 2 || !n ||
+			    start >= end) {
+				fault(f, PWF_SYNTAX, line, &found);
+				continue;
+			}
+			if (have_vma && start < prev_vma_end) {
+				char both[192];
+
+				snprintf(both, sizeof(both), "vma %lx-%lx, then %.*s",
+					 vma_start, prev_vma_end, (int)len, line);
+				fault(f, PWF_VMA_ORDER, both, &found);
+			}
+			have_vma = true;
+			vma_start = start;
+			vma_end = prev_vma_end = end;
+		} else if (!strncmp(line, "run ", 4)) {
+			runs++;
+			f->runs++;
+			if (sscanf(line, "run 0x%lx-0x%lx %7s %lu %n", &start, &end, sz,
+				   &pages, &n) != 4 || !n || !(size = size_bytes(sz))) {
+				fault(f, PWF_SYNTAX, line, &found);
+				continue;
+			}
+			if (start & (size - 1))
+				fault(f, PWF_RUN_ALIGN, line, &found);
+			if (!pages)
+				fault(f, PWF_RUN_PAGES, line, &found);
+			if (end != start + pages * size)
+				fault(f, PWF_RUN_END, line, &found);
+			if (start < prev_run_end)
+				fault(f, PWF_RUN_ORDER, line, &found);
+			if (!have_vma || start < vma_start || end > vma_end)
+				fault(f, PWF_RUN_VMA, line, &found);
+			prev_run_end = end;
+		} else if (!strncmp(line, "end runs=", 9)) {
+			char *e;
+			unsigned long want = strtoul(line + 9, &e, 10);
+
+			if (want != runs || e != line + len || !line[len])
+				fault(f, PWF_END, line, &found);
+			ended = true;
+		} else {
+			fault(f, PWF_SYNTAX, line, &found);
+		}
+	}
+	if (!ended)
+		fault(f, PWF_END, "(output ends without \"end runs=N\")", &found);
+	return found;
+}
+
+unsigned long pw_faults_total(const struct pw_faults *f)
+{
+	unsigned long n = 0;
+	int i;
+
+	for (i = 0; i < PWF_NR; i++)
+		n += f->n[i];
+	return n;
+}
+
+void pw_faults_print(const char *who, const struct pw_faults *f)
+{
+	int i;
+
+	for (i = 0; i < PWF_NR; i++)
+		if (f->n[i])
+			fprintf(stderr, "# %s: %lu x %s, first: %s\n", who, f->n[i],
+				fault_names[i], f->first[i]);
+}
+
+static unsigned long leaf_bytes(const char *level)
+{
+	if (!strcmp(level, "PTE"))
+		return 4096UL;
+	if (!strcmp(level, "PMD"))
+		return 2UL << 20;
+	if (!strcmp(level, "PUD"))
+		return 1UL << 30;
+	return 0;
+}
+
+#define WHY(...) (snprintf(why, whysz, __VA_ARGS__), -1)
+
+int pw_walk_check(const char *text, pid_t pid, unsigned long va, int levels,
+		  char *why, size_t whysz)
+{
+	static const char *const order5[] = { "PGD", "P4D", "PUD", "PMD", "PTE" };
+	static const char *const order4[] = { "PGD", "PUD", "PMD", "PTE" };
+	const char *const *order = levels == 5 ? order5 : order4;
+	int norder = levels == 5 ? 5 : 4, nlev = 0, nr = 0;
+	char last[16] = "", last_line[512] = "", head[128], v[64];
+	const char *line, *next;
+	bool hidden = false, done = false;
+
+	if (strncmp(text, "ptwalk-walk 1\n", 14))
+		return WHY("first line is not \"ptwalk-walk 1\"");
+	for (line = text; *line; line = next, nr++) {
+		size_t len = strcspn(line, "\n");
+		char name[16];
+
+		next = line[len] ? line + len + 1 : line + len;
+		if (!line[len])
+			return WHY("last line without a newline: %.*s", (int)len, line);
+		if (nr == 0)
+			continue;
+		if (done)
+			return WHY("a line after the outcome: %.*s", (int)len, line);
+		if (nr == 1) {
+			snprintf(head, sizeof(head), "target pid=%d va=0x%lx levels=%d ",
+				 pid, va, levels);
+			if (strncmp(line, head, strlen(head)))
+				return WHY("target line \"%.*s\", expected \"%s...\"",
+					   (int)len, line, head);
+			hidden = strstr(line, " pfn=hidden") != NULL;
+			continue;
+		}
+		if (nr == 2) {
+			if (strncmp(line, "top pa=0x", 9))
+				return WHY("no top line: %.*s", (int)len, line);
+			continue;
+		}
+		if (sscanf(line, "%15s index=", name) == 1 &&
+		    !strncmp(line + strlen(name), " index=", 7)) {
+			if (!strcmp(name, "PGD-user")) {
+				if (nlev != 1 || strcmp(last, "PGD"))
+					return WHY("PGD-user not right after PGD");
+				continue;
+			}
+			if (nlev >= norder || strcmp(name, order[nlev]))
+				return WHY("level %s where %s was due", name,
+					   nlev < norder ? order[nlev] : "the outcome");
+			if (nlev && !strstr(last_line, " next=0x"))
+				return WHY("level %s below a level that is no table: %s",
+					   name, last_line);
+			snprintf(last, sizeof(last), "%s", name);
+			snprintf(last_line, sizeof(last_line), "%.*s", (int)len, line);
+			nlev++;
+		} else if (!strncmp(line, "pa 0x", 5)) {
+			unsigned long long pa = strtoull(line + 5, NULL, 16), frame;
+			unsigned long size = leaf_bytes(last);
+			char want[16];
+
+			done = true;
+			if (!line_field(last_line, "leaf", v, sizeof(v)))
+				return WHY("pa after a level without leaf=: %s", last_line);
+			snprintf(want, sizeof(want), "%s", size == 4096 ? "4K" :
+				 size == 2UL << 20 ? "2M" : size == 1UL << 30 ? "1G" : "?");
+			if (strcmp(v, want))
+				return WHY("leaf=%s at level %s", v, last);
+			if (!line_field(last_line, "frame", v, sizeof(v)))
+				return WHY("leaf without frame=: %s", last_line);
+			frame = strtoull(v, NULL, 16);
+			if (frame & (size - 1))
+				return WHY("frame 0x%llx not aligned to %s", frame, want);
+			if (!hidden && pa != frame + (va & (size - 1)))
+				return WHY("pa 0x%llx, frame 0x%llx + offset 0x%lx", pa,
+					   frame, va & (size - 1));
+		} else if (!strncmp(line, "stop ", 5)) {
+			done = true;
+			if (!line_field(line, "level", v, sizeof(v)) ||
+			    (strncmp(line, "stop none ", 10) &&
+			     strncmp(line, "stop not-present ", 17) &&
+			     strncmp(line, "stop bad ", 9)))
+				return WHY("stop line for a mapped user address: %.*s",
+					   (int)len, line);
+			if (nlev ? strcmp(v, last) : strcmp(v, "PGD"))
+				return WHY("%.*s after level %s", (int)len, line,
+					   nlev ? last : "none");
+			if (strstr(last_line, " next=0x") || strstr(last_line, " leaf="))
+				return WHY("%.*s after a table or leaf: %s", (int)len, line,
+					   last_line);
+		} else {
+			return WHY("unknown line: %.*s", (int)len, line);
+		}
+	}
+	if (!done)
+		return WHY("no pa or stop line (%d lines)", nr);
+	return 0;
+}

@@ -45,6 +45,61 @@ void pw_maps_free(struct pw_maps *m);
 const struct pw_run *pw_maps_find(const struct pw_maps *m, unsigned long va);
 bool pw_has_flag(const char *flags, const char *name);
 
+/*
+ * Page by page over every VMA of @pid (/proc/PID/smaps), the module's view
+ * @m against /proc/PID/pagemap: a present page must be in a "mapped" run
+ * with pagemap's PFN, and a mapped page must be present in pagemap.
+ * VM_PFNMAP VMAs (pagemap shows holes) are counted, not compared. The
+ * first differences go to stderr.
+ */
+struct pw_diff {
+	long matched, wrong_pfn, extra, missing, pfnmap;
+};
+int pw_maps_compare(pid_t pid, const struct pw_maps *m, struct pw_diff *d);
+
+/*
+ * Well-formedness of one "ptwalk-maps 1" output, whatever the target did
+ * while it was read: the header, each run aligned to its size with
+ * END = START + PAGES x SIZE and PAGES >= 1, runs ordered and disjoint and
+ * inside the last VMA line before them, VMA lines ordered and disjoint, a
+ * last line "end runs=N" counting the runs.
+ */
+enum pw_fault {
+	PWF_HEADER,		/* first lines are not "ptwalk-maps 1", "target " */
+	PWF_SYNTAX,		/* a line that is no vma, run or end line */
+	PWF_RUN_ALIGN,		/* START not aligned to SIZE */
+	PWF_RUN_PAGES,		/* PAGES is 0 */
+	PWF_RUN_END,		/* END != START + PAGES x SIZE */
+	PWF_RUN_ORDER,		/* a run starts before the previous one ends */
+	PWF_RUN_VMA,		/* a run outside the last VMA line */
+	PWF_VMA_ORDER,		/* a VMA starts before the previous one ends */
+	PWF_END,		/* no last "end runs=N", or N != runs */
+	PWF_NR
+};
+struct pw_faults {
+	unsigned long outputs, runs;		/* outputs and run lines checked */
+	unsigned long n[PWF_NR];
+	char first[PWF_NR][192];		/* the first offending line */
+};
+/* Check @text, adding to @f; returns the faults found in @text. */
+unsigned long pw_maps_check(const char *text, struct pw_faults *f);
+const char *pw_fault_name(enum pw_fault fault);
+/* Faults of every kind in @f. */
+unsigned long pw_faults_total(const struct pw_faults *f);
+/* One line per kind of fault with its count and first line, to stderr. */
+void pw_faults_print(const char *who, const struct pw_faults *f);
+
+/*
+ * Well-formedness of one "ptwalk-walk 1" output for a user @va of @pid: the
+ * header naming them, levels in the MMU's order (PGD, PGD-user, P4D with 5
+ * levels, PUD, PMD, PTE; a prefix of it), and a last line "pa 0x..." that
+ * the last level's leaf and @va's offset in it give, or "stop none|
+ * not-present|bad level=L" naming the last level. 0, or -1 with the reason
+ * in @why.
+ */
+int pw_walk_check(const char *text, pid_t pid, unsigned long va, int levels,
+		  char *why, size_t whysz);
+
 struct pw_walk {
 	int nlevels;			/* level lines, "-user" lines not counted */
 	char level[6][16];		/* names in order */

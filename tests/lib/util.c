@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,77 @@ char *read_fd_whole(int fd, size_t *len)
 	if (len)
 		*len = n;
 	return buf;
+}
+
+char *read_fd_sized(int fd, size_t chunk, size_t *len)
+{
+	size_t cap = 1 << 16, n = 0;
+	char *buf = malloc(cap + 1), *nb;
+	ssize_t r;
+
+	if (!buf)
+		return NULL;
+	for (;;) {
+		if (n + chunk > cap) {
+			while (n + chunk > cap)
+				cap *= 2;
+			nb = realloc(buf, cap + 1);
+			if (!nb) {
+				free(buf);
+				errno = ENOMEM;
+				return NULL;
+			}
+			buf = nb;
+		}
+		r = read(fd, buf + n, chunk);
+		if (r <= 0)
+			break;
+		n += r;
+	}
+	if (r < 0) {
+		int e = errno;
+
+		free(buf);
+		errno = e;
+		return NULL;
+	}
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+}
+
+pid_t spawn_stopped(int (*build)(void *arg), void *arg)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int ret = build(arg);
+
+		if (ret)
+			_exit(ret);
+		raise(SIGSTOP);
+		/* Continued only to be killed: keep the address space as built. */
+		for (;;)
+			pause();
+	}
+	if (waitpid(pid, &status, WUNTRACED) != pid || !WIFSTOPPED(status)) {
+		fprintf(stderr, "# child did not stop (status 0x%x)\n", status);
+		child_kill(pid);
+		return -1;
+	}
+	return pid;
+}
+
+void child_kill(pid_t pid)
+{
+	if (pid <= 0)
+		return;
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
 }
 
 char *read_whole(const char *path, size_t *len)

@@ -21,6 +21,19 @@ char *read_whole(const char *path, size_t *len);
 bool kv_get(const char *text, const char *key, char *out, size_t outsz);
 /* Everything left in @fd, NUL-terminated; NULL with errno set. */
 char *read_fd_whole(int fd, size_t *len);
+/*
+ * Everything left in @fd read with read() calls of @chunk bytes (no seek),
+ * NUL-terminated; NULL with errno set by the failing read().
+ */
+char *read_fd_sized(int fd, size_t chunk, size_t *len);
+/*
+ * Fork a child that runs @build(@arg) and then stops itself (SIGSTOP);
+ * returns its pid once it has stopped, or -1 (the child killed). A child
+ * whose @build returns non-zero exits with that status instead.
+ */
+pid_t spawn_stopped(int (*build)(void *arg), void *arg);
+/* SIGKILL and reap @pid (if > 0). */
+void child_kill(pid_t pid);
 /* finit_module() of @path (NULL: $PTWALK_KO or /lib/modules/ptwalk.ko). */
 int module_load(const char *path);
 /* delete_module(@name, O_NONBLOCK). */
