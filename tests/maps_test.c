@@ -340,7 +340,7 @@ TEST_F(as, small_reads_and_rewind_give_the_same_bytes)
 	/* As any seq_file: a seek regenerates the output up to the offset. */
 	ASSERT_EQ(5, lseek(fd, 5, SEEK_SET));
 	free(again);
-	again = read_in_chunks(fd, 4096);
+	again = read_fd_sized(fd, 4096, NULL);
 	ASSERT_NE(NULL, again);
 	EXPECT_STREQ(big + 5, again);
 	EXPECT_EQ(-1, lseek(fd, 0, SEEK_END));
