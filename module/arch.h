@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The per-architecture part of the walker's fast path: what a raw PTE
- * value holds besides its frame. Only x86-64 today; a second MMU (arm64)
- * supplies the same three helpers.
+ * The per-architecture part of the walker's fast path: which raw entries
+ * are empty, and where a leaf keeps its frame. Only x86-64 today; a second
+ * MMU (arm64) supplies the same three helpers.
  */
 #ifndef PTWALK_ARCH_H
 #define PTWALK_ARCH_H
@@ -11,26 +11,34 @@
 #include <linux/types.h>
 
 #ifdef CONFIG_X86_64
-/* An empty PTE: nothing mapped, nothing to hand to a view. */
+/*
+ * An empty PTE: nothing mapped, nothing to hand to a view. A test of bits
+ * that must all be clear, so it holds for the OR of several entries
+ * exactly when every one of them is empty.
+ */
 static inline bool ptw_arch_pte_none(u64 raw)
 {
 	return pte_none(__pte(raw));
 }
 
 /*
- * Every bit of a PTE but its frame number. Two PTEs with equal bits here
- * are of the same kind, with the same flags and cache type, so a run can
- * be extended without decoding the entry again.
+ * The frame bits of a leaf mapping 1 << @shift bytes (bit 12 of a 2M or
+ * 1G leaf is its PAT bit, not part of the frame).
  */
-static inline u64 ptw_arch_pte_attrs(u64 raw)
+static inline u64 ptw_arch_frame_mask(unsigned int shift)
 {
-	return raw & ~PTE_PFN_MASK;
+	return PTE_PFN_MASK & ~((1ULL << shift) - 1);
 }
 
-/* The frame of a present PTE (PROT_NONE keeps it inverted, see L1TF). */
-static inline unsigned long ptw_arch_pte_pfn(u64 raw)
+/*
+ * What to add to the raw value of a mapped leaf to get the raw value of
+ * the leaf that maps the next frames with the same bits: its size, or
+ * minus it when the frame is stored inverted (PROT_NONE and NUMA hints,
+ * see L1TF: __pte_needs_invert()).
+ */
+static inline u64 ptw_arch_leaf_step(u64 raw, unsigned int shift)
 {
-	return pte_pfn(__pte(raw));
+	return (raw & _PAGE_PRESENT) ? 1ULL << shift : -(1ULL << shift);
 }
 #else
 #error "ptwalk: no page-table fast path for this architecture"

@@ -128,7 +128,7 @@ static int kernel_entry(struct ptw_walk *w, const struct ptw_entry *e)
 		ptw_clones_note(&v->last, e);
 		return PTW_SKIP;	/* the table was listed once already */
 	}
-	if (!ptw_run_init(&n, e, false))
+	if (!ptw_run_init(&v->runs, &n, e, false))
 		return PTW_CONTINUE;	/* none, not present, bad */
 	if (!clone_flush(v) || !ptw_runs_add(&v->runs, &n))
 		return PTW_STOP;	/* buffer full: resume at this entry */

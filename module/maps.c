@@ -45,7 +45,11 @@ static int maps_entry(struct ptw_walk *w, const struct ptw_entry *e)
 	 */
 	if (e->va != e->base)
 		return PTW_CONTINUE;
-	if (!ptw_run_init(&n, e, v->nonpresent))
+	if (e->kind == PTW_LEAF &&
+	    ptw_runs_extend(&v->runs, e->level, &e->raw, 1, e->va,
+			    e->end - e->va))
+		return PTW_CONTINUE;
+	if (!ptw_run_init(&v->runs, &n, e, v->nonpresent))
 		return PTW_CONTINUE;	/* none, tables, hidden non-present */
 	if (!ptw_runs_add(&v->runs, &n))
 		return PTW_STOP;	/* buffer full: resume at this entry */
@@ -56,19 +60,23 @@ static int maps_entry(struct ptw_walk *w, const struct ptw_entry *e)
 static int maps_ptes(struct ptw_walk *w, const struct ptw_batch *b)
 {
 	struct maps_view *v = w->private;
-	unsigned long va = b->va;
-	unsigned int i;
+	unsigned int i = 0;
 
-	for (i = 0; i < b->nr; i++, va += PAGE_SIZE) {
+	while (i < b->nr) {
+		unsigned long va = b->va + i * PAGE_SIZE;
 		struct ptw_entry e;
 
-		if (ptw_runs_extend_pte(&v->runs, b->raw[i], va))
-			continue;
+		i += ptw_runs_extend(&v->runs, PTW_PTE, b->raw + i, b->nr - i,
+				     va, PAGE_SIZE);
+		if (i == b->nr)
+			break;
+		va = b->va + i * PAGE_SIZE;
 		ptw_pte_entry(w, b, b->raw[i], va, &e);
 		if (maps_entry(w, &e) == PTW_STOP) {
 			w->next = va;
 			return PTW_STOP;
 		}
+		i++;
 	}
 	return PTW_CONTINUE;
 }
@@ -96,14 +104,19 @@ static const char *vma_name(struct maps_view *v, struct vm_area_struct *vma)
 	return "";
 }
 
-/* Names may hold newlines; escape them (and backslashes) as \ooo. */
+/*
+ * Names may hold newlines; escape them (and backslashes) as \ooo. The
+ * plain stretches between them go out whole, not a character at a time.
+ */
 static void print_escaped(struct ptw_file *f, const char *s)
 {
-	for (; *s; s++) {
-		if (*s == '\n' || *s == '\\')
-			ptw_out(f, "\\%03o", (unsigned char)*s);
-		else
-			ptw_out(f, "%c", *s);
+	while (*s) {
+		size_t n = strcspn(s, "\n\\");
+
+		ptw_out_write(f, s, n);
+		s += n;
+		if (*s)
+			ptw_out(f, "\\%03o", (unsigned char)*s++);
 	}
 }
 
@@ -162,7 +175,7 @@ static const struct ptw_ops maps_ops = {
 	.vma = maps_vma,
 	.entry = maps_entry,
 	.ptes = maps_ptes,
-	.skip_none = true,
+	.hide = BIT(PTW_NONE) | BIT(PTW_TABLE),
 };
 
 static void maps_rewind(struct ptw_file *f)

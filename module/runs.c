@@ -17,28 +17,48 @@ static unsigned long pages_between(unsigned long from, unsigned long to)
 	return (to - from) >> PAGE_SHIFT;
 }
 
-bool ptw_run_init(struct ptw_run *n, const struct ptw_entry *e, bool nonpresent)
+/* Flags and cache type of leaf @e, decoded once per distinct bits. */
+static void decode_leaf(struct ptw_runs *r, const struct ptw_entry *e,
+			struct ptw_run *n)
 {
+	u64 attrs = e->raw & ~ptw_arch_frame_mask(ptw_level_shift(e->level));
+
+	if (!r->memo.valid || r->memo.level != e->level ||
+	    r->memo.attrs != attrs) {
+		r->memo.flags = ptw_decode_flags(e);
+		r->memo.cache = ptw_decode_cache(e);
+		r->memo.level = e->level;
+		r->memo.attrs = attrs;
+		r->memo.valid = true;
+	}
+	n->flags = r->memo.flags;
+	n->cache = r->memo.cache;
+}
+
+bool ptw_run_init(struct ptw_runs *r, struct ptw_run *n,
+		  const struct ptw_entry *e, bool nonpresent)
+{
+	if (e->kind != PTW_LEAF && (e->kind != PTW_NONPRESENT || !nonpresent))
+		return false;	/* none, tables, hidden non-present */
 	memset(n, 0, sizeof(*n));
 	n->active = true;
-	if (e->kind == PTW_LEAF) {
-		n->mapped = true;
-		n->pfn = e->pfn + pages_between(e->base, e->va);
-	} else if (e->kind == PTW_NONPRESENT && nonpresent) {
-		ptw_decode_nonpresent(e, &n->np);
-		if (n->np.kind == PTWNP_SWAP)
-			n->np.offset += pages_between(e->base, e->va);
-		else if (n->np.has_pfn)
-			n->np.pfn += pages_between(e->base, e->va);
-	} else {
-		return false;	/* none, tables, hidden non-present */
-	}
 	n->level = e->level;
 	n->start = e->va;
 	n->end = e->end;
+	n->raw = e->raw;
+	if (e->kind == PTW_LEAF) {
+		n->mapped = true;
+		n->pfn = e->pfn + pages_between(e->base, e->va);
+		decode_leaf(r, e, n);
+		return true;
+	}
+	ptw_decode_nonpresent(e, &n->np);
+	if (n->np.kind == PTWNP_SWAP)
+		n->np.offset += pages_between(e->base, e->va);
+	else if (n->np.has_pfn)
+		n->np.pfn += pages_between(e->base, e->va);
 	n->flags = ptw_decode_flags(e);
 	n->cache = ptw_decode_cache(e);
-	n->attrs = ptw_arch_pte_attrs(e->raw);
 	return true;
 }
 
@@ -73,21 +93,29 @@ static char *put_str(char *p, const char *s)
 	return p;
 }
 
+static inline char *put_mem(char *p, const char *s, size_t n)
+{
+	memcpy(p, s, n);
+	return p + n;
+}
+
+/* A string literal: a copy of known length, no loop. */
+#define put_lit(p, lit)	put_mem(p, lit, sizeof(lit) - 1)
+
 /* "0x" and @v in lower-case hex, no leading zeros, as "0x%lx". */
 static char *put_hex(char *p, u64 v)
 {
-	char digits[16];
-	int n = 0;
+	int n = v ? (fls64(v) + 3) / 4 : 1;
+	char *q;
 
-	do {
-		digits[n++] = hex_asc[v & 0xf];
-		v >>= 4;
-	} while (v);
 	*p++ = '0';
 	*p++ = 'x';
-	while (n)
-		*p++ = digits[--n];
-	return p;
+	q = p + n;
+	do {
+		*--q = hex_asc[v & 0xf];
+		v >>= 4;
+	} while (q > p);
+	return p + n;
 }
 
 static char *put_dec(char *p, unsigned long v)
@@ -104,16 +132,21 @@ static char *put_dec(char *p, unsigned long v)
 	return p;
 }
 
-/* The flag list of @flags, spelled once per change of flags. */
-static const char *flags_text(struct ptw_runs *rs, unsigned long flags)
+/* " flags=LIST cache=TYPE\n", spelled once per change of flags or cache. */
+static void update_tail(struct ptw_runs *rs, unsigned long flags,
+			enum ptw_cache cache)
 {
-	if (!rs->flags_text[0] || rs->flags_key != flags) {
-		ptw_format_flags(rs->flags_text, sizeof(rs->flags_text), flags);
-		if (!rs->flags_text[0])
-			strscpy(rs->flags_text, "-", sizeof(rs->flags_text));
-		rs->flags_key = flags;
-	}
-	return rs->flags_text;
+	char list[160];
+	int n;
+
+	if (rs->tail_len && rs->tail_flags == flags && rs->tail_cache == cache)
+		return;
+	ptw_format_flags(list, sizeof(list), flags);
+	n = scnprintf(rs->tail, sizeof(rs->tail), " flags=%s cache=%s\n",
+		      list[0] ? list : "-", ptw_cache_name(cache));
+	rs->tail_len = n;
+	rs->tail_flags = flags;
+	rs->tail_cache = cache;
 }
 
 static void print_run(struct ptw_runs *rs)
@@ -123,7 +156,7 @@ static void print_run(struct ptw_runs *rs)
 	char line[PTW_RUN_LINE_MAX];
 	char *p = line;
 
-	p = put_str(p, "run ");
+	p = put_lit(p, "run ");
 	p = put_hex(p, r->start);
 	*p++ = '-';
 	p = put_hex(p, r->end);
@@ -133,30 +166,49 @@ static void print_run(struct ptw_runs *rs)
 	p = put_dec(p, (r->end - r->start) >> shift);
 	*p++ = ' ';
 	if (r->mapped) {
-		p = put_str(p, "mapped pa=");
+		p = put_lit(p, "mapped pa=");
 		p = put_hex(p, rs->show_pfn ? (u64)r->pfn << PAGE_SHIFT : 0);
 	} else if (r->np.kind == PTWNP_SWAP || r->np.kind == PTWNP_OTHER) {
 		p = put_str(p, ptw_np_name(r->np.kind));
-		p = put_str(p, " type=");
+		p = put_lit(p, " type=");
 		p = put_dec(p, r->np.type);
-		p = put_str(p, " offset=");
+		p = put_lit(p, " offset=");
 		p = put_hex(p, r->np.offset);
 	} else if (r->np.has_pfn) {
 		p = put_str(p, ptw_np_name(r->np.kind));
-		p = put_str(p, " pa=");
+		p = put_lit(p, " pa=");
 		p = put_hex(p, rs->show_pfn ? (u64)r->np.pfn << PAGE_SHIFT : 0);
 	} else {
 		p = put_str(p, ptw_np_name(r->np.kind));
-		p = put_str(p, " bits=");
+		p = put_lit(p, " bits=");
 		p = put_hex(p, r->np.offset);
 	}
-	p = put_str(p, " flags=");
-	p = put_str(p, flags_text(rs, r->flags));
-	p = put_str(p, " cache=");
-	p = put_str(p, ptw_cache_name(r->cache));
-	*p++ = '\n';
+	update_tail(rs, r->flags, r->cache);
+	memcpy(p, rs->tail, rs->tail_len);
+	p += rs->tail_len;
 	ptw_out_write(rs->f, line, p - line);
 	rs->count++;
+}
+
+/*
+ * Set up ptw_runs_extend() for the pending run from its last entry: the
+ * entry that continues it has the same bits and, where frames are shown,
+ * the next frames. (Not when stepping the frame would change other bits.)
+ */
+static void prepare_extend(struct ptw_runs *r)
+{
+	const struct ptw_run *run = &r->run;
+	unsigned int shift = ptw_level_shift(run->level);
+	u64 frame = ptw_arch_frame_mask(shift);
+
+	r->extendable = false;
+	if (!run->mapped)
+		return;
+	r->attr_mask = ~frame;
+	r->attrs = run->raw & ~frame;
+	r->step = ptw_arch_leaf_step(run->raw, shift);
+	r->next_raw = run->raw + r->step;
+	r->extendable = (r->next_raw & ~frame) == r->attrs;
 }
 
 bool ptw_runs_flush(struct ptw_runs *r)
@@ -179,13 +231,13 @@ bool ptw_runs_add(struct ptw_runs *r, const struct ptw_run *n)
 		ptw_np_hide(&seen.np);
 	if (run_continues(r, &seen)) {
 		r->run.end = seen.end;
-		r->run.attrs = seen.attrs;
-		return true;
+		r->run.raw = seen.raw;
+	} else {
+		if (!ptw_runs_flush(r))
+			return false;
+		r->run = seen;
 	}
-	if (!ptw_runs_flush(r))
-		return false;
-	r->run = seen;
-	r->extendable = seen.mapped && seen.level == PTW_PTE;
+	prepare_extend(r);
 	return true;
 }
 

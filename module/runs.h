@@ -15,8 +15,8 @@
 #include "file.h"
 #include "walker.h"
 
-/* Room for a run line. */
-#define PTW_RUN_LINE_MAX	256
+/* Room for a run line: at most ~110 bytes of fields and a ~140-byte tail. */
+#define PTW_RUN_LINE_MAX	384
 
 struct ptw_run {
 	bool active;
@@ -27,7 +27,7 @@ struct ptw_run {
 	struct ptw_nonpresent np;	/* at start (non-present) */
 	unsigned long flags;
 	enum ptw_cache cache;
-	u64 attrs;		/* mapped PTE: ptw_arch_pte_attrs() of an entry */
+	u64 raw;		/* the last entry added, as read */
 };
 
 struct ptw_runs {
@@ -35,9 +35,25 @@ struct ptw_runs {
 	bool show_pfn;		/* print and compare frames */
 	unsigned long count;	/* run lines printed */
 	struct ptw_run run;	/* the pending run */
-	bool extendable;	/* run is of mapped PTEs: ptw_runs_extend_pte() */
-	unsigned long flags_key;	/* flags that flags_text spells */
-	char flags_text[160];	/* "" until the first run is printed */
+	/* ptw_runs_extend(): the pending run is of mapped leaves, and */
+	bool extendable;
+	u64 next_raw;		/* frames shown: the entry continuing it */
+	u64 step;		/* what each entry adds to next_raw */
+	u64 attr_mask;		/* frames hidden: the bits that must match */
+	u64 attrs;
+	/* The last leaf decoded: leaves with the same bits decode the same. */
+	struct {
+		bool valid;
+		enum ptw_level level;
+		u64 attrs;
+		unsigned long flags;
+		enum ptw_cache cache;
+	} memo;
+	/* The end of a run line for these flags and cache type. */
+	unsigned long tail_flags;
+	enum ptw_cache tail_cache;
+	size_t tail_len;	/* 0 until the first run is printed */
+	char tail[192];
 };
 
 /*
@@ -45,31 +61,49 @@ struct ptw_runs {
  * always qualify, non-present entries only with @nonpresent; false for
  * anything else (none, tables).
  */
-bool ptw_run_init(struct ptw_run *n, const struct ptw_entry *e, bool nonpresent);
+bool ptw_run_init(struct ptw_runs *r, struct ptw_run *n,
+		  const struct ptw_entry *e, bool nonpresent);
 /*
  * Extend the pending run with @n or print the pending run and start @n.
  * False when the buffer is full: nothing changed, resume at this entry.
  */
 bool ptw_runs_add(struct ptw_runs *r, const struct ptw_run *n);
 /*
- * The fast path for a batch of PTEs: if the PTE @raw at @va has the same
- * bits (but its frame) as an entry of the pending run of mapped PTEs, and
- * continues its frames where they are shown, extend the run and return
- * true. Otherwise the caller decodes the entry and calls ptw_runs_add().
+ * The fast path: how many of the @nr whole @level entries @raw, the first
+ * at @va, extend the pending run: mapped leaves with the same bits as its
+ * own and, where frames are shown, the next frames. Extends the run by
+ * them without decoding them; the caller decodes the first entry that did
+ * not extend it and calls ptw_runs_add(). Locals only in the loops: under
+ * emulation every load and store counts.
  */
-static inline bool ptw_runs_extend_pte(struct ptw_runs *r, u64 raw,
-				       unsigned long va)
+static inline unsigned int ptw_runs_extend(struct ptw_runs *r,
+					   enum ptw_level level, const u64 *raw,
+					   unsigned int nr, unsigned long va,
+					   unsigned long size)
 {
-	struct ptw_run *run = &r->run;
+	unsigned int i = 0;
 
-	if (!r->extendable || run->end != va ||
-	    ptw_arch_pte_attrs(raw) != run->attrs)
-		return false;
-	if (r->show_pfn && ptw_arch_pte_pfn(raw) !=
-	    run->pfn + ((va - run->start) >> PAGE_SHIFT))
-		return false;
-	run->end = va + PAGE_SIZE;
-	return true;
+	if (!r->extendable || r->run.level != level || r->run.end != va)
+		return 0;
+	if (r->show_pfn) {
+		u64 next = r->next_raw, step = r->step;
+
+		while (i < nr && raw[i] == next) {
+			next += step;
+			i++;
+		}
+		r->next_raw = next;
+	} else {
+		u64 mask = r->attr_mask, attrs = r->attrs;
+
+		while (i < nr && (raw[i] & mask) == attrs)
+			i++;
+	}
+	if (i) {
+		r->run.end = va + i * size;
+		r->run.raw = raw[i - 1];
+	}
+	return i;
 }
 
 /* Print the pending run if there is one; false if it does not fit. */

@@ -21,6 +21,7 @@
  */
 #include <linux/mm.h>
 #include <linux/pgtable.h>
+#include <linux/delay.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
 #include <asm/cpufeature.h>
@@ -89,7 +90,8 @@ static unsigned int entry_cost(const struct ptw_entry *e, unsigned long addr,
 /*
  * Drop the locks before spending @cost more? Never in a fresh hold (a walk
  * always moves on); else when the budget does not cover it, or when a
- * writer waits for the target's mmap lock (user walks).
+ * writer waits for the target's mmap lock (user walks of VMAs, under the
+ * read lock; a walk of all addresses holds the write lock for one page).
  */
 static bool should_yield(const struct ptw_walk *w, unsigned int cost)
 {
@@ -97,7 +99,8 @@ static bool should_yield(const struct ptw_walk *w, unsigned int cost)
 		return false;
 	if (w->budget < cost)
 		return true;
-	return !w->kernel && rwsem_is_contended(&w->mm->mmap_lock);
+	return !w->kernel && !w->ops->all_addresses &&
+	       rwsem_is_contended(&w->mm->mmap_lock);
 }
 
 /*
@@ -115,7 +118,7 @@ static int visit(struct ptw_walk *w, struct ptw_entry *e, void *entryp,
 		return PTW_YIELD;
 	}
 	w->budget -= min(w->budget, cost);
-	if (e->kind == PTW_NONE && w->ops->skip_none)
+	if (w->ops->hide & BIT(e->kind))
 		return PTW_CONTINUE;
 	e->va = addr;
 	e->end = next;
@@ -180,49 +183,81 @@ void ptw_pte_entry(const struct ptw_walk *w, const struct ptw_batch *b,
 	e->entry_pa = b->table_pa + e->index * sizeof(pte_t);
 }
 
-static int flush_batch(struct ptw_walk *w, struct ptw_batch *b)
+static int flush_batch(struct ptw_walk *w, struct ptw_batch *b,
+		       unsigned int *nr)
 {
-	int ret = w->ops->ptes(w, b);
-
-	b->nr = 0;
-	return ret;
+	b->nr = *nr;
+	*nr = 0;
+	return w->ops->ptes(w, b);
 }
+
+/* Add the non-empty entry @raw at @addr to the batch; hand it over if full. */
+static inline int batch_add(struct ptw_walk *w, struct ptw_batch *b,
+			    unsigned int *nr, u64 raw, unsigned long addr)
+{
+	if (!*nr)
+		b->va = addr;
+	b->raw[(*nr)++] = raw;
+	return *nr == PTW_BATCH ? flush_batch(w, b, nr) : 0;
+}
+
+/* Entries tested at once for being empty: most of a sparse table is. */
+#define PTW_NONE_STRIDE	8
 
 /*
  * One PTE table, batched: each entry read once, empty ones skipped without
- * a call, the others handed over PTW_BATCH at a time. The budget for the
- * whole table was taken when its PMD entry was visited.
+ * a call (PTW_NONE_STRIDE at a time where they are all empty), the others
+ * handed over PTW_BATCH at a time. The budget for the whole table was
+ * taken when its PMD entry was visited.
  */
 static int walk_pte_batched(struct ptw_walk *w, pmd_t pmd, unsigned long addr,
 			    unsigned long end)
 {
 	pte_t *ptep = pte_offset_kernel(&pmd, addr);
 	struct ptw_batch b;
+	unsigned int nr = 0, i;
+	u64 raw[PTW_NONE_STRIDE], any;
 	int ret;
 
-	b.nr = 0;
 	b.table_pa = (phys_addr_t)pmd_pfn(pmd) << PAGE_SHIFT;
-	do {
-		u64 raw = pte_val(ptep_get(ptep));
-
-		if (ptw_arch_pte_none(raw)) {
-			if (b.nr) {
-				ret = flush_batch(w, &b);
+	while (addr != end) {
+		if (end - addr < PTW_NONE_STRIDE * PAGE_SIZE) {
+			raw[0] = pte_val(ptep_get(ptep));
+			ret = ptw_arch_pte_none(raw[0]) ?
+			      (nr ? flush_batch(w, &b, &nr) : 0) :
+			      batch_add(w, &b, &nr, raw[0], addr);
+			if (ret)
+				return ret;
+			ptep++;
+			addr += PAGE_SIZE;
+			continue;
+		}
+		any = 0;
+		for (i = 0; i < PTW_NONE_STRIDE; i++) {
+			raw[i] = pte_val(ptep_get(ptep + i));
+			any |= raw[i];
+		}
+		if (ptw_arch_pte_none(any)) {
+			if (nr) {
+				ret = flush_batch(w, &b, &nr);
 				if (ret)
 					return ret;
 			}
-			continue;
+		} else {
+			for (i = 0; i < PTW_NONE_STRIDE; i++) {
+				unsigned long va = addr + i * PAGE_SIZE;
+
+				ret = ptw_arch_pte_none(raw[i]) ?
+				      (nr ? flush_batch(w, &b, &nr) : 0) :
+				      batch_add(w, &b, &nr, raw[i], va);
+				if (ret)
+					return ret;
+			}
 		}
-		if (!b.nr)
-			b.va = addr;
-		b.raw[b.nr++] = raw;
-		if (b.nr == PTW_BATCH) {
-			ret = flush_batch(w, &b);
-			if (ret)
-				return ret;
-		}
-	} while (ptep++, addr += PAGE_SIZE, addr != end);
-	return b.nr ? flush_batch(w, &b) : 0;
+		ptep += PTW_NONE_STRIDE;
+		addr += PTW_NONE_STRIDE * PAGE_SIZE;
+	}
+	return nr ? flush_batch(w, &b, &nr) : 0;
 }
 
 static int walk_pte_range(struct ptw_walk *w, pmd_t pmd, unsigned long addr,
@@ -507,6 +542,28 @@ static int walk_locked(struct ptw_walk *w, unsigned long addr,
 	return ret;
 }
 
+/*
+ * After a yield to a waiting writer, give it the time to take the lock.
+ * Asking for the read lock again at once would take it back first: rwsem
+ * lets a reader steal the lock from a waiting writer until the writer has
+ * waited for a while (RWSEM_WAIT_TIMEOUT, a few ms), and the target's
+ * mmap() would wait that long for every chunk. Bounded: a target that
+ * keeps a writer waiting does not stall the reader for good.
+ */
+#define PTW_WRITER_WAITS	20	/* of 20-50 us each: 1 ms at most */
+
+static void let_writers_in(struct mm_struct *mm)
+{
+	int i;
+
+	for (i = 0; i < PTW_WRITER_WAITS; i++) {
+		if (!rwsem_is_contended(&mm->mmap_lock) ||
+		    fatal_signal_pending(current))
+			return;
+		usleep_range(20, 50);
+	}
+}
+
 /**
  * ptw_walk_user - walk the user page tables of @w->mm over [start, end)
  * @w: the walk; ->mm pinned by the caller (get_task_mm()), ->ops set
@@ -538,6 +595,7 @@ int ptw_walk_user(struct ptw_walk *w, unsigned long start, unsigned long end)
 		if (ret != PTW_YIELD)
 			return ret;
 		addr = w->next;
+		let_writers_in(w->mm);
 		cond_resched();
 	}
 	return 0;

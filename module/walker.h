@@ -67,7 +67,9 @@ struct ptw_ops {
 	/*
 	 * Every entry visited, top-down, none entries included. Runs under
 	 * rcu_read_lock() (and the mmap read lock for user walks) or with
-	 * interrupts off: must not sleep.
+	 * interrupts off: must not sleep. After the walker dropped its locks
+	 * it resumes by address and hands over the tables on the way down to
+	 * it again (never for a one-page walk of all addresses).
 	 */
 	int (*entry)(struct ptw_walk *w, const struct ptw_entry *e);
 	/*
@@ -78,8 +80,11 @@ struct ptw_ops {
 	 * ptw_pte_entry() turns a raw value into a struct ptw_entry.
 	 */
 	int (*ptes)(struct ptw_walk *w, const struct ptw_batch *b);
-	/* Do not hand over empty entries of any level (they still count). */
-	bool skip_none;
+	/*
+	 * Kinds of entries not handed to entry() (BIT(PTW_NONE), ...): a
+	 * hidden table is still walked, a hidden entry still counts.
+	 */
+	unsigned int hide;
 	/*
 	 * User walks: follow the tables over the whole range, inside VMAs or
 	 * not (what the MMU would do for one address). Outside a VMA a table

@@ -581,9 +581,14 @@ TEST(step9_every_process_shares_the_kernel_slots)
 	after = jat(jget(step, "sharing"), 1);
 	ASSERT_NE(NULL, after);
 	slots = jget(after, "slots");
-	/* The child is one more process with an address space. */
-	EXPECT_LE(jint(jget(jget(jat(jget(step, "sharing"), 0), "total"), "processes")) + 1,
-		  jint(jget(jget(after, "total"), "processes")));
+	/*
+	 * Both scans include the tool (and the second its child). A count
+	 * of before + 1 <= after does not hold in general: another process
+	 * of the guest (one an earlier test killed, still tearing down) may
+	 * leave between the scans. The child's presence is checked above
+	 * (it is the tool's child at the second stop) and its table below.
+	 */
+	EXPECT_LE(2, jint(jget(jget(after, "total"), "processes")));
 	/* This test as another reader, at the same moment: same tables. */
 	ASSERT_NE(NULL, kc.sharing[1]);
 	ASSERT_EQ(0, ko_parse_sharing(kc.sharing[1], &mine));
