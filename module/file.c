@@ -96,7 +96,8 @@ static int ptw_file_open(struct inode *inode, struct file *file)
 	m = file->private_data;
 	/*
 	 * A fixed buffer of our size instead of seq_file's growing one page:
-	 * a 64 KiB read is then one fill, and seq_release() frees it.
+	 * a read returns up to 16 KiB (more per call costs little, a bigger
+	 * buffer costs every open), and seq_release() frees it.
 	 */
 	m->buf = kvmalloc(PTW_OUT_SIZE, GFP_KERNEL_ACCOUNT);
 	if (!m->buf) {

@@ -24,12 +24,12 @@
 /* Largest request a file accepts; longer writes are -EINVAL. */
 #define PTW_REQ_MAX	128
 /* Output buffer per open file (the seq_file's); a fill stops when a line does not fit. */
-#define PTW_OUT_SIZE	(64 * 1024)
+#define PTW_OUT_SIZE	(16 * 1024)
 /*
  * A fill starts only with at least this much room left; a view may print
  * this much without asking ptw_out_room() (headers, a walk, a tail).
  */
-#define PTW_FILL_ROOM	(8 * 1024)
+#define PTW_FILL_ROOM	(4 * 1024)
 
 struct ptw_file;
 

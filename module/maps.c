@@ -13,6 +13,7 @@
 #include <linux/string.h>
 
 #include "file.h"
+#include "linefmt.h"
 #include "ptwalk.h"
 #include "runs.h"
 #include "walker.h"
@@ -130,6 +131,7 @@ static int maps_vma(struct ptw_walk *w, struct vm_area_struct *vma,
 	dev_t dev = 0;
 	u64 pgoff = 0;
 	const char *name;
+	char line[VMA_LINE_BASE], *p;
 
 	if (vma->vm_start == v->vma_start && vma->vm_end == v->vma_end)
 		return PTW_CONTINUE;	/* a resumed walk inside the same VMA */
@@ -157,15 +159,28 @@ static int maps_vma(struct ptw_walk *w, struct vm_area_struct *vma,
 		ino = inode->i_ino;
 		pgoff = (u64)vma->vm_pgoff << PAGE_SHIFT;
 	}
-	ptw_out(f, "vma %08lx-%08lx %c%c%c%c %08llx %02x:%02x %lu ",
-		vma->vm_start, vma->vm_end,
-		vma->vm_flags & VM_READ ? 'r' : '-',
-		vma->vm_flags & VM_WRITE ? 'w' : '-',
-		vma->vm_flags & VM_EXEC ? 'x' : '-',
-		vma->vm_flags & VM_MAYSHARE ? 's' : 'p',
-		pgoff, MAJOR(dev), MINOR(dev), ino);
+	/* As "vma %08lx-%08lx %c%c%c%c %08llx %02x:%02x %lu ", by hand. */
+	p = put_lit(line, "vma ");
+	p = put_hex_pad(p, vma->vm_start, 8);
+	*p++ = '-';
+	p = put_hex_pad(p, vma->vm_end, 8);
+	*p++ = ' ';
+	*p++ = vma->vm_flags & VM_READ ? 'r' : '-';
+	*p++ = vma->vm_flags & VM_WRITE ? 'w' : '-';
+	*p++ = vma->vm_flags & VM_EXEC ? 'x' : '-';
+	*p++ = vma->vm_flags & VM_MAYSHARE ? 's' : 'p';
+	*p++ = ' ';
+	p = put_hex_pad(p, pgoff, 8);
+	*p++ = ' ';
+	p = put_hex_pad(p, MAJOR(dev), 2);
+	*p++ = ':';
+	p = put_hex_pad(p, MINOR(dev), 2);
+	*p++ = ' ';
+	p = put_dec(p, ino);
+	*p++ = ' ';
+	ptw_out_write(f, line, p - line);
 	print_escaped(f, name);
-	ptw_out(f, "\n");
+	ptw_out_write(f, "\n", 1);
 	v->vma_start = vma->vm_start;
 	v->vma_end = vma->vm_end;
 	return PTW_CONTINUE;

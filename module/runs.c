@@ -9,6 +9,7 @@
 #include <linux/mm.h>
 #include <linux/string.h>
 
+#include "linefmt.h"
 #include "runs.h"
 
 /* The pages of a run after @from that a continuing entry must skip. */
@@ -79,57 +80,6 @@ static bool run_continues(const struct ptw_runs *rs, const struct ptw_run *n)
 	if (r->np.has_pfn)
 		return !rs->show_pfn || r->np.pfn + skip == n->np.pfn;
 	return r->np.offset == n->np.offset;
-}
-
-/*
- * Run lines are formatted by hand into a local line and appended with one
- * seq_write(): a dump can be a line per page, and vsnprintf() per field
- * would be most of its cost.
- */
-static char *put_str(char *p, const char *s)
-{
-	while (*s)
-		*p++ = *s++;
-	return p;
-}
-
-static inline char *put_mem(char *p, const char *s, size_t n)
-{
-	memcpy(p, s, n);
-	return p + n;
-}
-
-/* A string literal: a copy of known length, no loop. */
-#define put_lit(p, lit)	put_mem(p, lit, sizeof(lit) - 1)
-
-/* "0x" and @v in lower-case hex, no leading zeros, as "0x%lx". */
-static char *put_hex(char *p, u64 v)
-{
-	int n = v ? (fls64(v) + 3) / 4 : 1;
-	char *q;
-
-	*p++ = '0';
-	*p++ = 'x';
-	q = p + n;
-	do {
-		*--q = hex_asc[v & 0xf];
-		v >>= 4;
-	} while (q > p);
-	return p + n;
-}
-
-static char *put_dec(char *p, unsigned long v)
-{
-	char digits[20];
-	int n = 0;
-
-	do {
-		digits[n++] = '0' + v % 10;
-		v /= 10;
-	} while (v);
-	while (n)
-		*p++ = digits[--n];
-	return p;
 }
 
 /* " flags=LIST cache=TYPE\n", spelled once per change of flags or cache. */
