@@ -220,6 +220,13 @@ static int ptw_seq_show(struct seq_file *m, void *v)
 	 */
 	if (ret < 0 && m->count != before)
 		return 0;
+	/*
+	 * Nothing fitted in what was left (a line longer than
+	 * PTW_FILL_ROOM): end this read, as above; the view produces the
+	 * line again into an empty buffer, where every line fits.
+	 */
+	if (!ret && before && m->count == before && !f->eof)
+		m->count = m->size;
 	return ret;
 }
 
@@ -234,8 +241,9 @@ static const struct seq_operations ptw_seq_ops = {
  * A request: copied without allocating, parsed by the view under the
  * seq_file's lock. An accepted request rewinds the file: the seq_file's
  * position (as seq_lseek(0, SEEK_SET) resets it) and the file position,
- * both file->f_pos (pwrite) and *ppos, which write(2) stores back into
- * f_pos when we return.
+ * *ppos, which write(2) stores back into f_pos when we return (and
+ * f_pos itself, for callers that do not). pwrite() is refused with
+ * ESPIPE: seq_open() clears FMODE_PWRITE.
  */
 static ssize_t ptw_file_write(struct file *file, const char __user *ubuf,
 			      size_t count, loff_t *ppos)
@@ -334,11 +342,6 @@ int ptw_parse_addr(const char *s, unsigned long *addr)
 	return kstrtoul(s, 16, addr) ? -EINVAL : 0;
 }
 
-/*
- * Make @nr (any thread of a process) this file's target. -ESRCH for no
- * such process, a kernel thread or a process without an address space
- * (zombie); -EPERM for another process when the opener was unprivileged.
- */
 /* Make the process @tgid, whose address space is @mm, the target. */
 static void target_set(struct ptw_file *f, struct pid *tgid,
 		       struct mm_struct *mm)
@@ -355,6 +358,28 @@ static void target_set(struct ptw_file *f, struct pid *tgid,
 void ptw_target_self(struct ptw_file *f)
 {
 	target_set(f, f->opener, f->opener_mm);
+}
+
+/*
+ * The address space of @task's thread group, pinned (mmput() it), or NULL.
+ * Any live thread will do: a group whose main thread called pthread_exit()
+ * still runs in its address space, though the leader has none.
+ */
+static struct mm_struct *group_mm(struct task_struct *task)
+{
+	struct mm_struct *mm = NULL;
+	struct task_struct *t;
+
+	if (task->flags & PF_KTHREAD)
+		return NULL;
+	rcu_read_lock();
+	for_each_thread(task, t) {
+		mm = get_task_mm(t);
+		if (mm)
+			break;
+	}
+	rcu_read_unlock();
+	return mm;
 }
 
 /*
@@ -377,7 +402,7 @@ int ptw_set_target(struct ptw_file *f, pid_t nr)
 	put_pid(pid);
 	if (!task)
 		return -ESRCH;
-	mm = (task->flags & PF_KTHREAD) ? NULL : get_task_mm(task);
+	mm = group_mm(task);
 	if (!mm) {
 		ret = -ESRCH;
 		goto out_put_task;
@@ -396,29 +421,18 @@ out_put_task:
 }
 
 /*
- * The target's address space, pinned (mmput() it), if the target still
- * runs the address space it had when chosen: after an execve() it is
- * another program, which this descriptor was never allowed to see.
+ * The target's address space, pinned (mmput() it), as pagemap_read() does
+ * it: the one recorded when the target was chosen, while it has users.
+ * After an execve() it has none (the process runs another program, which
+ * this descriptor was never allowed to see), nor after the last exit.
  */
 struct mm_struct *ptw_target_mm(struct ptw_file *f, pid_t *nr)
 {
-	struct task_struct *task;
-	struct mm_struct *mm;
-
-	if (!f->target || !f->mm)
+	if (!f->target || !f->mm || !mmget_not_zero(f->mm))
 		return ERR_PTR(-ESRCH);
-	task = get_pid_task(f->target, PIDTYPE_TGID);
-	if (!task)
-		return ERR_PTR(-ESRCH);
-	mm = get_task_mm(task);
 	if (nr)
-		*nr = task_tgid_vnr(task);
-	put_task_struct(task);
-	if (mm && mm != f->mm) {
-		mmput(mm);
-		mm = NULL;
-	}
-	return mm ? mm : ERR_PTR(-ESRCH);
+		*nr = pid_vnr(f->target);
+	return f->mm;
 }
 
 bool ptw_show_pfn(struct ptw_file *f)

@@ -206,7 +206,10 @@ static int kernel_fill(struct ptw_file *f)
 		v->stage = KERNEL_FLUSH;
 		return 0;
 	case KERNEL_FLUSH:
-		/* A fill starts with an empty buffer: all this fits. */
+		/*
+		 * A fill starts with PTW_FILL_ROOM free: a run, a clone and
+		 * the region lines left (PTW_MAX_REGIONS short ones) fit.
+		 */
 		ptw_runs_flush(&v->runs);
 		clone_flush(v);
 		announce_regions(v, ~0UL);

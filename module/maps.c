@@ -39,12 +39,16 @@ static int maps_entry(struct ptw_walk *w, const struct ptw_entry *e)
 	struct ptw_run n;
 
 	/*
-	 * A leaf that starts before where the walk resumed: the tables
-	 * changed shape while the lock was dropped (a PTE table collapsed
-	 * into a 2M leaf) and its first part was already shown as it was.
-	 * Showing the rest would overlap it: leave it out of this read.
+	 * Only whole entries make runs. A leaf that starts before where the
+	 * walk resumed: the tables changed shape while the lock was dropped
+	 * (a PTE table collapsed into a 2M leaf) and its first part was
+	 * already shown as it was; showing the rest would overlap it. A
+	 * leaf that ends past where the walk stops: its VMA changed and the
+	 * walk finishes only the range of the VMA line already printed.
+	 * Leave both out of this read.
 	 */
-	if (e->va != e->base)
+	if (e->va != e->base ||
+	    e->end - e->va != 1UL << ptw_level_shift(e->level))
 		return PTW_CONTINUE;
 	if (e->kind == PTW_LEAF &&
 	    ptw_runs_extend(&v->runs, e->level, &e->raw, 1, e->va,
@@ -105,6 +109,17 @@ static const char *vma_name(struct maps_view *v, struct vm_area_struct *vma)
 	return "";
 }
 
+/* The length of @s as print_escaped() writes it. */
+static size_t escaped_len(const char *s)
+{
+	size_t n = strlen(s);
+
+	for (; *s; s++)
+		if (*s == '\n' || *s == '\\')
+			n += 3;
+	return n;
+}
+
 /*
  * Names may hold newlines; escape them (and backslashes) as \ooo. The
  * plain stretches between them go out whole, not a character at a time.
@@ -132,6 +147,7 @@ static int maps_vma(struct ptw_walk *w, struct vm_area_struct *vma,
 	u64 pgoff = 0;
 	const char *name;
 	char line[VMA_LINE_BASE], *p;
+	size_t len;
 
 	if (vma->vm_start == v->vma_start && vma->vm_end == v->vma_end)
 		return PTW_CONTINUE;	/* a resumed walk inside the same VMA */
@@ -150,7 +166,13 @@ static int maps_vma(struct ptw_walk *w, struct vm_area_struct *vma,
 	if (!ptw_runs_flush(&v->runs))
 		return PTW_STOP;
 	name = vma_name(v, vma);
-	if (!ptw_out_room(f, VMA_LINE_BASE + 4 * strlen(name)))
+	len = escaped_len(name);
+	/* Every line must fit an empty buffer, or no read gets past it. */
+	if (VMA_LINE_BASE + len >= PTW_OUT_SIZE) {
+		name = "?";
+		len = 1;
+	}
+	if (!ptw_out_room(f, VMA_LINE_BASE + len))
 		return PTW_STOP;
 	if (file) {
 		struct inode *inode = file_inode(file);

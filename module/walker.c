@@ -93,9 +93,11 @@ static unsigned int entry_cost(const struct ptw_entry *e, unsigned long addr,
  * writer waits for the target's mmap lock (user walks of VMAs, under the
  * read lock; a walk of all addresses holds the write lock for one page).
  */
-static bool should_yield(const struct ptw_walk *w, unsigned int cost)
+static bool should_yield(const struct ptw_walk *w, unsigned long addr,
+			 unsigned int cost)
 {
-	if (w->budget == PTW_BUDGET)
+	/* A hold always gets past the address it started at. */
+	if (w->budget == PTW_BUDGET || addr == w->hold_start)
 		return false;
 	if (w->budget < cost)
 		return true;
@@ -111,13 +113,15 @@ static int visit(struct ptw_walk *w, struct ptw_entry *e, void *entryp,
 		 unsigned long addr, unsigned long next)
 {
 	unsigned int cost = entry_cost(e, addr, next);
+	unsigned int taken;
 	int ret;
 
-	if (should_yield(w, cost)) {
+	if (should_yield(w, addr, cost)) {
 		w->next = addr;
 		return PTW_YIELD;
 	}
-	w->budget -= min(w->budget, cost);
+	taken = min(w->budget, cost);
+	w->budget -= taken;
 	if (w->ops->hide & BIT(e->kind))
 		return PTW_CONTINUE;
 	e->va = addr;
@@ -127,6 +131,8 @@ static int visit(struct ptw_walk *w, struct ptw_entry *e, void *entryp,
 	ret = w->ops->entry(w, e);
 	if (ret == PTW_STOP || ret < 0)
 		w->next = addr;
+	if (ret == PTW_SKIP && taken > 1)
+		w->budget += taken - 1;	/* a table not descended into */
 	return ret;
 }
 
@@ -186,9 +192,14 @@ void ptw_pte_entry(const struct ptw_walk *w, const struct ptw_batch *b,
 static int flush_batch(struct ptw_walk *w, struct ptw_batch *b,
 		       unsigned int *nr)
 {
+	int ret;
+
 	b->nr = *nr;
 	*nr = 0;
-	return w->ops->ptes(w, b);
+	ret = w->ops->ptes(w, b);
+	if (ret < 0)
+		w->next = b->va;	/* PTW_STOP set it already */
+	return ret;
 }
 
 /* Add the non-empty entry @raw at @addr to the batch; hand it over if full. */
@@ -279,6 +290,8 @@ static int walk_pte_range(struct ptw_walk *w, pmd_t pmd, unsigned long addr,
 		e.end = addr + PAGE_SIZE;
 		e.base = addr;
 		e.entry_pa = __pa(ptep);
+		if (w->ops->hide & BIT(e.kind))
+			continue;
 		ret = w->ops->entry(w, &e);
 		if (ret == PTW_STOP || ret < 0)
 			w->next = addr;
@@ -508,7 +521,7 @@ static int walk_vmas(struct ptw_walk *w, unsigned long addr, unsigned long end)
 		addr = w->stop;
 		if (addr >= end)
 			break;
-		if (should_yield(w, 1)) {
+		if (should_yield(w, addr, 1)) {
 			w->next = addr;
 			return PTW_YIELD;
 		}
@@ -591,6 +604,7 @@ int ptw_walk_user(struct ptw_walk *w, unsigned long start, unsigned long end)
 		if (fatal_signal_pending(current))
 			return -EINTR;
 		w->budget = PTW_BUDGET;
+		w->hold_start = addr;
 		ret = walk_locked(w, addr, end);
 		if (ret != PTW_YIELD)
 			return ret;
@@ -633,6 +647,7 @@ int ptw_walk_kernel(struct ptw_walk *w, unsigned long start, unsigned long end)
 		if (fatal_signal_pending(current))
 			return -EINTR;
 		w->budget = PTW_BUDGET;
+		w->hold_start = addr;
 		ret = walk_irqoff(w, addr, end);
 		if (ret != PTW_YIELD)
 			return ret;

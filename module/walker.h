@@ -102,6 +102,7 @@ struct ptw_walk {
 	unsigned long next;	/* where the walk stopped or ended */
 	unsigned long stop;	/* user walks: end of the current VMA's walk */
 	unsigned int budget;	/* entries left in this lock hold */
+	unsigned long hold_start;	/* where this lock hold began */
 	bool kernel;		/* set by ptw_walk_kernel() */
 };
 

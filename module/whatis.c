@@ -53,11 +53,15 @@ static void describe_page(struct ptw_file *f, unsigned long pfn)
 	struct page *page, *head;
 
 	ptw_out(f, "pfn: 0x%lx\n", pfn);
-	if (!pfn_valid(pfn)) {
-		ptw_out(f, "kind: no-struct-page\n");	/* MMIO, reserved holes */
+	/*
+	 * As /proc/kpageflags does: a struct page of memory that is offline
+	 * (or being hot-removed) may be uninitialised or gone.
+	 */
+	page = pfn_to_online_page(pfn);
+	if (!page) {
+		ptw_out(f, "kind: no-struct-page\n");	/* MMIO, holes, offline */
 		return;
 	}
-	page = pfn_to_page(pfn);
 	ptw_out(f, "kind: %s\n", page_kind(page));
 	if (PageCompound(page)) {
 		head = compound_head(page);

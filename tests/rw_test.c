@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -548,6 +549,68 @@ TEST_F_TIMEOUT(big, large_output_in_small_reads_equals_big_reads_and_pagemap, 12
 	pw_maps_free(&m);
 	free(small);
 	free(big);
+}
+
+/*
+ * Names as long as a path gets (PATH_MAX, or mostly newlines, each
+ * escaped to four bytes): every read size still reaches the end, and the
+ * VMA line names the file as /proc/PID/maps does (or "?" when the escaped
+ * name could not fit the module's buffer at all).
+ */
+static int map_long_name(char *dir, size_t depth, const char *leaf,
+			 void **map, char *path, size_t size)
+{
+	size_t n = strlen(dir);
+	int fd;
+
+	for (size_t i = 0; i < depth && n + 64 < size; i++) {
+		n += snprintf(dir + n, size - n, "/%s", leaf);
+		if (mkdir(dir, 0700) && errno != EEXIST)
+			return -1;
+	}
+	snprintf(path, size, "%s/f", dir);
+	fd = open(path, O_RDWR | O_CREAT, 0600);
+	if (fd < 0 || ftruncate(fd, 4096))
+		return -1;
+	*map = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	return *map == MAP_FAILED ? -1 : 0;
+}
+
+TEST(long_names_end_every_read)
+{
+	static const char *const leaves[] = {
+		"ddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd",
+		"\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n",
+	};
+	static const size_t sizes[] = { 1, 4096, 16384, 131072 };
+
+	for (size_t l = 0; l < 2; l++) {
+		char dir[4096] = "/tmp/ptwalk-long", path[4096];
+		void *map;
+
+		mkdir(dir, 0700);
+		ASSERT_EQ(0, map_long_name(dir, 200, leaves[l], &map, path,
+					   sizeof(dir) - 8)) TH_LOG("%s", strerror(errno));
+		for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
+			int fd = open(PTWALK_DIR "/maps", O_RDONLY);
+			size_t len = 0;
+			char *text;
+
+			ASSERT_LE(0, fd);
+			text = read_fd_sized(fd, sizes[i], &len);
+			close(fd);
+			ASSERT_NE(NULL, text) TH_LOG("read size %zu", sizes[i]);
+			EXPECT_NE(NULL, strstr(text, "\nend runs="))
+				TH_LOG("read size %zu: no end line", sizes[i]);
+			/* The plain name is shown whole. */
+			if (l == 0)
+				EXPECT_NE(NULL, strstr(text, path)) TH_LOG("name missing");
+			free(text);
+		}
+		munmap(map, 4096);
+		unlink(path);
+	}
 }
 
 TEST_HARNESS_MAIN
