@@ -10,6 +10,8 @@
 # Idempotent: with the tree and bzImage built from this config it returns in
 # seconds. Prints the wall time of each phase (extract, config, build).
 # PTWALK_JOBS (2) sets make -j; the build runs under nice -n 19.
+#   debug-kernel.sh --cached   exit 0 if the kernel is built and current,
+#                              1 if not, and build nothing (for CI).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -17,9 +19,21 @@ frag=$PTWALK_TOP/scripts/debug-kernel.config
 dir=$(debug_kernel_dir)
 tree=$dir/linux-source-6.12
 jobs=${PTWALK_JOBS:-2}
+cached_only=0
+[ "${1:-}" = --cached ] && cached_only=1
 tar=/usr/src/linux-source-6.12.tar.xz
 srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null) ||
 	die "linux-source-6.12 is not installed; run scripts/provision.sh"
+# The build stamp names the fragment it was built from: a changed fragment
+# reconfigures and rebuilds (incrementally).
+want="$srcver $(sha256sum "$frag" | cut -d' ' -f1)"
+if [ -s "$dir/bzImage" ] && [ "$(cat "$dir/built" 2>/dev/null)" = "$want" ] &&
+	[ -s "$tree/Module.symvers" ]; then
+	log "debug kernel $(cat "$tree/include/config/kernel.release") cached in $dir"
+	exit 0
+fi
+[ $cached_only = 1 ] && { log "no current debug kernel in $dir"; exit 1; }
+
 need=()
 for tool in flex bison bc; do
 	command -v $tool >/dev/null || need+=("$tool")
@@ -33,14 +47,6 @@ if [ ${#need[@]} -gt 0 ]; then
 		--no-install-recommends "${need[@]}" >&2
 fi
 
-# The build stamp names the fragment it was built from: a changed fragment
-# reconfigures and rebuilds (incrementally).
-want="$srcver $(sha256sum "$frag" | cut -d' ' -f1)"
-if [ -s "$dir/bzImage" ] && [ "$(cat "$dir/built" 2>/dev/null)" = "$want" ] &&
-	[ -s "$tree/Module.symvers" ]; then
-	log "debug kernel $(cat "$tree/include/config/kernel.release") cached in $dir"
-	exit 0
-fi
 mkdir -p "$dir"
 
 t0=$(now)
