@@ -1,7 +1,8 @@
 #!/bin/bash
 # Boot one VM configuration and run a job in it.
 #   vm-run.sh FLAVOUR PAGING PTI MODE OUTDIR
-# FLAVOUR 6.1|6.12|debug (debug: scripts/debug-kernel.sh's 6.12), PAGING 4|5, PTI on|off, MODE test|demo|bench|script
+# FLAVOUR 6.1|6.12|debug (scripts/debug-kernel.sh's 6.12), PAGING 4|5,
+# PTI on|off, MODE test|demo|bench|script
 # (script: runs $PTWALK_SCRIPT as root in the guest, for debugging; bench:
 # runs bench/ptwalk_bench, with PTWALK_BENCH_QUICK=1 its small sizes).
 # The module must already be built (scripts/build-module.sh) and the tool and
