@@ -139,7 +139,8 @@ fi
 # kmemleak (debug kernel, guest-run.sh): a suspected leak fails the run when
 # its report names ptwalk, or has a raw address in its backtrace: every
 # other module is built in or never loaded, so an unresolved address is
-# code of a module since unloaded (ptwalk or its test helper).
+# code of a module since unloaded, or of its init code, freed once loaded
+# (ptwalk or its test helper).
 nleak=
 if grep -aq '^# ptwalk-kmemleak: begin' "$outdir/results.txt"; then
 	awk '/^# ptwalk-kmemleak: begin/ { on = 1 } on { print }
@@ -147,12 +148,12 @@ if grep -aq '^# ptwalk-kmemleak: begin' "$outdir/results.txt"; then
 	awk '/^unreferenced object/ { if (r != "" && bad) print r; r = ""; bad = 0 }
 	     /^# ptwalk-kmemleak/ { if (r != "" && bad) print r; r = ""; bad = 0; next }
 	     { r = r $0 "\n" }
-	     /ptwalk|\] 0xffffffff[0-9a-f]+$/ { bad = 1 }
+	     /ptwalk|^[ \t]*(\[<[0-9a-f]+>\] )?0xffffffff[0-9a-f]+$/ { bad = 1 }
 	     END { if (r != "" && bad) print r }' "$outdir/kmemleak.txt" >"$outdir/leaks.txt"
 	# The same object is listed by both scans: count addresses once.
 	nleak=$(grep '^unreferenced object' "$outdir/leaks.txt" | sort -u | wc -l)
 	[ "$nleak" -gt 0 ] &&
-		fail_reasons+=("kmemleak: $nleak leaks from ptwalk (see $outdir/leaks.txt): $(grep -m1 -E 'ptwalk|\] 0x' "$outdir/leaks.txt")")
+		fail_reasons+=("kmemleak: $nleak leaks from ptwalk (see $outdir/leaks.txt): $(grep -m1 -E 'ptwalk|^[[:space:]]*(\[<[0-9a-f]+>\] )?0xffffffff[0-9a-f]+$' "$outdir/leaks.txt" | sed 's/^ *//')")
 elif [ "$flavour" = debug ] && [ "$mode" = test ]; then
 	fail_reasons+=("no kmemleak scan in the guest output")
 fi
