@@ -4,6 +4,8 @@ SHELL := /bin/bash
 #   make                 module against KDIR plus the tool
 #   make KDIR=/path      module against another headers tree
 #   make check           the VM test matrix (KERNELS="6.1 6.12" PAGING="4 5" PTI="off on")
+#   make check-debug     the suite on a cached debug 6.12 kernel (KASAN, lockdep, kmemleak)
+#   make debug-kernel    build that kernel only (scripts/debug-kernel.sh)
 #   make demo            build, boot a 6.12 5-level VM, run `ptwalk demo`
 #   make bench           ptwalk maps vs maps+pagemap in 6.12 5-level and 6.1 4-level VMs
 #   make lint            checkpatch --strict and sparse on the module
@@ -27,7 +29,7 @@ BENCH := bench/ptwalk_bench
 BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_HDRS := $(wildcard bench/*.h)
 
-.PHONY: all module tool tests check demo bench bench-bin lint install clean kdir-check
+.PHONY: all module tool tests check check-debug debug-kernel demo bench bench-bin lint install clean kdir-check
 
 all: module tool
 
@@ -64,6 +66,12 @@ tests/%_test: tests/%_test.c $(TEST_LIB) $(TEST_LIB_HDRS) $(KSELFTEST_DIR)/kself
 
 check:
 	scripts/check.sh
+
+check-debug:
+	scripts/check-debug.sh
+
+debug-kernel:
+	scripts/debug-kernel.sh
 
 bench-bin: $(BENCH)
 

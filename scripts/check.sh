@@ -2,6 +2,8 @@
 # The VM test matrix: provision, build the tool and tests once, the module
 # once per kernel flavour, then boot every configuration and run the tests.
 #   KERNELS="6.1 6.12" PAGING="4 5" PTI="off on" scripts/check.sh
+# CONFIGS="kernel:paging:pti ..." lists configurations instead of the product
+# (scripts/check-debug.sh: CONFIGS="debug:5:on debug:4:off").
 # Ends with "N passed, N failed" and exits non-zero on any failure.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -9,6 +11,16 @@ set -uo pipefail
 KERNELS=${KERNELS:-6.1 6.12}
 PAGING=${PAGING:-4 5}
 PTI=${PTI:-off on}
+if [ -z "${CONFIGS:-}" ]; then
+	CONFIGS=
+	for k in $KERNELS; do
+		for p in $PAGING; do
+			for pti in $PTI; do
+				CONFIGS+=" $k:$p:$pti"
+			done
+		done
+	done
+fi
 
 t0=$(now)
 "$PTWALK_TOP/scripts/provision.sh" || die "provisioning failed"
@@ -20,31 +32,28 @@ if [ "${LINT:-1}" = 1 ]; then
 	"$PTWALK_TOP/scripts/lint.sh" || lint_failed=1
 fi
 make -C "$PTWALK_TOP" -j2 tool tests >&2 || die "building the tool and tests failed"
-for k in $KERNELS; do
+for k in $(for c in $CONFIGS; do echo "${c%%:*}"; done | sort -u); do
 	"$PTWALK_TOP/scripts/build-module.sh" "$k" >/dev/null || die "module build failed for $k"
 done
 t2=$(now)
 log "phase build: $((t2 - t1))s"
 
 total_pass=0 total_fail=0 total_skip=0 failed_cfgs=()
-results=$PTWALK_OUT/check
+results=${PTWALK_RESULTS:-$PTWALK_OUT/check}
 rm -rf "$results"
-for k in $KERNELS; do
-	for p in $PAGING; do
-		for pti in $PTI; do
-			cfg="$k-${p}level-pti_$pti"
-			log "running $cfg"
-			"$PTWALK_TOP/scripts/vm-run.sh" "$k" "$p" "$pti" test "$results/$cfg" ||
-				failed_cfgs+=("$cfg")
-			read -r line <"$results/$cfg/summary" || line="pass=0 fail=1 skip=0 secs=?"
-			eval "$line"
-			total_pass=$((total_pass + pass))
-			total_fail=$((total_fail + fail))
-			total_skip=$((total_skip + skip))
-			printf '%-28s %s\n' "$cfg" "$line"
-			grep -E '^(skip|reason):' "$results/$cfg/summary" | sed 's/^/    /'
-		done
-	done
+for c in $CONFIGS; do
+	IFS=: read -r k p pti <<<"$c"
+	cfg="$k-${p}level-pti_$pti"
+	log "running $cfg"
+	"$PTWALK_TOP/scripts/vm-run.sh" "$k" "$p" "$pti" test "$results/$cfg" ||
+		failed_cfgs+=("$cfg")
+	read -r line <"$results/$cfg/summary" || line="pass=0 fail=1 skip=0 secs=?"
+	eval "$line"
+	total_pass=$((total_pass + pass))
+	total_fail=$((total_fail + fail))
+	total_skip=$((total_skip + skip))
+	printf '%-28s %s\n' "$cfg" "$line"
+	grep -E '^(skip|reason|kmemleak):' "$results/$cfg/summary" | sed 's/^/    /'
 done
 t3=$(now)
 log "phase vm matrix: $((t3 - t2))s (total $((t3 - t0))s)"

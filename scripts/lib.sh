@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # Shared settings for the rig scripts: where the cache lives and how a
-# kernel flavour ("6.1", "6.12") resolves to the current Debian ABI.
+# kernel flavour ("6.1", "6.12") resolves to the current Debian ABI; flavour
+# "debug" is the debug 6.12 kernel built by scripts/debug-kernel.sh.
 
 PTWALK_CACHE=${PTWALK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ptwalk}
 PTWALK_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -16,7 +17,7 @@ headers_meta() {
 	case "$1" in
 	6.1) echo linux-headers-amd64 ;;
 	6.12) echo linux-headers-6.12-amd64 ;;
-	*) die "unknown kernel flavour '$1' (known: 6.1 6.12)" ;;
+	*) die "unknown kernel flavour '$1' (known: 6.1 6.12 debug)" ;;
 	esac
 }
 
@@ -24,6 +25,12 @@ headers_meta() {
 # the installed meta package's dependency, so no ABI number is pinned.
 kernel_release() {
 	local dep
+	if [ "$1" = debug ]; then
+		dep=$(debug_kernel_dir)/linux-source-6.12/include/config/kernel.release
+		[ -s "$dep" ] || die "no debug kernel; run scripts/debug-kernel.sh"
+		cat "$dep"
+		return
+	fi
 	dep=$(dpkg-query -W -f='${Depends}' "$(headers_meta "$1")" 2>/dev/null) ||
 		die "$(headers_meta "$1") is not installed; run scripts/provision.sh"
 	dep=${dep%% *}
@@ -31,7 +38,33 @@ kernel_release() {
 	echo "${dep#linux-headers-}"
 }
 
-kernel_kdir() { echo "/usr/src/linux-headers-$(kernel_release "$1")"; }
-kernel_image() { echo "$PTWALK_CACHE/kernels/vmlinuz-$(kernel_release "$1")"; }
+# The debug kernel's cache directory, keyed by the linux-source-6.12 version.
+debug_kernel_dir() {
+	echo "$PTWALK_CACHE/debug-kernel/$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null)"
+}
+
+kernel_kdir() {
+	if [ "$1" = debug ]; then
+		echo "$(debug_kernel_dir)/linux-source-6.12"
+	else
+		echo "/usr/src/linux-headers-$(kernel_release "$1")"
+	fi
+}
+kernel_image() {
+	if [ "$1" = debug ]; then
+		echo "$(debug_kernel_dir)/bzImage"
+	else
+		echo "$PTWALK_CACHE/kernels/vmlinuz-$(kernel_release "$1")"
+	fi
+}
+# Extra modules for the VM (zram and its dependencies, in load-order); the
+# debug kernel has zram built in, so its directory holds an empty load-order.
+kernel_extra_modules() {
+	if [ "$1" = debug ]; then
+		echo "$(debug_kernel_dir)/modules"
+	else
+		echo "$PTWALK_CACHE/kernels/modules-$(kernel_release "$1")"
+	fi
+}
 
 now() { date +%s; }

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Boot one VM configuration and run a job in it.
 #   vm-run.sh FLAVOUR PAGING PTI MODE OUTDIR
-# FLAVOUR 6.1|6.12, PAGING 4|5, PTI on|off, MODE test|demo|bench|script
+# FLAVOUR 6.1|6.12|debug (scripts/debug-kernel.sh's 6.12), PAGING 4|5,
+# PTI on|off, MODE test|demo|bench|script
 # (script: runs $PTWALK_SCRIPT as root in the guest, for debugging; bench:
 # runs bench/ptwalk_bench, with PTWALK_BENCH_QUICK=1 its small sizes).
 # The module must already be built (scripts/build-module.sh) and the tool and
@@ -17,7 +18,7 @@ flavour=$1 paging=$2 pti=$3 mode=$4 outdir=$5
 rel=$(kernel_release "$flavour")
 kernel=$(kernel_image "$flavour")
 bdir=$PTWALK_OUT/build/$rel
-[ -s "$kernel" ] || die "no kernel image $kernel; run scripts/provision.sh"
+[ -s "$kernel" ] || die "no kernel image $kernel; run scripts/provision.sh (debug: scripts/debug-kernel.sh)"
 [ -f "$bdir/module/ptwalk.ko" ] || die "module for $rel not built"
 
 mkdir -p "$outdir"
@@ -39,11 +40,13 @@ if [ "$mode" = bench ]; then
 	[ -x "$PTWALK_TOP/bench/ptwalk_bench" ] || die "bench/ptwalk_bench not built (make bench-bin)"
 	cp "$PTWALK_TOP/bench/ptwalk_bench" "$root/bin/"
 fi
-# Debian's zram module and its dependencies (for swap tests), in load order.
-mods=$PTWALK_CACHE/kernels/modules-$rel
-if [ -s "$mods/load-order" ]; then
+# Debian's zram module and its dependencies (for swap tests), in load order;
+# the debug kernel has zram built in and an empty load-order.
+mods=$(kernel_extra_modules "$flavour")
+if [ -f "$mods/load-order" ]; then
 	mkdir -p "$root/lib/modules/extra"
-	cp "$mods"/*.ko "$mods/load-order" "$root/lib/modules/extra/"
+	cp "$mods/load-order" "$root/lib/modules/extra/"
+	[ -s "$mods/load-order" ] && cp "$mods"/*.ko "$root/lib/modules/extra/"
 fi
 # TESTS="walk_test maps_test" narrows the run (module_test always runs).
 for t in "$PTWALK_TOP"/tests/*_test; do
@@ -76,6 +79,15 @@ if [ "$mode" != bench ]; then
 	[ "$cpu" = max ] && append+=" hugepagesz=1G hugepages=1"
 	[ "$flavour" = 6.12 ] && append+=" kfence.sample_interval=100"
 fi
+# The debug kernel (KASAN, lockdep, kmemleak, DEBUG_PAGEALLOC) runs several
+# times slower under TCG: more memory and time, for the VM and for each test
+# binary in the guest (guest-run.sh reads PTWALK_TEST_TIMEOUT from init's
+# environment, which the kernel fills from unknown name=value parameters).
+vm_mem=4096 vm_timeout=900
+if [ "$flavour" = debug ]; then
+	vm_mem=6144 vm_timeout=5400
+	append+=" PTWALK_TEST_TIMEOUT=1800"
+fi
 [ "${PTWALK_BENCH_QUICK:-0}" = 1 ] && append+=" ptwalk_bench_quick=1"
 append+=" ptwalk_mode=$mode ptwalk_paging=$paging ptwalk_pti=$pti"
 
@@ -85,10 +97,10 @@ append+=" ptwalk_mode=$mode ptwalk_paging=$paging ptwalk_pti=$pti"
 # here as "Oops: int3" in sched_clock_cpu() before any test ran. Two vCPUs
 # on one thread keep SMP (preemption, IPIs, RCU) without that race.
 accel=${PTWALK_ACCEL:-tcg,thread=single}
-timeout_s=${PTWALK_VM_TIMEOUT:-900}
+timeout_s=${PTWALK_VM_TIMEOUT:-$vm_timeout}
 start=$(now)
 timeout -k 10 "$timeout_s" qemu-system-x86_64 \
-	-machine q35 -accel "$accel" -cpu "$cpu" -smp 2 -m "${PTWALK_VM_MEM:-4096}" \
+	-machine q35 -accel "$accel" -cpu "$cpu" -smp 2 -m "${PTWALK_VM_MEM:-$vm_mem}" \
 	-display none -monitor none -no-reboot \
 	-kernel "$kernel" -initrd "$outdir/initramfs.cpio" -append "$append" \
 	-serial "file:$outdir/console.log" -serial "file:$outdir/results.log" \
@@ -110,10 +122,40 @@ fi
 splat='BUG:|WARNING:|Oops|Call Trace|KASAN|UBSAN|general protection fault|'
 splat+='soft lockup|hard LOCKUP|rcu_sched self-detected|rcu_preempt self-detected|'
 splat+='RCU stall|rcu: INFO|possible circular locking|possible recursive locking|'
-splat+='inconsistent lock state|lockdep|Kernel panic|BUG [^ ]+ \(|Poison overwritten|'
-splat+='Object padding overwritten|Redzone overwritten|page dumped because|refcount_t:'
+splat+='inconsistent lock state|Kernel panic|BUG [^ ]+ \(|Poison overwritten|'
+splat+='Object padding overwritten|Redzone overwritten|page dumped because|refcount_t:|'
+# Lockdep's and RCU's report headers, not the bare word "lockdep": a debug
+# kernel's boot banner says "RCU lockdep checking is enabled".
+splat+='possible irq lock inversion|-safe -> [A-Z]+-unsafe lock order|'
+splat+='suspicious RCU usage|sleeping function called from invalid context|'
+splat+='lock held when returning to user space|still has locks held|'
+splat+='held lock freed|bad unlock balance|Invalid wait context|'
+splat+='lock held at task exit|Nested lock was not taken|lockdep is turned off|'
+splat+='DEBUG_LOCKS_WARN_ON'
 if grep -aEn "$splat" "$outdir/console.txt" >"$outdir/splats.txt"; then
 	fail_reasons+=("kernel splat in console: $(head -n1 "$outdir/splats.txt")")
+fi
+
+# kmemleak (debug kernel, guest-run.sh): a suspected leak fails the run when
+# its report names ptwalk, or has a raw address in its backtrace: every
+# other module is built in or never loaded, so an unresolved address is
+# code of a module since unloaded, or of its init code, freed once loaded
+# (ptwalk or its test helper).
+nleak=
+if grep -aq '^# ptwalk-kmemleak: begin' "$outdir/results.txt"; then
+	awk '/^# ptwalk-kmemleak: begin/ { on = 1 } on { print }
+	     /^# ptwalk-kmemleak: end/ { on = 0 }' "$outdir/results.txt" >"$outdir/kmemleak.txt"
+	awk '/^unreferenced object/ { if (r != "" && bad) print r; r = ""; bad = 0 }
+	     /^# ptwalk-kmemleak/ { if (r != "" && bad) print r; r = ""; bad = 0; next }
+	     { r = r $0 "\n" }
+	     /ptwalk|^[ \t]*(\[<[0-9a-f]+>\] )?0xffffffff[0-9a-f]+$/ { bad = 1 }
+	     END { if (r != "" && bad) print r }' "$outdir/kmemleak.txt" >"$outdir/leaks.txt"
+	# The same object is listed by both scans: count addresses once.
+	nleak=$(grep '^unreferenced object' "$outdir/leaks.txt" | sort -u | wc -l)
+	[ "$nleak" -gt 0 ] &&
+		fail_reasons+=("kmemleak: $nleak leaks from ptwalk (see $outdir/leaks.txt): $(grep -m1 -E 'ptwalk|^[[:space:]]*(\[<[0-9a-f]+>\] )?0xffffffff[0-9a-f]+$' "$outdir/leaks.txt" | sed 's/^ *//')")
+elif [ "$flavour" = debug ] && [ "$mode" = test ]; then
+	fail_reasons+=("no kmemleak scan in the guest output")
 fi
 
 # TAP: top-level "ok"/"not ok" lines of each kselftest binary.
@@ -132,6 +174,8 @@ if [ ${#fail_reasons[@]} -gt 0 ] && [ "$fail" -eq 0 ]; then
 fi
 {
 	echo "pass=$pass fail=$fail skip=$nskip secs=$secs"
+	[ -n "$nleak" ] && echo "kmemleak: $nleak suspected leaks from ptwalk," \
+		"$(grep '^unreferenced object' "$outdir/kmemleak.txt" | sort -u | wc -l) in all"
 	printf '%s\n' "$skips" | sed -n 's/^ok [0-9]* \(.*\)# SKIP/skip: \1:/p'
 	for r in "${fail_reasons[@]}"; do echo "reason: $r"; done
 } >"$outdir/summary"

@@ -2,6 +2,10 @@
 # Runs inside the guest: every test binary in order, each bracketed by marker
 # lines the host parses (begin/end with the exit status). module_test runs
 # first: it loads, unloads and reloads the module and leaves it loaded.
+# On a kernel with kmemleak (the debug kernel) the suite ends with two leak
+# scans, one with the modules still loaded (their symbols name the
+# backtraces) and one after rmmod, each between "# ptwalk-kmemleak:" markers
+# for the host (scripts/vm-run.sh) to judge.
 KO=/lib/modules/ptwalk.ko
 export PTWALK_KO=$KO
 rc=0
@@ -22,9 +26,23 @@ for t in /tests/module_test /tests/*_test; do
 	# kselftest: 0 pass, 4 all skipped; anything else is a failure.
 	[ $trc -eq 0 ] || [ $trc -eq 4 ] || rc=1
 done
+
+# kmemleak reports an object unreferenced for 5 s at a scan: scan, wait,
+# scan again, then list what is suspected.
+kmemleak_scan() {
+	[ -w /sys/kernel/debug/kmemleak ] || return 0
+	echo "# ptwalk-kmemleak: begin $1"
+	echo scan >/sys/kernel/debug/kmemleak
+	sleep 6
+	echo scan >/sys/kernel/debug/kmemleak
+	cat /sys/kernel/debug/kmemleak
+	echo "# ptwalk-kmemleak: end $1"
+}
+kmemleak_scan loaded
 if [ -d /proc/ptwalk ]; then
 	rmmod ptwalk || rc=1
 fi
 [ -d /proc/ptwalk ] && { echo "# ptwalk-run: /proc/ptwalk left after rmmod"; rc=1; }
 [ -f $ORACLE ] && { rmmod ptwalk_oracle || rc=1; }
+kmemleak_scan unloaded
 exit $rc

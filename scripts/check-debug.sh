@@ -1,0 +1,16 @@
+#!/bin/bash
+# make check-debug: the whole suite on the debug 6.12 kernel (KASAN, lockdep,
+# DEBUG_VM, kmemleak; scripts/debug-kernel.sh builds it once, about an hour
+# on 2 cores, and caches it), in two configurations: 5-level with PTI on and
+# 4-level with PTI off (CONFIGS overrides them). Each VM ends with kmemleak
+# scans; a leak naming ptwalk or any kernel splat fails its configuration.
+# Results in out/check-debug/<config>/; ends with "N passed, N failed".
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+t0=$(now)
+"$PTWALK_TOP/scripts/provision.sh" || die "provisioning failed"
+"$PTWALK_TOP/scripts/debug-kernel.sh" || die "the debug kernel could not be built"
+log "phase debug kernel: $(($(now) - t0))s"
+CONFIGS=${CONFIGS:-debug:5:on debug:4:off} LINT=0 SVG=0 \
+	PTWALK_RESULTS=$PTWALK_OUT/check-debug exec "$PTWALK_TOP/scripts/check.sh"
