@@ -31,19 +31,29 @@ struct built {
 	size_t pages;
 };
 
-/* A small region, written, half of it read-only (@b->pages set by caller). */
-static int build_small(void *arg)
+/* @pages 4K pages (THP off before touching), each written, or NULL. */
+static char *written_4k(size_t pages)
 {
-	struct built *b = arg;
-	char *p = mmap(NULL, b->pages * PAGE, PROT_READ | PROT_WRITE,
+	char *p = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	size_t i;
 
 	if (p == MAP_FAILED)
-		return 10;
-	madvise(p, b->pages * PAGE, MADV_NOHUGEPAGE);	/* before touching */
-	for (i = 0; i < b->pages; i++)
+		return NULL;
+	madvise(p, pages * PAGE, MADV_NOHUGEPAGE);	/* before touching */
+	for (i = 0; i < pages; i++)
 		p[i * PAGE] = (char)i;
+	return p;
+}
+
+/* A small region, written, half of it read-only (@b->pages set by caller). */
+static int build_small(void *arg)
+{
+	struct built *b = arg;
+	char *p = written_4k(b->pages);
+
+	if (!p)
+		return 10;
 	if (mprotect(p, b->pages / 2 * PAGE, PROT_READ))
 		return 11;
 	b->base = (unsigned long)p;
@@ -462,15 +472,11 @@ TEST(reading_before_any_request)
 static int build_striped(void *arg)
 {
 	struct built *b = arg;
-	char *p = mmap(NULL, b->pages * PAGE, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *p = written_4k(b->pages);
 	size_t i;
 
-	if (p == MAP_FAILED)
+	if (!p)
 		return 10;
-	madvise(p, b->pages * PAGE, MADV_NOHUGEPAGE);
-	for (i = 0; i < b->pages; i++)
-		p[i * PAGE] = 1;
 	for (i = 4; i + 4 <= b->pages; i += 8)
 		if (mprotect(p + i * PAGE, 4 * PAGE, PROT_READ))
 			return 11;

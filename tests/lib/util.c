@@ -16,35 +16,7 @@
 
 char *read_fd_whole(int fd, size_t *len)
 {
-	size_t cap = 4096, n = 0;
-	char *buf = malloc(cap + 1), *nb;
-	ssize_t r;
-
-	if (!buf)
-		return NULL;
-	while ((r = read(fd, buf + n, cap - n)) > 0) {
-		n += r;
-		if (n < cap)
-			continue;
-		nb = realloc(buf, cap * 2 + 1);
-		if (!nb) {
-			free(buf);
-			return NULL;
-		}
-		buf = nb;
-		cap *= 2;
-	}
-	if (r < 0) {
-		int e = errno;
-
-		free(buf);
-		errno = e;
-		return NULL;
-	}
-	buf[n] = '\0';
-	if (len)
-		*len = n;
-	return buf;
+	return read_fd_sized(fd, 1 << 16, len);
 }
 
 char *read_fd_sized(int fd, size_t chunk, size_t *len)
