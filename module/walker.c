@@ -202,10 +202,15 @@ static int flush_batch(struct ptw_walk *w, struct ptw_batch *b,
 	return ret;
 }
 
-/* Add the non-empty entry @raw at @addr to the batch; hand it over if full. */
-static inline int batch_add(struct ptw_walk *w, struct ptw_batch *b,
-			    unsigned int *nr, u64 raw, unsigned long addr)
+/*
+ * One entry into the batch: an empty one ends the batch (handed over), a
+ * non-empty one joins it (handed over when full).
+ */
+static inline int batch_entry(struct ptw_walk *w, struct ptw_batch *b,
+			      unsigned int *nr, u64 raw, unsigned long addr)
 {
+	if (ptw_arch_pte_none(raw))
+		return *nr ? flush_batch(w, b, nr) : 0;
 	if (!*nr)
 		b->va = addr;
 	b->raw[(*nr)++] = raw;
@@ -232,41 +237,25 @@ static int walk_pte_batched(struct ptw_walk *w, pmd_t pmd, unsigned long addr,
 
 	b.table_pa = (phys_addr_t)pmd_pfn(pmd) << PAGE_SHIFT;
 	while (addr != end) {
-		if (end - addr < PTW_NONE_STRIDE * PAGE_SIZE) {
-			raw[0] = pte_val(ptep_get(ptep));
-			ret = ptw_arch_pte_none(raw[0]) ?
-			      (nr ? flush_batch(w, &b, &nr) : 0) :
-			      batch_add(w, &b, &nr, raw[0], addr);
-			if (ret)
-				return ret;
-			ptep++;
-			addr += PAGE_SIZE;
-			continue;
-		}
+		unsigned int n = PTW_NONE_STRIDE;
+
+		if (end - addr < PTW_NONE_STRIDE * PAGE_SIZE)
+			n = 1;	/* a VMA ends inside the table */
 		any = 0;
-		for (i = 0; i < PTW_NONE_STRIDE; i++) {
+		for (i = 0; i < n; i++) {
 			raw[i] = pte_val(ptep_get(ptep + i));
 			any |= raw[i];
 		}
-		if (ptw_arch_pte_none(any)) {
-			if (nr) {
-				ret = flush_batch(w, &b, &nr);
-				if (ret)
-					return ret;
-			}
-		} else {
-			for (i = 0; i < PTW_NONE_STRIDE; i++) {
-				unsigned long va = addr + i * PAGE_SIZE;
-
-				ret = ptw_arch_pte_none(raw[i]) ?
-				      (nr ? flush_batch(w, &b, &nr) : 0) :
-				      batch_add(w, &b, &nr, raw[i], va);
-				if (ret)
-					return ret;
-			}
-		}
-		ptep += PTW_NONE_STRIDE;
-		addr += PTW_NONE_STRIDE * PAGE_SIZE;
+		if (ptw_arch_pte_none(any))
+			ret = nr ? flush_batch(w, &b, &nr) : 0;
+		else
+			for (i = 0, ret = 0; i < n && !ret; i++)
+				ret = batch_entry(w, &b, &nr, raw[i],
+						  addr + i * PAGE_SIZE);
+		if (ret)
+			return ret;
+		ptep += n;
+		addr += n * PAGE_SIZE;
 	}
 	return nr ? flush_batch(w, &b, &nr) : 0;
 }

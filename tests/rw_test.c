@@ -228,26 +228,40 @@ static void check_start(struct __test_metadata *_metadata,
 	}
 }
 
+/*
+ * Read the descriptor to its end in @chunk-byte reads, never seeking: the
+ * output of request @i, whole, from its first line. False if the read
+ * failed.
+ */
+static bool read_matches_oracle(struct __test_metadata *_metadata,
+				FIXTURE_DATA(reqfile) *self,
+				const FIXTURE_VARIANT(reqfile) *variant, int i,
+				size_t chunk)
+{
+	char *got = read_fd_sized(self->fd, chunk, NULL), *want;
+
+	EXPECT_NE(NULL, got) TH_LOG("read after request %d: %s", i, strerror(errno));
+	if (!got)
+		return false;
+	check_start(_metadata, self, variant, i, got);
+	want = oracle(_metadata, self, variant, i);
+	EXPECT_SAME_TEXT(got, want, self->req[i]);
+	free(got);
+	free(want);
+	return true;
+}
+
 /* Write, read() to the end, write the next request, read to the end... */
 TEST_F(reqfile, each_request_is_read_whole_after_reading_the_last)
 {
 	int i;
 
 	for (i = 0; i < NREQ; i++) {
-		char *got, *want;
-
 		ASSERT_EQ(0, write_req(self->fd, self->req[i]))
 			TH_LOG("request %d \"%s\" after a read to the end: %s", i,
 			       self->req[i], strerror(errno));
-		got = read_fd_sized(self->fd, 4096, NULL);
-		EXPECT_NE(NULL, got) TH_LOG("read after request %d: %s", i, strerror(errno));
-		if (!got)
+		if (!read_matches_oracle(_metadata, self, variant, i, 4096))
 			return;
-		check_start(_metadata, self, variant, i, got);
-		want = oracle(_metadata, self, variant, i);
-		EXPECT_SAME_TEXT(got, want, self->req[i]);
-		free(got);
-		free(want);
 	}
 }
 
@@ -258,8 +272,6 @@ TEST_F(reqfile, a_request_after_a_partial_read_is_read_whole)
 	int i;
 
 	for (i = 0; i < NREQ; i++) {
-		char *got, *want;
-
 		ASSERT_EQ(0, write_req(self->fd, self->req[i]))
 			TH_LOG("request %d: %s", i, strerror(errno));
 		if (i + 1 < NREQ) {
@@ -267,15 +279,7 @@ TEST_F(reqfile, a_request_after_a_partial_read_is_read_whole)
 				TH_LOG("read after request %d: %s", i, strerror(errno));
 			continue;
 		}
-		got = read_fd_sized(self->fd, 1000, NULL);
-		EXPECT_NE(NULL, got) TH_LOG("read after request %d: %s", i, strerror(errno));
-		if (!got)
-			return;
-		check_start(_metadata, self, variant, i, got);
-		want = oracle(_metadata, self, variant, i);
-		EXPECT_SAME_TEXT(got, want, self->req[i]);
-		free(got);
-		free(want);
+		read_matches_oracle(_metadata, self, variant, i, 1000);
 	}
 }
 
