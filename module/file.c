@@ -135,7 +135,7 @@ static int ptw_file_release(struct inode *inode, struct file *file)
 }
 
 /* Start the view's output again; the caller resets the seq_file. */
-void ptw_file_rewind(struct ptw_file *f)
+static void ptw_file_rewind(struct ptw_file *f)
 {
 	f->chunk = 0;
 	f->started = false;

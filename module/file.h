@@ -81,7 +81,6 @@ extern bool ptw_unprivileged_pfn;
 int ptw_file_create(struct proc_dir_entry *dir, const char *name,
 		    umode_t mode, const struct ptw_view_ops *ops);
 int ptw_files_open_count(void);
-void ptw_file_rewind(struct ptw_file *f);
 
 /* Output: true if @need more bytes fit; printf only after it said yes. */
 bool ptw_out_room(struct ptw_file *f, size_t need);
