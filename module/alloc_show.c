@@ -102,7 +102,7 @@ static void print_check(struct ptw_file *f, unsigned long va, phys_addr_t pa)
 	phys_addr_t helper;
 
 	if (pa == PTW_PA_NONE ||
-	    !ptw_kaddr_helper(va, ptw_region_of(va), &helper) ||
+	    !ptw_kaddr_helper_owned(va, &helper) ||
 	    helper == pa)
 		return;
 	ptw_out(f, " mismatch helper=0x%llx", (u64)helper);

@@ -23,7 +23,12 @@ struct kpa_walk {
 	unsigned long n;		/* pages wanted from start */
 	phys_addr_t *pa;		/* per page; NULL for a single address */
 	struct ptw_entry last;		/* deepest entry seen */
+	struct ptw_ktrans *t;		/* single address: the helper's answer */
+	unsigned long va;		/* that address */
 };
+
+static const char *kaddr_helper(unsigned long va, enum ptw_region_id region,
+				phys_addr_t *pa);
 
 static int kpa_entry(struct ptw_walk *w, const struct ptw_entry *e)
 {
@@ -31,6 +36,16 @@ static int kpa_entry(struct ptw_walk *w, const struct ptw_entry *e)
 	unsigned long i, first, nr;
 
 	k->last = *e;
+	/*
+	 * Ask the helper here, in the walk: interrupts are off, so no table
+	 * on the helper's path can be freed (a huge vmap replacing a PTE
+	 * table frees it only after a TLB-flush IPI), and the walker has
+	 * just found every entry on that path well formed, so the helper
+	 * meets no pmd_bad() to WARN about.
+	 */
+	if (e->kind == PTW_LEAF && k->t)
+		k->t->helper = kaddr_helper(k->va, ptw_region_of(k->va),
+					    &k->t->helper_pa);
 	if (e->kind != PTW_LEAF || !k->pa)
 		return PTW_CONTINUE;
 	/* A 2M or 1G leaf covers many of the pages asked for. */
@@ -64,8 +79,12 @@ static int kpa_run(struct kpa_walk *k)
 
 int ptw_kaddr_translate(unsigned long va, struct ptw_ktrans *t)
 {
-	struct kpa_walk k = { .start = va & PAGE_MASK, .n = 1 };
-	int ret = kpa_run(&k);
+	struct kpa_walk k = { .start = va & PAGE_MASK, .n = 1, .t = t,
+			      .va = va };
+	int ret;
+
+	t->helper = NULL;
+	ret = kpa_run(&k);
 
 	if (ret)
 		return ret;
@@ -88,13 +107,8 @@ int ptw_kaddr_translate_pages(unsigned long va, unsigned long n,
 	return kpa_run(&k);
 }
 
-/*
- * Call only for an address the walker found mapped: vmalloc_to_page()
- * WARNs on a malformed table on the way, which the walker has then
- * already ruled out.
- */
-const char *ptw_kaddr_helper(unsigned long va, enum ptw_region_id region,
-			     phys_addr_t *pa)
+static const char *kaddr_helper(unsigned long va, enum ptw_region_id region,
+				phys_addr_t *pa)
 {
 	switch (region) {
 	case PTWR_DIRECT_MAP:
@@ -108,4 +122,14 @@ const char *ptw_kaddr_helper(unsigned long va, enum ptw_region_id region,
 	default:
 		return NULL;
 	}
+}
+
+/*
+ * vmalloc_to_pfn() walks the tables without the walker's protection: only
+ * for memory the caller allocated and still holds, whose tables can be
+ * neither freed nor replaced meanwhile.
+ */
+const char *ptw_kaddr_helper_owned(unsigned long va, phys_addr_t *pa)
+{
+	return kaddr_helper(va, ptw_region_of(va), pa);
 }

@@ -21,18 +21,22 @@ struct ptw_ktrans {
 	enum ptw_kind kind;	/* PTW_LEAF if mapped, else why not */
 	enum ptw_level level;	/* level of the leaf, or where it stopped */
 	phys_addr_t pa;		/* PTW_PA_NONE unless mapped */
+	const char *helper;	/* the helper asked when mapped, or NULL */
+	phys_addr_t helper_pa;	/* its answer */
 };
 
-/* Walk the reader's page tables for @va (a kernel-half address). */
+/*
+ * Walk the reader's page tables for @va (a kernel-half address); when it is
+ * mapped, ask the region's documented helper too, inside the walk.
+ */
 int ptw_kaddr_translate(unsigned long va, struct ptw_ktrans *t);
 /* The same for @n pages from @va (page aligned) into @pa[0..n-1]. */
 int ptw_kaddr_translate_pages(unsigned long va, unsigned long n,
 			      phys_addr_t *pa);
 /*
- * The documented helper's answer for a mapped @va of @region: the name of
- * the helper, or NULL when the region has none.
+ * The documented helper's answer for @va, which the caller allocated and
+ * still holds: the helper's name, or NULL when the region has none.
  */
-const char *ptw_kaddr_helper(unsigned long va, enum ptw_region_id region,
-			     phys_addr_t *pa);
+const char *ptw_kaddr_helper_owned(unsigned long va, phys_addr_t *pa);
 
 #endif /* PTWALK_KADDR_H */

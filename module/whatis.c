@@ -92,9 +92,7 @@ static int whatis_fill(struct ptw_file *f)
 {
 	struct whatis_view *v = f->view;
 	enum ptw_region_id region = ptw_region_of(v->va);
-	const char *helper;
 	struct ptw_ktrans t;
-	phys_addr_t hpa;
 	int ret;
 
 	f->eof = true;
@@ -118,11 +116,10 @@ static int whatis_fill(struct ptw_file *f)
 	ptw_out(f, "mapped: yes\n");
 	ptw_out(f, "page_size: %s\n", ptw_size_name(t.level));
 	ptw_out(f, "pa: 0x%llx\n", (u64)t.pa);
-	helper = ptw_kaddr_helper(v->va, region, &hpa);
-	if (helper) {
-		ptw_out(f, "helper: %s\n", helper);
-		ptw_out(f, "helper_pa: 0x%llx\n", (u64)hpa);
-		ptw_out(f, "agree: %s\n", hpa == t.pa ? "yes" : "no");
+	if (t.helper) {
+		ptw_out(f, "helper: %s\n", t.helper);
+		ptw_out(f, "helper_pa: 0x%llx\n", (u64)t.helper_pa);
+		ptw_out(f, "agree: %s\n", t.helper_pa == t.pa ? "yes" : "no");
 	} else {
 		ptw_out(f, "helper: none\n");
 	}

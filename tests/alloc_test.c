@@ -421,15 +421,37 @@ static void wait_settle(void)
 	usleep(200 * 1000);
 }
 
-/* Close frees: VmallocUsed and Slab return to within noise of the start. */
+/* module_bytes= on a fresh alloc file's "file" line: all files' bytes. */
+static long module_bytes_now(void)
+{
+	int fd = open(ALLOC_PATH, O_RDWR);
+	char *text = fd < 0 ? NULL : read_all_fd(fd);
+	char *l = text ? line_find(text, "file ", 0) : NULL;
+	long n = l ? (long)line_num(l, "module_bytes") : -1;
+
+	free(l);
+	free(text);
+	if (fd >= 0)
+		close(fd);
+	return n;
+}
+
+/*
+ * Close frees: VmallocUsed returns to within noise of the start, and so
+ * does the module's count of the bytes it holds. Slab is no oracle here:
+ * KASAN's quarantine keeps freed objects counted for a while (the debug
+ * kernel's kmemleak scan checks the kmalloc side there).
+ */
 TEST(close_frees_everything)
 {
 	long vm0 = meminfo_kb("VmallocUsed"), slab0 = meminfo_kb("Slab");
-	long vm1, slab1, vm2, slab2;
+	long mb0 = module_bytes_now(), vm1, slab1, vm2;
+	long want = (16L << 20) + 24L * 64 * 8192 + 4L * 4096;
 	int fd = open(ALLOC_PATH, O_RDWR), i;
 
 	ASSERT_LE(0, vm0);
 	ASSERT_LE(0, slab0);
+	ASSERT_LE(0, mb0);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, req_write(fd, "vmalloc 16M"));
 	for (i = 0; i < 24; i++)
@@ -441,13 +463,13 @@ TEST(close_frees_everything)
 	       slab0, slab1);
 	EXPECT_LE(vm0 + 16 * 1024 - 1024, vm1);
 	EXPECT_LE(slab0 + 12 * 1024 - 1024, slab1);
+	EXPECT_EQ(mb0 + want, module_bytes_now());
 	close(fd);
 	wait_settle();
 	vm2 = meminfo_kb("VmallocUsed");
-	slab2 = meminfo_kb("Slab");
-	TH_LOG("after close: VmallocUsed %ld kB, Slab %ld kB", vm2, slab2);
+	TH_LOG("after close: VmallocUsed %ld kB", vm2);
 	EXPECT_GE(vm0 + 1024, vm2);
-	EXPECT_GE(slab0 + 2048, slab2);
+	EXPECT_EQ(mb0, module_bytes_now());
 }
 
 /* Permission is decided at open: mode 0600, and CAP_SYS_ADMIN. */
@@ -470,7 +492,7 @@ TEST(unprivileged_open_is_refused)
 TEST(rmmod_with_live_allocations_frees_them)
 {
 	long vm0 = meminfo_kb("VmallocUsed"), slab0 = meminfo_kb("Slab");
-	long vm1, slab1;
+	long vm1;
 	char buf[64];
 	int fd = open(ALLOC_PATH, O_RDWR), i;
 
@@ -485,12 +507,14 @@ TEST(rmmod_with_live_allocations_frees_them)
 		TH_LOG("rmmod: %s", strerror(errno));
 	EXPECT_FALSE(ptwalk_loaded());
 	wait_settle();
+	/*
+	 * The vmalloc side is checked here; the kmalloc side cannot be on
+	 * every kernel (Slab keeps KASAN's quarantine), so kmemleak's scan
+	 * after the suite checks it on the debug kernel.
+	 */
 	vm1 = meminfo_kb("VmallocUsed");
-	slab1 = meminfo_kb("Slab");
-	TH_LOG("VmallocUsed %ld -> %ld kB, Slab %ld -> %ld kB after rmmod",
-	       vm0, vm1, slab0, slab1);
+	TH_LOG("VmallocUsed %ld -> %ld kB after rmmod", vm0, vm1);
 	EXPECT_GE(vm0 + 1024, vm1);
-	EXPECT_GE(slab0 + 2048, slab1);
 	EXPECT_EQ(-1, read(fd, buf, sizeof(buf)));
 	EXPECT_EQ(EIO, errno);
 	EXPECT_EQ(0, close(fd));

@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -368,6 +370,78 @@ TEST(sweep_of_the_kernel_half)
 	TH_LOG("%d probes: %d mapped, %d checked against a helper",
 	       s.probes, s.mapped, s.checked);
 	EXPECT_LT(0, s.checked);
+}
+
+/*
+ * whatis against vmalloc churn: a child allocates and frees vmalloc areas
+ * of assorted sizes through alloc (closing the file frees them) and
+ * publishes each area's address; the parent asks whatis about addresses
+ * inside the latest area meanwhile. The area may be gone by then, so the
+ * answer may be "mapped: no" or another mapping, but never a splat (the
+ * rig boots with panic_on_warn), and a mapped answer always agrees with
+ * the helper asked inside the same protected walk.
+ */
+TEST(whatis_races_vmalloc_free)
+{
+	static const char *const sizes[] = { "4096", "12288", "65536", "1M",
+					     "2M", "4M", "6M" };
+	volatile unsigned long long *shared;
+	int answers = 0, mapped = 0, i;
+	pid_t pid;
+
+	shared = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, shared);
+	shared[0] = 0;
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		for (i = 0; i < 400; i++) {
+			int fd = open(ALLOC_PATH, O_RDWR);
+			char *text, *l;
+
+			if (fd < 0 || req_write(fd, "vmalloc %s",
+						sizes[i % ARRAY_SIZE(sizes)]))
+				_exit(1);
+			text = read_all_fd(fd);
+			l = text ? line_find(text, "alloc id=", 0) : NULL;
+			if (!l)
+				_exit(2);
+			shared[1] = line_num(l, "va");
+			free(l);
+			free(text);
+			usleep(5000);	/* mapped for a while, then freed */
+			close(fd);
+		}
+		_exit(0);
+	}
+	for (i = 0; i < 4000; i++) {
+		unsigned long long va = shared[1];
+		struct whatis w;
+		int status;
+
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+			pid = 0;
+			break;
+		}
+		if (!va)
+			continue;
+		ASSERT_EQ(0, whatis(va + (i % 16) * PAGE, &w));
+		answers++;
+		EXPECT_STREQ("vmalloc", w.region) TH_LOG("%s", w.text);
+		if (strcmp(w.mapped, "yes"))
+			continue;
+		mapped++;
+		EXPECT_STREQ("yes", w.agree) TH_LOG("%s", w.text);
+	}
+	if (pid) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	TH_LOG("%d answers, %d mapped", answers, mapped);
+	EXPECT_LT(0, answers);
+	munmap((void *)shared, PAGE);
 }
 
 TEST(bad_requests_are_einval)

@@ -136,7 +136,7 @@ void copy_flags(char *dst, size_t sz, const char *src, const char *file)
 
 void parse_info(char *text, struct pt_info *info)
 {
-	char *line, *rest = parse_version(text, "info", 1);
+	char *line, *rest = parse_version(text, "info", 2);
 	char v[128];
 
 	memset(info, 0, sizeof(*info));
@@ -161,8 +161,6 @@ void parse_info(char *text, struct pt_info *info)
 			info->page_size = parse_num(v, "info");
 		else if (!strcmp(line, "user_top"))
 			info->user_top = parse_num(v, "info");
-		else if (!strcmp(line, "thp"))
-			copy_field(info->thp, sizeof(info->thp), v, "info");
 	}
 	if (!info->levels || !info->page_size || !info->user_top)
 		fatal(EXIT_FORMAT, "/proc/ptwalk/info: paging_levels, page_size or user_top missing");

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* ptwalk-info 1 */
+/* ptwalk-info 2, plus the THP mode from sysfs */
 struct pt_info {
 	char version[32];
 	char release[128];

@@ -1,16 +1,48 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Requests to the module's files, as docs/interface.md defines them. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "procfile.h"
 #include "ptwalk.h"
 #include "source.h"
 
+#define THP_ENABLED_PATH "/sys/kernel/mm/transparent_hugepage/enabled"
+
+/*
+ * The THP mode's sysfs file reads "always [madvise] never": keep the
+ * bracketed word. "unsupported" without the file (no THP), "unknown" when
+ * it cannot be read or parsed.
+ */
+static void read_thp_mode(char *mode, size_t size)
+{
+	char buf[128] = "", *open, *close;
+	FILE *f = fopen(THP_ENABLED_PATH, "r");
+
+	if (!f) {
+		snprintf(mode, size, "%s", errno == ENOENT ? "unsupported" : "unknown");
+		return;
+	}
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	open = strchr(buf, '[');
+	close = open ? strchr(open, ']') : NULL;
+	if (!close || close - open - 1 >= (long)size) {
+		snprintf(mode, size, "unknown");
+		return;
+	}
+	*close = '\0';
+	snprintf(mode, size, "%s", open + 1);
+}
+
 void read_info(struct pt_info *info)
 {
 	parse_info(pf_read("info"), info);
+	read_thp_mode(info->thp, sizeof(info->thp));
 }
 
 void read_maps(pid_t pid, struct pt_maps *maps)

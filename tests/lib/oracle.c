@@ -92,6 +92,18 @@ long meminfo_kb(const char *key)
 	return kb;
 }
 
+void thp_mode_sysfs(char *out, size_t size)
+{
+	char *s = read_whole("/sys/kernel/mm/transparent_hugepage/enabled", NULL);
+	char *o = s ? strchr(s, '[') : NULL;
+	char *c = o ? strchr(o, ']') : NULL;
+
+	if (c)
+		*c = '\0';
+	snprintf(out, size, "%s", c ? o + 1 : s ? "unknown" : "unsupported");
+	free(s);
+}
+
 /* "Node 0, zone   Normal  n0 n1 ... nMAX": count the columns. */
 int buddy_max_order(void)
 {

@@ -44,6 +44,11 @@ bool kpf_has(uint64_t flags, int bit);
 
 /* A /proc/meminfo value in kB, or -1. */
 long meminfo_kb(const char *key);
+/*
+ * The THP mode, the bracketed word of sysfs' "always [madvise] never", or
+ * "unsupported" when the file does not exist.
+ */
+void thp_mode_sysfs(char *out, size_t size);
 /* The largest order /proc/buddyinfo lists, or -1. */
 int buddy_max_order(void);
 /*
