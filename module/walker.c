@@ -18,7 +18,18 @@
  * but it is freed by RCU, so mapping it under rcu_read_lock() is safe. Every entry is read
  * exactly once into a local copy and nothing is ever written: no
  * p?d_clear_bad(), no pte_offset_map_lock().
+ *
+ * Shared hugetlb PMD tables are the exception to "the mmap lock keeps
+ * upper tables": another process truncating or punching the file unshares
+ * the table from this mm (huge_pmd_unshare()) without this mm's mmap lock,
+ * and the last sharer can then free it. Unsharing needs the file's
+ * i_mmap_rwsem for writing (the hugetlb VMA lock is not exported), so the
+ * walk of such a VMA holds it for reading; it nests inside the mmap lock,
+ * as in the kernel's own order. Walks of all addresses run with interrupts
+ * off, which holds off the table's free (RCU or IPI) as it holds off any.
  */
+#include <linux/fs.h>
+#include <linux/hugetlb.h>
 #include <linux/mm.h>
 #include <linux/pgtable.h>
 #include <linux/delay.h>
@@ -487,6 +498,29 @@ static int walk_irqoff(struct ptw_walk *w, unsigned long start,
 	return ret;
 }
 
+/* The mapping whose i_mmap_rwsem keeps @vma's PMD tables shared, or NULL. */
+static struct address_space *pmd_share_mapping(struct vm_area_struct *vma)
+{
+	if (!is_vm_hugetlb_page(vma) || !(vma->vm_flags & VM_MAYSHARE) ||
+	    !vma->vm_file)
+		return NULL;
+	return vma->vm_file->f_mapping;
+}
+
+static int walk_vma_range(struct ptw_walk *w, struct vm_area_struct *vma,
+			  unsigned long start, unsigned long end)
+{
+	struct address_space *shared = pmd_share_mapping(vma);
+	int ret;
+
+	if (shared)
+		i_mmap_lock_read(shared);
+	ret = walk_rcu(w, start, end);
+	if (shared)
+		i_mmap_unlock_read(shared);
+	return ret;
+}
+
 /* One lock hold: the VMAs from @addr on, until @end, a stop or a yield. */
 static int walk_vmas(struct ptw_walk *w, unsigned long addr, unsigned long end)
 {
@@ -502,7 +536,7 @@ static int walk_vmas(struct ptw_walk *w, unsigned long addr, unsigned long end)
 		if (ret == PTW_SKIP)
 			w->stop = min(end, vma->vm_end);
 		else if (!ret)
-			ret = walk_rcu(w, start, w->stop);
+			ret = walk_vma_range(w, vma, start, w->stop);
 		else
 			w->next = start;	/* the view stopped at this VMA */
 		if (ret && ret != PTW_SKIP)

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/falloc.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -27,6 +28,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "aspace.h"
 #include "ptwalk.h"
 #include "util.h"
 
@@ -42,7 +44,7 @@
 
 static const size_t read_sizes[NREADERS] = { 1024, 4096, 65536, 1024 };
 
-enum churn { CHURN_THP, CHURN_VMAS, CHURN_FORK };
+enum churn { CHURN_THP, CHURN_VMAS, CHURN_FORK, CHURN_HUGETLB_SHARE };
 
 struct reader {
 	struct pw_faults f;		/* maps readers */
@@ -61,6 +63,8 @@ struct race {
 	unsigned long region;		/* the target's churning 2M-aligned region */
 	unsigned long iterations, collapses, collapse_fails, forks;
 	int collapse_errno;
+	volatile pid_t sharer;		/* CHURN_HUGETLB_SHARE's second mapper */
+	unsigned long unshares;		/* its hole punches and truncations */
 	struct reader r[NREADERS];
 };
 
@@ -368,12 +372,92 @@ static void churn_fork(struct race *rc)
 	}
 }
 
+/*
+ * A hugetlb file mapped MAP_SHARED over a whole 1 GiB-aligned range by
+ * the target and by a child it forks shares one PMD table between them
+ * (huge_pmd_share()). Hole punches and truncations unshare it
+ * (huge_pmd_unshare()) and the child's munmap drops its reference, while
+ * readers walk the target through that table: the walker holds the file's
+ * i_mmap lock for reading, which keeps the table from being unshared and
+ * freed under it. The child touches only the first 4 huge pages (the file
+ * shrinks to 4 for a moment), the target the first 8.
+ */
+#define GPAGE		(1UL << 30)
+#define SHARE_PAGES	8
+
+static char *map_hugetlb_share(int fd, char *at)
+{
+	char *raw = at, *p;
+
+	if (!raw) {
+		raw = mmap(NULL, 2 * GPAGE, PROT_NONE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (raw == MAP_FAILED)
+			return NULL;
+		at = (char *)(((unsigned long)raw + GPAGE - 1) & ~(GPAGE - 1));
+	}
+	p = mmap(at, GPAGE, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_FIXED | MAP_NORESERVE, fd, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void sharer(struct race *rc, int fd, char *p)
+{
+	unsigned long it;
+
+	for (it = 0; !rc->stop_target; it++) {
+		touch(p, 4 * HPAGE);
+		if (it % 8 == 7 && (munmap(p, GPAGE) || !map_hugetlb_share(fd, p)))
+			_exit(22);
+		usleep(500);
+	}
+	_exit(0);
+}
+
+static void churn_hugetlb_share(struct race *rc)
+{
+	int fd = memfd_create("ptwalk-race", MFD_HUGETLB);
+	char *p;
+	pid_t pid;
+	unsigned long it;
+
+	if (fd < 0 || ftruncate(fd, GPAGE))
+		_exit(21);
+	p = map_hugetlb_share(fd, NULL);
+	if (!p)
+		_exit(21);
+	touch(p, SHARE_PAGES * HPAGE);
+	rc->region = (unsigned long)p;
+	pid = fork_tied();
+	if (pid == 0)
+		sharer(rc, fd, p);
+	rc->sharer = pid;
+	for (it = 0; !rc->stop_target; it++) {
+		rc->target_ready = 1;
+		touch(p, SHARE_PAGES * HPAGE);
+		if (!fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			       (it % SHARE_PAGES) * HPAGE, HPAGE))
+			rc->unshares++;
+		if (it % 4 == 3 && !ftruncate(fd, 4 * HPAGE) &&
+		    !ftruncate(fd, GPAGE))
+			rc->unshares++;
+		rc->iterations++;
+	}
+	/* The sharer's faults would change the shared table: stop it first. */
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	rc->sharer = 0;
+	touch(p, SHARE_PAGES * HPAGE);
+}
+
 static void target(struct race *rc, enum churn kind)
 {
 	if (kind == CHURN_THP)
 		churn_thp(rc);
 	else if (kind == CHURN_VMAS)
 		churn_vmas(rc);
+	else if (kind == CHURN_HUGETLB_SHARE)
+		churn_hugetlb_share(rc);
 	else
 		churn_fork(rc);
 	raise(SIGSTOP);
@@ -485,6 +569,7 @@ FIXTURE(race) {
 	pid_t target, readers[NREADERS];
 	char saved[3][32];
 	bool knobs_changed;
+	long hugepages_saved;		/* nr_hugepages to put back, or -1 */
 };
 
 static int write_knob(const char *name, const char *value)
@@ -526,6 +611,7 @@ FIXTURE_SETUP(race)
 	self->target = -1;
 	memset(self->readers, 0, sizeof(self->readers));
 	self->knobs_changed = false;
+	self->hugepages_saved = -1;
 }
 
 FIXTURE_TEARDOWN(race)
@@ -540,6 +626,8 @@ FIXTURE_TEARDOWN(race)
 	if (self->knobs_changed)
 		for (i = 0; i < 3; i++)
 			write_knob(knobs[i], self->saved[i]);
+	if (self->hugepages_saved >= 0)
+		hugetlb_reserve_2m(self->hugepages_saved);
 	munmap(self->rc, sizeof(*self->rc));
 }
 
@@ -630,7 +718,8 @@ static void run_maps_race(struct __test_metadata *_metadata,
 	char req[16];
 	int i, tries;
 
-	ASSERT_EQ(0, start_target(self, kind));
+	if (self->target <= 0)
+		ASSERT_EQ(0, start_target(self, kind));
 	for (i = 0; i < NREADERS; i++) {
 		self->readers[i] = fork_tied();
 		ASSERT_LE(0, self->readers[i]);
@@ -720,6 +809,61 @@ TEST_F_TIMEOUT(race, munmap_mremap_mprotect_under_maps_readers, 90)
 TEST_F_TIMEOUT(race, fork_cow_and_dontneed_under_maps_readers, 90)
 {
 	run_maps_race(_metadata, self, CHURN_FORK, race_secs());
+}
+
+/* "entry=" of the PMD line: where the PMD entry for @va sits, or 0. */
+static unsigned long pmd_entry_pa(pid_t pid, unsigned long va)
+{
+	struct pw_walk w;
+	char req[64], *text, *l;
+	unsigned long pa = 0;
+
+	snprintf(req, sizeof(req), "%d 0x%lx", pid, va);
+	if (pw_walk(req, &w, &text)) {
+		fprintf(stderr, "# walk %s: %s\n", req, strerror(errno));
+		return 0;
+	}
+	l = strstr(text, "\nPMD ");
+	l = l ? strstr(l, " entry=0x") : NULL;
+	if (l)
+		pa = strtoul(l + 9, NULL, 16);
+	else
+		fprintf(stderr, "# walk %s: no PMD line:\n%s", req, text);
+	free(text);
+	return pa;
+}
+
+TEST_F_TIMEOUT(race, hugetlb_pmd_unshare_under_maps_readers, 90)
+{
+	long before = hugetlb_reserve_2m(-1), got;
+	unsigned long a = 0, b = 0;
+	double until;
+	int i;
+
+	ASSERT_LE(0, before);
+	self->hugepages_saved = before;
+	got = hugetlb_reserve_2m(before + 2 * SHARE_PAGES);
+	if (got < before + SHARE_PAGES + 4)
+		SKIP(return, "no 2M hugetlb pages to be had (nr_hugepages %ld -> %ld)",
+		     before, got);
+	/* The sharer has its mapping and has touched it: the table is shared. */
+	ASSERT_EQ(0, start_target(self, CHURN_HUGETLB_SHARE));
+	for (until = now() + 10; !self->rc->sharer && now() < until;)
+		usleep(10000);
+	/* Informative: a punch may have unshared it just now; look again. */
+	for (i = 0; i < 10; i++) {
+		usleep(100000);
+		a = pmd_entry_pa(self->target, self->rc->region);
+		b = self->rc->sharer ?
+		    pmd_entry_pa(self->rc->sharer, self->rc->region) : 0;
+		if (a && a == b)
+			break;
+	}
+	TH_LOG("PMD entry for 0x%lx: target at 0x%lx, sharer at 0x%lx%s",
+	       self->rc->region, a, b, a && a == b ? " (one shared PMD table)" : "");
+	run_maps_race(_metadata, self, CHURN_HUGETLB_SHARE, race_secs());
+	TH_LOG("%lu unshares (hole punches and truncations)", self->rc->unshares);
+	EXPECT_LT(0, self->rc->unshares);
 }
 
 /* One address of the collapsing region at a time: each walk well formed. */
