@@ -14,6 +14,7 @@
  * dump maps them, in the bucket and order the module's own alloc file
  * names.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -79,29 +80,46 @@ static void capture_proc(struct cap_proc *cp, pid_t pid)
 }
 
 /* At each stop: the tool and each child listed in /proc/PID/task/PID/children. */
+/* PPid of @pid from /proc/PID/status, or -1. */
+static pid_t parent_of(pid_t pid)
+{
+	char path[64], v[32], *text;
+	pid_t ppid = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	text = read_whole(path, NULL);
+	if (text && kv_get(text, "PPid", v, sizeof(v)))
+		ppid = atoi(v);
+	free(text);
+	return ppid;
+}
+
+/*
+ * The tool is stopped: capture it and its children, found by their PPid
+ * in /proc (not /proc/PID/task/TID/children, which needs
+ * CONFIG_PROC_CHILDREN and lists only one thread's children).
+ */
 static void at_stop(pid_t pid, int stop, void *ctx)
 {
 	struct run_capture *rc = ctx;
 	struct stop_capture *sc;
-	char path[64], *kids, *p;
+	struct dirent *de;
+	DIR *dir;
 
 	if (stop >= MAX_STOPS)
 		return;
 	sc = &rc->stops[stop];
 	rc->nstops = stop + 1;
 	capture_proc(&sc->procs[sc->nprocs++], pid);
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", pid, pid);
-	kids = read_whole(path, NULL);
-	for (p = kids; p && *p && sc->nprocs < MAX_PROCS;) {
-		char *end;
-		long child = strtol(p, &end, 10);
+	dir = opendir("/proc");
+	while (dir && (de = readdir(dir)) && sc->nprocs < MAX_PROCS) {
+		pid_t child = atoi(de->d_name);
 
-		if (end == p)
-			break;
-		capture_proc(&sc->procs[sc->nprocs++], child);
-		p = end;
+		if (child > 0 && parent_of(child) == pid)
+			capture_proc(&sc->procs[sc->nprocs++], child);
 	}
-	free(kids);
+	if (dir)
+		closedir(dir);
 }
 
 static void free_capture(struct run_capture *rc)
