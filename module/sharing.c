@@ -122,8 +122,16 @@ static int count_entry(struct ptw_walk *w, const struct ptw_entry *e)
 
 	if (e->kind != PTW_TABLE)
 		return PTW_CONTINUE;
-	if (ptw_is_clone(&v->last, e))
-		return PTW_SKIP;	/* the same table again (ESPfix) */
+	/*
+	 * The same table again (ESPfix; KASAN's shadow maps petabytes through
+	 * one table per level). Note the clone too: the next entry is
+	 * compared with this one, or each of millions of shadow PUD entries
+	 * would walk its 512 PMD entries again.
+	 */
+	if (ptw_is_clone(&v->last, e)) {
+		ptw_clones_note(&v->last, e);
+		return PTW_SKIP;
+	}
 	ptw_clones_note(&v->last, e);
 	v->kernel[pgd_index(e->va)].tables++;
 	return PTW_CONTINUE;
