@@ -31,10 +31,15 @@ lint_failed=0
 if [ "${LINT:-1}" = 1 ]; then
 	"$PTWALK_TOP/scripts/lint.sh" || lint_failed=1
 fi
-make -C "$PTWALK_TOP" -j2 tool tests >&2 || die "building the tool and tests failed"
+quietly build-user make -C "$PTWALK_TOP" -j2 tool tests ||
+	die "building the tool and tests failed"
 for k in $(for c in $CONFIGS; do echo "${c%%:*}"; done | sort -u); do
-	"$PTWALK_TOP/scripts/build-module.sh" "$k" >/dev/null || die "module build failed for $k"
+	quietly "build-module-$k" "$PTWALK_TOP/scripts/build-module.sh" "$k" ||
+		die "module build failed for $k"
 done
+# The documentation's shell blocks, which tests/doc_test.c runs in each VM.
+doc_failed=0
+"$PTWALK_TOP/scripts/doc-blocks.sh" "$PTWALK_OUT/doc" || doc_failed=1
 t2=$(now)
 log "phase build: $((t2 - t1))s"
 
@@ -72,6 +77,10 @@ if [ "${SVG:-1}" = 1 ]; then
 	log "phase svg: $(($(now) - t3))s"
 fi
 [ ${#failed_cfgs[@]} -gt 0 ] && echo "failed configurations: ${failed_cfgs[*]}"
+if [ $doc_failed = 1 ]; then
+	echo "documentation: unmarked shell blocks (scripts/doc-blocks.sh): counted as one failure"
+	total_fail=$((total_fail + 1))
+fi
 if [ $lint_failed = 1 ]; then
 	echo "lint (checkpatch/sparse) failed: counted as one failure"
 	total_fail=$((total_fail + 1))

@@ -6,9 +6,15 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 KERNEL=${KERNEL:-6.12} PAGING=${PAGING:-5} PTI=${PTI:-off}
+t0=$(now)
 "$PTWALK_TOP/scripts/provision.sh" || die "provisioning failed"
-make -C "$PTWALK_TOP" -s -j2 tool >&2 || die "building the tool failed"
-"$PTWALK_TOP/scripts/build-module.sh" "$KERNEL" >/dev/null || die "module build failed"
+log "phase provision: $(($(now) - t0))s"
+t0=$(now)
+quietly build-tool make -C "$PTWALK_TOP" -j2 tool || die "building the tool failed"
+quietly "build-module-$KERNEL" "$PTWALK_TOP/scripts/build-module.sh" "$KERNEL" ||
+	die "module build failed"
+log "phase build: $(($(now) - t0))s"
+log "phase demo: booting $KERNEL (${PAGING}-level paging, pti=$PTI) and running ptwalk demo"
 outdir=$PTWALK_OUT/demo
 mkdir -p "$outdir"
 # Only this run's files: an old step-N.json would read as this run's.

@@ -12,6 +12,22 @@ CHECKPATCH=$PTWALK_CACHE/linux-source-6.12/scripts/checkpatch.pl
 log() { printf '[ptwalk] %s\n' "$*" >&2; }
 die() { printf '[ptwalk] error: %s\n' "$*" >&2; exit 1; }
 
+# A phase's noisy command (apt, make): its output goes to a log file whose
+# path is printed, and only the log's last lines when it fails. V=1 shows
+# the output instead.
+quietly() {
+	local name=$1 logf rc
+	shift
+	[ "${V:-0}" = 1 ] && { "$@"; return; }
+	logf=$PTWALK_OUT/logs/$name.log
+	mkdir -p "${logf%/*}"
+	log "$name: output in $logf"
+	"$@" >"$logf" 2>&1 && return 0
+	rc=$?
+	tail -n 20 "$logf" >&2
+	return $rc
+}
+
 # The Debian meta package that tracks a flavour's current headers.
 headers_meta() {
 	case "$1" in

@@ -16,9 +16,9 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
 	[ "$(id -u)" = 0 ] || die "need root to install: ${missing[*]}"
 	log "installing: ${missing[*]}"
-	apt-get update -q
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-		--no-install-recommends "${missing[@]}"
+	quietly apt-update apt-get update -q || die "apt-get update failed"
+	quietly apt-install env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		--no-install-recommends "${missing[@]}" || die "apt-get install failed"
 fi
 
 mkdir -p "$PTWALK_CACHE/kernels" "$PTWALK_CACHE/debs"

@@ -59,6 +59,11 @@ for t in "$PTWALK_TOP"/tests/*_test; do
 	fi
 	cp "$t" "$root/tests/"
 done
+# The documentation's runnable blocks (scripts/doc-blocks.sh) for doc_test.
+if [ "$mode" = test ] && [ -d "$PTWALK_OUT/doc" ]; then
+	mkdir -p "$root/doc"
+	cp "$PTWALK_OUT"/doc/*.sh "$root/doc/" 2>/dev/null
+fi
 if [ "$mode" = script ]; then
 	cp "${PTWALK_SCRIPT:?set PTWALK_SCRIPT to a shell script}" "$root/script.sh"
 fi

@@ -282,6 +282,38 @@ TEST(whatis_json_agrees_with_module)
 	jfree(doc);
 }
 
+/*
+ * "kernel-text" names the kernel image where KASLR put it this boot: the
+ * address the tool resolves it to is _text in /proc/kallsyms (root reads
+ * the real addresses), and whatis and walk both translate it.
+ */
+TEST(kernel_text_is_kallsyms_text)
+{
+	const char *wargv[] = { "", "whatis", "--json", "kernel-text", NULL };
+	const char *kargv[] = { "", "walk", "--json", "kernel", "kernel-text", NULL };
+	char *syms = read_whole("/proc/kallsyms", NULL);
+	struct jval *doc;
+
+	ASSERT_NE(NULL, syms);
+	if (!strstr(syms, " T _text\n") || kernel_text() == 0xffffffff81000000UL) {
+		free(syms);
+		SKIP(return, "/proc/kallsyms hides _text (kptr_restrict): no oracle");
+	}
+	free(syms);
+	doc = run_json(_metadata, wargv, "whatis");
+	ASSERT_NE(NULL, doc);
+	EXPECT_EQ(kernel_text(), jhex(jget(doc, "va")));
+	EXPECT_STREQ("kernel-image", jstr(jget(doc, "region")));
+	EXPECT_TRUE(jbool(jget(doc, "mapped")));
+	EXPECT_TRUE(jbool(jget(doc, "agree")));
+	jfree(doc);
+	doc = run_json(_metadata, kargv, "walk");
+	ASSERT_NE(NULL, doc);
+	EXPECT_EQ(kernel_text(), jhex(jget(doc, "va")));
+	EXPECT_TRUE(jbool(jget(jget(doc, "result"), "translated")));
+	jfree(doc);
+}
+
 /* ---- kernel, sharing, alloc ------------------------------------------ */
 
 /* Regions whose runs do not change while the tests run (vmalloc does). */

@@ -11,12 +11,13 @@
 
 static const char walk_help[] =
 	"usage: ptwalk walk PID VA [--json]\n"
-	"       ptwalk walk kernel VA [--json]\n"
+	"       ptwalk walk kernel VA|kernel-text [--json]\n"
 	"Walk the page tables for one virtual address (hex, 0x optional) the way\n"
 	"the MMU does: every level's index, entry address, raw value and flags,\n"
 	"then the physical address or why translation stops. With PTI on, the\n"
 	"PGD-user line is the slot user mode runs on. 'kernel' walks the kernel\n"
-	"half (root only); another process needs root.\n";
+	"half (root only); another process needs root. kernel-text is the start\n"
+	"of the kernel image as mapped now (KASLR moves it at every boot).\n";
 
 int cmd_walk(int argc, char **argv)
 {
@@ -28,9 +29,12 @@ int cmd_walk(int argc, char **argv)
 
 	if (argc - first != 2)
 		fatal(EXIT_USAGE, "walk needs PID (or 'kernel') and VA (see ptwalk walk --help)");
-	if (strcmp(argv[first], "kernel"))
+	if (strcmp(argv[first], "kernel")) {
 		pid = parse_pid_arg(argv[first]);
-	va = parse_va_arg(argv[first + 1]);
+		va = parse_va_arg(argv[first + 1]);
+	} else {
+		va = kernel_va_arg(argv[first + 1]);
+	}
 	read_walk(pid, va, &walk);
 	if (opt_json) {
 		json_open(&j, stdout, "walk");

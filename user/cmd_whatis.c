@@ -11,14 +11,17 @@
 #include "parse.h"
 #include "procfile.h"
 #include "ptwalk.h"
+#include "source.h"
 
 static const char whatis_help[] =
-	"usage: ptwalk whatis VA [--json]\n"
+	"usage: ptwalk whatis VA|kernel-text [--json]\n"
 	"Say what a kernel virtual address (hex) is: its region (direct map,\n"
 	"vmalloc, vmemmap, kernel image, modules, fixmap, ...), whether it is\n"
 	"mapped and by what page size, its physical address checked against the\n"
 	"kernel's own helper, and what the frame is used for (slab, page table,\n"
-	"buddy, ...). Root only: the answers reveal the kernel's layout.\n";
+	"buddy, ...). Root only: the answers reveal the kernel's layout.\n"
+	"kernel-text stands for the start of the kernel image as mapped now:\n"
+	"KASLR moves it at every boot, so 0xffffffff81000000 is rarely it.\n";
 
 #define WHATIS_MAX_KEYS	24
 
@@ -67,7 +70,7 @@ int cmd_whatis(int argc, char **argv)
 
 	if (argc - first != 1)
 		fatal(EXIT_USAGE, "whatis needs one VA (see ptwalk whatis --help)");
-	snprintf(req, sizeof(req), "0x%lx", parse_va_arg(argv[first]));
+	snprintf(req, sizeof(req), "0x%lx", kernel_va_arg(argv[first]));
 	pf_require("whatis");
 	rest = parse_version(pf_request("whatis", reqs, "the kernel half"), "whatis", 1);
 	while ((line = strsep(&rest, "\n")) && n < WHATIS_MAX_KEYS) {

@@ -81,6 +81,27 @@ void read_kernel(struct pt_kernel *k)
 	parse_kernel(pf_read("kernel"), k);
 }
 
+unsigned long kernel_va_arg(const char *s)
+{
+	struct pt_kernel k;
+	size_t i, r;
+
+	if (strcmp(s, KERNEL_TEXT_NAME))
+		return parse_va_arg(s);
+	read_kernel(&k);
+	for (i = 0; k.nr_copies && i < k.copy[0].nr_regions; i++) {
+		const struct pt_kregion *reg = &k.copy[0].regions[i];
+
+		if (strcmp(reg->name, "kernel-image"))
+			continue;
+		for (r = 0; r < reg->nr_runs; r++)
+			if (!strcmp(reg->runs[r].kind, "mapped"))
+				return reg->runs[r].start;
+	}
+	fatal(EXIT_FAIL, "%s: /proc/ptwalk/kernel shows no mapped page in the kernel-image region",
+	      KERNEL_TEXT_NAME);
+}
+
 void read_sharing(struct pt_sharing *sh)
 {
 	pf_require("sharing");

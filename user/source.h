@@ -14,6 +14,13 @@ void read_maps(pid_t pid, struct pt_maps *maps);
 void read_walk(pid_t pid, unsigned long va, struct pt_walk *walk);
 
 void read_kernel(struct pt_kernel *k);
+/*
+ * A kernel VA argument: hex, or "kernel-text", the start of the kernel
+ * image as mapped now (KASLR moves it at every boot): the first mapped run
+ * of the kernel-image region in /proc/ptwalk/kernel.
+ */
+#define KERNEL_TEXT_NAME	"kernel-text"
+unsigned long kernel_va_arg(const char *s);
 void read_sharing(struct pt_sharing *sh);
 
 /*
