@@ -30,10 +30,11 @@
 #include <linux/user_namespace.h>
 #include <asm/cpufeature.h>
 
+#include "decode.h"
 #include "file.h"
+#include "ktables.h"
 #include "ptwalk.h"
 #include "regions.h"
-#include "runs.h"
 #include "walker.h"
 
 /* Exceptions listed; more are counted as "unlisted". */
@@ -81,7 +82,7 @@ struct sharing_view {
 	unsigned int exc_cursor;	/* next exception to print */
 	struct ptw_region regions[PTW_MAX_REGIONS];
 	unsigned int nr_regions;
-	struct ptw_clones last;		/* for counting tables */
+	struct ptw_ktables ktables;	/* for counting tables */
 };
 
 /* Two top-level entries share a table when both name the same frame. */
@@ -115,38 +116,14 @@ static int read_top(pgd_t *pgd, u64 *slots)
 	return ptw_walk_kernel(&w, ptw_kernel_start(), 0);
 }
 
-/* Count the distinct table pages below each of the reader's slots. */
-static int count_entry(struct ptw_walk *w, const struct ptw_entry *e)
-{
-	struct sharing_view *v = w->private;
-
-	if (e->kind != PTW_TABLE)
-		return PTW_CONTINUE;
-	/*
-	 * The same table again (ESPfix; KASAN's shadow maps petabytes through
-	 * one table per level). Note the clone too: the next entry is
-	 * compared with this one, or each of millions of shadow PUD entries
-	 * would walk its 512 PMD entries again.
-	 */
-	if (ptw_is_clone(&v->last, e)) {
-		ptw_clones_note(&v->last, e);
-		return PTW_SKIP;
-	}
-	ptw_clones_note(&v->last, e);
-	v->kernel[pgd_index(e->va)].tables++;
-	return PTW_CONTINUE;
-}
-
-static const struct ptw_ops count_ops = {
-	.entry = count_entry,
-};
-
 static int count_tables(struct sharing_view *v, pgd_t *pgd)
 {
-	struct ptw_walk w = { .ops = &count_ops, .pgd = pgd, .private = v };
+	unsigned int i;
+	int ret = ptw_count_kernel_tables(pgd, &v->ktables);
 
-	ptw_clones_reset(&v->last);
-	return ptw_walk_kernel(&w, ptw_kernel_start(), 0);
+	for (i = 0; !ret && i < PTRS_PER_PGD; i++)
+		v->kernel[i].tables = v->ktables.slot[i];
+	return ret;
 }
 
 static void add_exception(struct sharing_view *v, bool user,

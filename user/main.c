@@ -39,6 +39,7 @@ static const struct command commands[] = {
 	{ "frames", cmd_frames, "physical frames of processes, and which are shared" },
 	{ "kernel", cmd_kernel, "the kernel half of the address space" },
 	{ "sharing", cmd_sharing, "which top-level slots processes share" },
+	{ "tables", cmd_tables, "what a process's page tables cost, per level" },
 	{ "alloc", cmd_alloc, "where kernel allocations land (kmalloc, pages, vmalloc)" },
 	{ "whatis", cmd_whatis, "what a kernel address belongs to" },
 	{ "demo", cmd_demo, "the lecture's experiments, step by step" },

@@ -243,7 +243,25 @@ struct pt_alloc_file {
 void parse_info(char *text, struct pt_info *info);
 void parse_maps(char *text, struct pt_maps *maps);
 void parse_walk(char *text, struct pt_walk *walk);
+/* One "level" line of ptwalk-tables 1. */
+struct pt_table_level {
+	char name[8];			/* PGD, P4D, PUD, PMD, PTE */
+	unsigned long long tables, bytes, entries, capacity;
+};
+
+/* ptwalk-tables 1 */
+struct pt_tables {
+	pid_t pid;
+	int levels;
+	char pti[8];
+	struct pt_table_level level[5];
+	int nr_levels;
+	unsigned long long leaves_1g, leaves_2m, leaves_4k, deposited;
+	unsigned long long kernel_tables, kernel_bytes, vmpte_bytes;
+};
+
 void parse_kernel(char *text, struct pt_kernel *k);
+void parse_tables(char *text, struct pt_tables *t);
 void parse_sharing(char *text, struct pt_sharing *sh);
 void parse_alloc(char *text, struct pt_alloc_file *af);
 

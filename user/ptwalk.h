@@ -62,6 +62,7 @@ int cmd_walk(int argc, char **argv);
 int cmd_frames(int argc, char **argv);
 int cmd_kernel(int argc, char **argv);
 int cmd_sharing(int argc, char **argv);
+int cmd_tables(int argc, char **argv);
 int cmd_alloc(int argc, char **argv);
 int cmd_whatis(int argc, char **argv);
 int cmd_demo(int argc, char **argv);

@@ -60,6 +60,20 @@ void read_maps(pid_t pid, struct pt_maps *maps)
 	parse_maps(pf_request("maps", reqs, what), maps);
 }
 
+void read_tables(pid_t pid, struct pt_tables *t)
+{
+	char target[32], what[40];
+	const char *reqs[2] = { target, NULL };
+
+	if (pid)
+		snprintf(target, sizeof(target), "%d", (int)pid);
+	else
+		snprintf(target, sizeof(target), "self");
+	snprintf(what, sizeof(what), "PID %s", target);
+	pf_require("tables");
+	parse_tables(pf_request("tables", reqs, what), t);
+}
+
 void read_walk(pid_t pid, unsigned long va, struct pt_walk *walk)
 {
 	char req[64], what[64];

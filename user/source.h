@@ -10,6 +10,8 @@
 void read_info(struct pt_info *info);
 /* @pid 0: the tool itself ("self"). */
 void read_maps(pid_t pid, struct pt_maps *maps);
+/* @pid 0: the tool itself ("self"). */
+void read_tables(pid_t pid, struct pt_tables *t);
 /* @pid 0: the kernel half. */
 void read_walk(pid_t pid, unsigned long va, struct pt_walk *walk);
 

@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /proc/ptwalk/tables: the cost of page tables. Stopped children build the
+ * three address spaces a lecture contrasts (1 GiB touched once per 2 MiB,
+ * 2 MiB touched densely, 1 GiB of THP). Oracle: VmPTE in /proc/PID/status,
+ * the kernel's own count of the PTE, PMD and PUD table pages of the mm,
+ * must equal the file's "vmpte bytes" (the reachable tables plus the PTE
+ * tables deposited under anonymous THPs); the region's present pages come
+ * from /proc/PID/pagemap.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "oracle.h"
+#include "ptwalk.h"
+#include "util.h"
+
+#define PAGE	4096UL
+#define HPAGE	(2UL << 20)
+#define GIB	(1UL << 30)
+
+struct tables {
+	char text[4096];
+	unsigned long tables[5], entries[5], capacity[5], bytes[5];
+	unsigned long leaves_1g, leaves_2m, leaves_4k, kernel_tables, vmpte;
+	unsigned long deposited;
+	int levels;
+};
+
+static const char *const level_names[5] = { "PGD", "P4D", "PUD", "PMD", "PTE" };
+
+/* Read and parse the file for @pid; 0 or -1. */
+static int read_tables(pid_t pid, struct tables *t)
+{
+	char req[16], *text, *l;
+	int i;
+
+	memset(t, 0, sizeof(*t));
+	snprintf(req, sizeof(req), "%d", pid);
+	text = pw_request(PTWALK_DIR "/tables", req);
+	if (!text)
+		return -1;
+	snprintf(t->text, sizeof(t->text), "%s", text);
+	free(text);
+	if (strncmp(t->text, "ptwalk-tables 1\ntarget pid=", 27))
+		return -1;
+	l = line_find(t->text, "target ", 0);
+	t->levels = l ? (int)line_num(l, "levels") : 0;
+	free(l);
+	for (i = 0; i < 5; i++) {
+		char prefix[16];
+
+		snprintf(prefix, sizeof(prefix), "level %s ", level_names[i]);
+		l = line_find(t->text, prefix, 0);
+		if (!l)
+			continue;
+		t->tables[i] = line_num(l, "tables");
+		t->entries[i] = line_num(l, "entries");
+		t->capacity[i] = line_num(l, "capacity");
+		t->bytes[i] = line_num(l, "bytes");
+		free(l);
+	}
+	l = line_find(t->text, "leaves ", 0);
+	if (l) {
+		t->leaves_1g = line_num(l, "1G");
+		t->leaves_2m = line_num(l, "2M");
+		t->leaves_4k = line_num(l, "4K");
+		free(l);
+	}
+	l = line_find(t->text, "deposited ", 0);
+	t->deposited = l ? line_num(l, "tables") : ULONG_MAX;
+	free(l);
+	l = line_find(t->text, "kernel ", 0);
+	t->kernel_tables = l ? line_num(l, "tables") : 0;
+	free(l);
+	l = line_find(t->text, "vmpte ", 0);
+	t->vmpte = l ? line_num(l, "bytes") : ULONG_MAX;
+	free(l);
+	return strstr(t->text, "\nend\n") ? 0 : -1;
+}
+
+static long vmpte_kb(pid_t pid)
+{
+	char path[64], v[32], *text;
+	long kb = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	text = read_whole(path, NULL);
+	if (text && kv_get(text, "VmPTE", v, sizeof(v)))
+		kb = atol(v);
+	free(text);
+	return kb;
+}
+
+/* Where the child's region is, for the parent to check with pagemap. */
+static volatile unsigned long *region;
+
+static char *map_aligned(size_t len, size_t align, int advice)
+{
+	char *raw = mmap(NULL, len + align, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	char *p;
+
+	if (raw == MAP_FAILED)
+		return NULL;
+	p = (char *)(((unsigned long)raw + align - 1) & ~(align - 1));
+	/* Before the first touch: Debian's THP default is "always". */
+	madvise(p, len, advice);
+	region[0] = (unsigned long)p;
+	region[1] = (unsigned long)p + len;
+	return p;
+}
+
+static int build_sparse(void *arg)
+{
+	char *p = map_aligned(GIB, HPAGE, MADV_NOHUGEPAGE);
+	unsigned long i;
+
+	(void)arg;
+	if (!p)
+		return 20;
+	for (i = 0; i < GIB; i += HPAGE)
+		p[i] = 1;
+	return 0;
+}
+
+static int build_dense(void *arg)
+{
+	char *p = map_aligned(HPAGE, HPAGE, MADV_NOHUGEPAGE);
+	unsigned long i;
+
+	(void)arg;
+	if (!p)
+		return 20;
+	for (i = 0; i < HPAGE; i += PAGE)
+		p[i] = 1;
+	return 0;
+}
+
+/* The same mappings, never touched: the baseline the others add to. */
+static int build_untouched_gib(void *arg)
+{
+	(void)arg;
+	return map_aligned(GIB, HPAGE, MADV_NOHUGEPAGE) ? 0 : 20;
+}
+
+static int build_untouched_2m(void *arg)
+{
+	(void)arg;
+	return map_aligned(HPAGE, HPAGE, MADV_NOHUGEPAGE) ? 0 : 20;
+}
+
+static int build_thp(void *arg)
+{
+	char *p = map_aligned(GIB, HPAGE, MADV_HUGEPAGE);
+	unsigned long i;
+
+	(void)arg;
+	if (!p)
+		return 20;
+	for (i = 0; i < GIB; i += HPAGE)
+		p[i] = 1;
+	return 0;
+}
+
+FIXTURE(tables) {
+	pid_t child;
+	struct tables t, base;	/* the address space, and its baseline */
+	unsigned long start, end, present;	/* the region, its present pages */
+};
+
+FIXTURE_SETUP(tables)
+{
+	ASSERT_TRUE(ptwalk_loaded());
+	region = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, region);
+	self->child = -1;
+}
+
+FIXTURE_TEARDOWN(tables)
+{
+	child_kill(self->child);
+	munmap((void *)region, PAGE);
+}
+
+/* Build with @build, read the file, check it against VmPTE and pagemap. */
+static void build_and_read(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(tables) *self, int (*build)(void *))
+{
+	long kb;
+	uint64_t *pm;
+	unsigned long i, levels = cpu_has_flag("la57") ? 5 : 4;
+
+	self->child = spawn_stopped(build, NULL);
+	ASSERT_LT(0, self->child);
+	self->start = region[0];
+	self->end = region[1];
+	ASSERT_EQ(0, read_tables(self->child, &self->t)) TH_LOG("%s", self->t.text);
+	TH_LOG("\n%s", self->t.text);
+	EXPECT_EQ(levels, (unsigned long)self->t.levels);
+	/* The kernel's own count of the mm's PUD, PMD and PTE tables. */
+	kb = vmpte_kb(self->child);
+	ASSERT_LE(0, kb);
+	EXPECT_EQ((unsigned long)kb * 1024, self->t.vmpte);
+	EXPECT_EQ(self->t.vmpte, self->t.bytes[2] + self->t.bytes[3] + self->t.bytes[4] +
+		  self->t.deposited * PAGE);
+	for (i = 0; i < 5; i++) {
+		if (i == 1 && levels == 4)
+			continue;
+		EXPECT_LE(self->t.entries[i], self->t.capacity[i]) TH_LOG("%s", level_names[i]);
+		EXPECT_LT(0, self->t.tables[i]) TH_LOG("%s", level_names[i]);
+	}
+	EXPECT_EQ(1, self->t.tables[0]);
+	EXPECT_LT(0, self->t.kernel_tables);
+	pm = pagemap_range(self->child, self->start, self->end);
+	ASSERT_NE(NULL, pm);
+	self->present = 0;
+	for (i = 0; i < (self->end - self->start) / PAGE; i++)
+		self->present += !!(pm[i] & PM_PRESENT);
+	free(pm);
+}
+
+/* The PTE tables of the baseline built by @build (same mappings, untouched). */
+static void read_base(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(tables) *self, int (*build)(void *))
+{
+	pid_t pid = spawn_stopped(build, NULL);
+
+	ASSERT_LT(0, pid);
+	EXPECT_EQ(0, read_tables(pid, &self->base)) TH_LOG("%s", self->base.text);
+	child_kill(pid);
+	TH_LOG("baseline: %lu PTE tables, %lu 4K leaves", self->base.tables[4],
+	       self->base.leaves_4k);
+}
+
+/* 512 pages, one per 2 MiB: a PTE table each, 1 entry in 512 used. */
+TEST_F(tables, sparse_gib_needs_a_pte_table_per_page)
+{
+	build_and_read(_metadata, self, build_sparse);
+	read_base(_metadata, self, build_untouched_gib);
+	EXPECT_EQ(512, self->present);
+	EXPECT_EQ(self->base.tables[4] + 512, self->t.tables[4]);
+	EXPECT_LE(512, self->t.leaves_4k);
+	EXPECT_EQ(0, self->t.leaves_2m);
+	/* The region's tables alone are 2 MiB for 2 MiB of data. */
+	EXPECT_LE(512 * PAGE, self->t.bytes[4]);
+}
+
+/* 512 pages in one 2 MiB: one PTE table, every entry used. */
+TEST_F(tables, dense_2m_needs_one_pte_table)
+{
+	build_and_read(_metadata, self, build_dense);
+	read_base(_metadata, self, build_untouched_2m);
+	EXPECT_EQ(512, self->present);
+	EXPECT_EQ(self->base.tables[4] + 1, self->t.tables[4]);
+	EXPECT_LE(512, self->t.leaves_4k);
+}
+
+/* 1 GiB of THP: 2M leaves in PMD entries, no PTE table for the region. */
+TEST_F(tables, thp_gib_needs_no_pte_tables)
+{
+	build_and_read(_metadata, self, build_thp);
+	read_base(_metadata, self, build_untouched_gib);
+	EXPECT_EQ(GIB / PAGE, self->present);
+	if (self->t.leaves_2m < 512)
+		SKIP(return, "only %lu of 512 2M leaves: THP unavailable here",
+		     self->t.leaves_2m);
+	EXPECT_EQ(512, self->t.leaves_2m);
+	EXPECT_EQ(self->base.tables[4], self->t.tables[4]);
+	/* Not free after all: each anonymous THP keeps a PTE table in reserve. */
+	EXPECT_EQ(512, self->t.deposited);
+}
+
+/* Unprivileged: one's own process, not another's. */
+TEST(unprivileged_reads_only_itself)
+{
+	EXPECT_EQ(0, open_errno_as(AS_NOBODY, PTWALK_DIR "/tables", O_RDWR));
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ptwalk tables [PID]: what a process's page tables cost, per level
+ * (/proc/ptwalk/tables).
+ */
+#include <stdio.h>
+
+#include "fmt.h"
+#include "json.h"
+#include "parse.h"
+#include "ptwalk.h"
+#include "source.h"
+
+static const char tables_help[] =
+	"usage: ptwalk tables [PID] [--json]\n"
+	"Count the page-table pages of PID (default: ptwalk itself) per level:\n"
+	"how many, their bytes, and how many of their entries are in use. Also\n"
+	"the leaves per page size, the PTE tables the kernel keeps in reserve\n"
+	"under anonymous THPs, the kernel half's tables (shared by every\n"
+	"process, counted once) and VmPTE's figure. Root for another PID.\n";
+
+static void print_tables(const struct pt_tables *t)
+{
+	char b1[SIZE_BUF], b2[SIZE_BUF];
+	int i;
+
+	printf("page tables of PID %d (%d levels, PTI %s)\n\n", t->pid, t->levels, t->pti);
+	printf("%-6s %8s %8s %12s %12s %6s\n", "level", "tables", "bytes", "entries",
+	       "capacity", "used");
+	for (i = 0; i < t->nr_levels; i++) {
+		const struct pt_table_level *l = &t->level[i];
+
+		printf("%-6s %8llu %8s %12llu %12llu %5.1f%%\n", l->name, l->tables,
+		       fmt_size(l->bytes, b1), l->entries, l->capacity,
+		       l->capacity ? 100.0 * l->entries / l->capacity : 0.0);
+	}
+	printf("\nleaves: %llu of 1G, %llu of 2M, %llu of 4K\n", t->leaves_1g,
+	       t->leaves_2m, t->leaves_4k);
+	printf("PTE tables held in reserve under anonymous THPs: %llu (%s)\n",
+	       t->deposited, fmt_size(t->deposited * 4096, b1));
+	printf("VmPTE (PUD, PMD and PTE tables, reserve included): %s\n",
+	       fmt_size(t->vmpte_bytes, b1));
+	printf("kernel half: %llu tables (%s), shared by every process\n",
+	       t->kernel_tables, fmt_size(t->kernel_bytes, b2));
+}
+
+static void json_tables(const struct pt_tables *t)
+{
+	struct json j;
+	int i;
+
+	json_open(&j, stdout, "tables");
+	json_int(&j, "pid", t->pid);
+	json_int(&j, "levels", t->levels);
+	json_bool(&j, "pti", t->pti[0] == 'o' && t->pti[1] == 'n');
+	json_arr(&j, "per_level");
+	for (i = 0; i < t->nr_levels; i++) {
+		const struct pt_table_level *l = &t->level[i];
+
+		json_obj(&j, NULL);
+		json_str(&j, "level", l->name);
+		json_uint(&j, "tables", l->tables);
+		json_uint(&j, "bytes", l->bytes);
+		json_uint(&j, "entries", l->entries);
+		json_uint(&j, "capacity", l->capacity);
+		json_end(&j);
+	}
+	json_end(&j);
+	json_obj(&j, "leaves");
+	json_uint(&j, "1G", t->leaves_1g);
+	json_uint(&j, "2M", t->leaves_2m);
+	json_uint(&j, "4K", t->leaves_4k);
+	json_end(&j);
+	json_uint(&j, "deposited_tables", t->deposited);
+	json_uint(&j, "kernel_tables", t->kernel_tables);
+	json_uint(&j, "kernel_bytes", t->kernel_bytes);
+	json_uint(&j, "vmpte_bytes", t->vmpte_bytes);
+	json_close(&j);
+}
+
+int cmd_tables(int argc, char **argv)
+{
+	int first = parse_options(argc, argv, 0, tables_help);
+	struct pt_tables t;
+	pid_t pid = 0;
+
+	if (argc - first > 1)
+		fatal(EXIT_USAGE, "tables takes at most one PID (see ptwalk tables --help)");
+	if (argc - first == 1)
+		pid = parse_pid_arg(argv[first]);
+	read_tables(pid, &t);
+	if (opt_json)
+		json_tables(&t);
+	else
+		print_tables(&t);
+	return EXIT_OK;
+}
