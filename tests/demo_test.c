@@ -758,4 +758,67 @@ TEST(step10_buckets_order_and_vmalloc_frames)
 	jfree(doc);
 }
 
+/* ---- step 11: what page tables cost ---------------------------------- */
+
+struct vmpte_capture {
+	long kb[8];
+	int nstops;
+};
+
+static void vmpte_at_stop(pid_t pid, int stop, void *ctx)
+{
+	struct vmpte_capture *vc = ctx;
+	char path[64], v[32], *text;
+
+	if (stop >= 8)
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	text = read_whole(path, NULL);
+	vc->kb[stop] = text && kv_get(text, "VmPTE", v, sizeof(v)) ? atol(v) : -1;
+	vc->nstops = stop + 1;
+	free(text);
+}
+
+/*
+ * The tool stops after each of its four reads of tables: VmPTE at each
+ * stop is the kernel's own count, which each fact must equal; the shapes
+ * cost what the lecture says.
+ */
+TEST(step11_page_table_cost_against_vmpte)
+{
+	static const char *const keys[4] = {
+		"vmpte_before", "vmpte_after_sparse", "vmpte_after_dense", "vmpte_after_thp",
+	};
+	const char *argv[] = { "", "demo", "11", "--json", "--hold", NULL };
+	struct vmpte_capture vc = { .nstops = 0 };
+	const struct jval *step, *facts;
+	struct tool_result r;
+	struct jval *doc;
+	size_t at = 0;
+	int i;
+
+	if (access(PTWALK_DIR "/tables", F_OK))
+		SKIP(return, "module has no /proc/ptwalk/tables");
+	ASSERT_EQ(0, tool_run(&r, false, vmpte_at_stop, &vc, argv));
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	doc = jparse(r.out, &at);
+	tool_result_free(&r);
+	ASSERT_NE(NULL, doc);
+	step = jat(jget(doc, "steps"), 0);
+	facts = jget(step, "facts");
+	EXPECT_TRUE(jbool(jget(step, "expected"))) TH_LOG("%s", jstr(jget(step, "shows")));
+	ASSERT_EQ(4, vc.nstops);
+	for (i = 0; i < 4; i++)
+		EXPECT_EQ(vc.kb[i] * 1024, jint(jget(facts, keys[i]))) TH_LOG("stop %d", i);
+	EXPECT_LE(512, jint(jget(facts, "sparse_pte_tables")));
+	EXPECT_EQ(1, jint(jget(facts, "dense_pte_tables")));
+	if (jint(jget(facts, "thp_2m_leaves")) == 512) {
+		EXPECT_EQ(0, jint(jget(facts, "thp_pte_tables")));
+		EXPECT_EQ(512, jint(jget(facts, "thp_deposited_tables")));
+	} else {
+		TH_LOG("no THP here: %s", jstr(jget(step, "shows")));
+	}
+	jfree(doc);
+}
+
 TEST_HARNESS_MAIN

@@ -314,6 +314,44 @@ TEST(kernel_text_is_kallsyms_text)
 	jfree(doc);
 }
 
+/* tables --json: the module's counts, and VmPTE as the kernel counts it. */
+TEST_F(target, tables_json_agrees_with_module_and_vmpte)
+{
+	const char *argv[] = { "", "tables", "--json", self->pidstr, NULL };
+	char path[64], v[32], *status, *text, *l;
+	const struct jval *levels;
+	struct jval *doc;
+	size_t i;
+
+	if (access(PTWALK_DIR "/tables", F_OK))
+		SKIP(return, "module has no /proc/ptwalk/tables");
+	doc = run_json(_metadata, argv, "tables");
+	ASSERT_NE(NULL, doc);
+	text = pw_request(PTWALK_DIR "/tables", self->pidstr);
+	ASSERT_NE(NULL, text);
+	snprintf(path, sizeof(path), "/proc/%d/status", self->pid);
+	status = read_whole(path, NULL);
+	ASSERT_NE(NULL, status);
+	ASSERT_TRUE(kv_get(status, "VmPTE", v, sizeof(v)));
+	EXPECT_EQ(strtoull(v, NULL, 10) * 1024, jint(jget(doc, "vmpte_bytes")));
+	EXPECT_EQ(self->pid, jint(jget(doc, "pid")));
+	levels = jget(doc, "per_level");
+	for (i = 0; (l = line_find(text, "level ", i)); i++) {
+		const struct jval *j = jat(levels, i);
+
+		ASSERT_NE(NULL, j) TH_LOG("no per_level[%zu]", i);
+		EXPECT_EQ(0, strncmp(l + 6, jstr(jget(j, "level")), 3));
+		EXPECT_EQ(line_num(l, "tables"), (unsigned long long)jint(jget(j, "tables")));
+		EXPECT_EQ(line_num(l, "entries"), (unsigned long long)jint(jget(j, "entries")));
+		free(l);
+	}
+	EXPECT_EQ(i, jlen(levels));
+	EXPECT_EQ(cpu_has_flag("la57") ? 5U : 4U, i);
+	free(status);
+	free(text);
+	jfree(doc);
+}
+
 /* ---- kernel, sharing, alloc ------------------------------------------ */
 
 /* Regions whose runs do not change while the tests run (vmalloc does). */

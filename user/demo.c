@@ -43,6 +43,7 @@ static const char demo_help[] =
 	"   8 stack growth\n"
 	"   9 the kernel half is shared by every process (/proc/ptwalk/sharing)\n"
 	"  10 kernel allocations: kmalloc, pages, vmalloc (/proc/ptwalk/alloc)\n"
+	"  11 what page tables cost: sparse, dense and huge (/proc/ptwalk/tables)\n"
 	"  --out DIR  write step-N.json for each step and the pictures\n"
 	"             (maps-self.svg, step6-frames.svg) into DIR\n"
 	"  --hold     stop (SIGSTOP) after each snapshot, for tests and debuggers\n";
@@ -58,6 +59,7 @@ static void (*const step_fns[DEMO_STEPS + 1])(struct step *) = {
 	[8] = step_stack,
 	[9] = step_kernel_half,
 	[10] = step_kernel_alloc,
+	[11] = step_tables,
 };
 
 static struct pt_info info;
@@ -288,13 +290,14 @@ static void write_step_json(const struct step *s)
 }
 
 /*
- * Steps 9 and 10 need files other than maps and walk. NULL when the step
+ * Steps 9 to 11 need files other than maps and walk. NULL when the step
  * can run; else why not.
  */
 static const char *step_unavailable(int n, int *status)
 {
 	static char why[128];
-	const char *file = n == 9 ? "sharing" : n == 10 ? "alloc" : NULL;
+	const char *file = n == 9 ? "sharing" : n == 10 ? "alloc" :
+			   n == 11 ? "tables" : NULL;
 
 	if (!file)
 		return NULL;

@@ -15,7 +15,7 @@
 
 #define DEMO_MAX_SNAPS	8
 #define DEMO_MAX_FACTS	32
-#define DEMO_STEPS	10
+#define DEMO_STEPS	11
 
 struct snapshot {
 	const char *label;
@@ -79,5 +79,6 @@ void step_thp(struct step *s);
 void step_stack(struct step *s);
 void step_kernel_half(struct step *s);
 void step_kernel_alloc(struct step *s);
+void step_tables(struct step *s);
 
 #endif /* PTWALK_DEMO_H */

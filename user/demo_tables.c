@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Demo step 11: what page tables cost. ptwalk counts its own page tables
+ * (/proc/ptwalk/tables) before and after three mappings that hold the
+ * same kind of data in different shapes: 512 pages spread one per 2 MiB
+ * over 1 GiB, 512 pages packed into 2 MiB, and 1 GiB of transparent huge
+ * pages.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "demo.h"
+#include "fmt.h"
+#include "ptwalk.h"
+#include "render.h"
+#include "source.h"
+
+#define PAGE	4096UL
+#define HPAGE	(2UL << 20)
+#define GIB	(1UL << 30)
+
+/* The tables read after each mapping: before, sparse, dense, THP. */
+struct tables_data {
+	struct pt_tables t[4];
+};
+
+static const char *const shape_names[4] = {
+	"before", "1 GiB, one page per 2 MiB", "2 MiB, every page", "1 GiB of THP",
+};
+
+static unsigned long long pte_tables(const struct pt_tables *t)
+{
+	int i;
+
+	for (i = 0; i < t->nr_levels; i++)
+		if (!strcmp(t->level[i].name, "PTE"))
+			return t->level[i].tables;
+	return 0;
+}
+
+/*
+ * A 2 MiB-aligned anonymous mapping of @len, advised before its first
+ * touch; the unaligned head and tail are given back.
+ */
+static char *map_shape(size_t len, int advice)
+{
+	char *raw = mmap(NULL, len + HPAGE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	char *p;
+
+	if (raw == MAP_FAILED)
+		fatal(EXIT_FAIL, "mmap: %s", strerror(errno));
+	p = (char *)(((unsigned long)raw + HPAGE - 1) & ~(HPAGE - 1));
+	if (p > raw)
+		munmap(raw, p - raw);
+	munmap(p + len, raw + len + HPAGE - (p + len));
+	/* Debian's THP default is "always": say "no" before touching. */
+	madvise(p, len, advice);
+	return p;
+}
+
+static void touch(char *p, size_t len, size_t stride)
+{
+	size_t i;
+
+	for (i = 0; i < len; i += stride)
+		((volatile char *)p)[i] = 1;
+}
+
+static bool print_tables_step(const struct step *s)
+{
+	const struct tables_data *d = s->data;
+	char a[SIZE_BUF], b[SIZE_BUF];
+	int i;
+
+	printf("   %-28s %10s %8s %10s %10s\n", "", "PTE tables", "2M", "reserve",
+	       "VmPTE");
+	for (i = 0; i < 4; i++) {
+		const struct pt_tables *t = &d->t[i];
+
+		printf("   %-28s %10llu %8llu %10llu %10s", shape_names[i], pte_tables(t),
+		       t->leaves_2m, t->deposited, fmt_size(t->vmpte_bytes, a));
+		if (i)
+			printf("  (+%s)", fmt_size(t->vmpte_bytes - d->t[i - 1].vmpte_bytes, b));
+		printf("\n");
+	}
+	return true;
+}
+
+void step_tables(struct step *s)
+{
+	struct tables_data *d = xalloc(sizeof(*d));
+	unsigned long long sparse, dense, thp, thp_leaves, deposited;
+	char *p[3];
+
+	s->title = "what page tables cost";
+	s->does = "Count ptwalk's own page tables (/proc/ptwalk/tables) before and after "
+		  "three mappings: 1 GiB written once every 2 MiB, 2 MiB written on every "
+		  "page, and 1 GiB of transparent huge pages written once every 2 MiB.";
+	s->lo = ALL_LO;
+	s->hi = ALL_HI;
+	s->data = d;
+	s->print_extra = print_tables_step;
+	read_tables(0, &d->t[0]);
+	demo_hold();
+	p[0] = map_shape(GIB, MADV_NOHUGEPAGE);
+	touch(p[0], GIB, HPAGE);
+	read_tables(0, &d->t[1]);
+	demo_hold();
+	p[1] = map_shape(HPAGE, MADV_NOHUGEPAGE);
+	touch(p[1], HPAGE, PAGE);
+	read_tables(0, &d->t[2]);
+	demo_hold();
+	p[2] = map_shape(GIB, MADV_HUGEPAGE);
+	touch(p[2], GIB, HPAGE);
+	read_tables(0, &d->t[3]);
+	demo_hold();
+
+	sparse = pte_tables(&d->t[1]) - pte_tables(&d->t[0]);
+	dense = pte_tables(&d->t[2]) - pte_tables(&d->t[1]);
+	thp = pte_tables(&d->t[3]) - pte_tables(&d->t[2]);
+	thp_leaves = d->t[3].leaves_2m - d->t[2].leaves_2m;
+	deposited = d->t[3].deposited - d->t[2].deposited;
+	fact_uint(s, "vmpte_before", d->t[0].vmpte_bytes);
+	fact_uint(s, "sparse_pte_tables", sparse);
+	fact_uint(s, "vmpte_after_sparse", d->t[1].vmpte_bytes);
+	fact_uint(s, "dense_pte_tables", dense);
+	fact_uint(s, "vmpte_after_dense", d->t[2].vmpte_bytes);
+	fact_uint(s, "thp_pte_tables", thp);
+	fact_uint(s, "thp_2m_leaves", thp_leaves);
+	fact_uint(s, "thp_deposited_tables", deposited);
+	fact_uint(s, "vmpte_after_thp", d->t[3].vmpte_bytes);
+	fact_uint(s, "kernel_tables", d->t[3].kernel_tables);
+	s->expected = sparse >= 512 && dense == 1 && (thp_leaves < 512 || thp == 0);
+	snprintf(s->shows, sizeof(s->shows),
+		 "512 pages spread one per 2 MiB cost %llu PTE tables (%llu KiB of tables "
+		 "for 2 MiB of data: sparse memory is dear); 512 pages packed into 2 MiB "
+		 "cost %llu (4 KiB); %s",
+		 sparse, sparse * 4, dense,
+		 thp_leaves >= 512 ?
+		 "1 GiB of THP needs no PTE table to translate (512 PMD leaves), though the "
+		 "kernel keeps one in reserve under each huge page, so that a split never "
+		 "has to allocate." :
+		 "the kernel gave no huge pages here (THP off or no free 2 MiB blocks), so "
+		 "the last GiB cost PTE tables as the first did.");
+	munmap(p[0], GIB);
+	munmap(p[1], HPAGE);
+	munmap(p[2], GIB);
+}
