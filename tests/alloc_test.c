@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "harness_main.h"
 #include "oracle.h"
 #include "util.h"
 
@@ -522,4 +523,4 @@ TEST(rmmod_with_live_allocations_frees_them)
 	EXPECT_TRUE(ptwalk_loaded());
 }
 
-TEST_HARNESS_MAIN
+PTW_HARNESS_MAIN

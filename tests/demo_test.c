@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "harness_main.h"
 #include "jsonread.h"
 #include "kernel_oracle.h"
 #include "oracle.h"
@@ -821,4 +822,4 @@ TEST(step11_page_table_cost_against_vmpte)
 	jfree(doc);
 }
 
-TEST_HARNESS_MAIN
+PTW_HARNESS_MAIN

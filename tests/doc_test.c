@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "harness_main.h"
 #include "util.h"
 
 #define DOC_DIR		"/doc"
@@ -180,4 +181,4 @@ TEST(documented_commands_run_as_written)
 	EXPECT_EQ(0, failed);
 }
 
-TEST_HARNESS_MAIN
+PTW_HARNESS_MAIN

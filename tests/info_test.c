@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "harness_main.h"
 #include "util.h"
 
 FIXTURE(info) {
@@ -147,4 +148,4 @@ TEST(readable_unprivileged)
 	EXPECT_EQ(0, WEXITSTATUS(status));
 }
 
-TEST_HARNESS_MAIN
+PTW_HARNESS_MAIN

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "harness_main.h"
 #include "kernel_oracle.h"
 #include "ptwalk.h"
 #include "util.h"
@@ -520,4 +521,4 @@ TEST(permission_at_open)
 	close(fd);
 }
 
-TEST_HARNESS_MAIN
+PTW_HARNESS_MAIN

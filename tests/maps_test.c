@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "harness_main.h"
 #include "aspace.h"
 #include "ptwalk.h"
 #include "util.h"
@@ -397,4 +398,4 @@ TEST(pfnmap_vvar_reports_its_frame)
 		SKIP(return, "no [vvar] page is mapped in this process");
 }
 
-TEST_HARNESS_MAIN
+PTW_HARNESS_MAIN

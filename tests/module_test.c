@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "harness_main.h"
 #include "util.h"
 
 TEST(load_unload_load)
@@ -61,4 +62,4 @@ TEST(unload_with_open_file)
 	EXPECT_TRUE(ptwalk_loaded());
 }
 
-TEST_HARNESS_MAIN
+PTW_HARNESS_MAIN

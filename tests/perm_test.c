@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "harness_main.h"
 #include "ptwalk.h"
 #include "util.h"
 
@@ -420,4 +421,4 @@ TEST(no_descriptor_leaks)
 	free(info);
 }
 
-TEST_HARNESS_MAIN
+PTW_HARNESS_MAIN

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "harness_main.h"
 #include "aspace.h"
 #include "ptwalk.h"
 #include "util.h"
@@ -931,4 +932,4 @@ TEST_F_TIMEOUT(race, thp_collapse_and_split_under_walk_readers, 90)
 		     self->rc->collapses, self->rc->collapse_errno, huge, small);
 }
 
-TEST_HARNESS_MAIN
+PTW_HARNESS_MAIN

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "harness_main.h"
 #include "ptwalk.h"
 #include "util.h"
 
@@ -623,4 +624,4 @@ TEST(long_names_end_every_read)
 	}
 }
 
-TEST_HARNESS_MAIN
+PTW_HARNESS_MAIN

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "harness_main.h"
 #include "kernel_oracle.h"
 #include "util.h"
 
@@ -136,6 +137,7 @@ TEST(totals_add_up)
 	EXPECT_LE(1, s.processes);
 	for (i = 0; i < s.nslots; i++) {
 		const struct ko_slot *t = &s.slots[i];
+		bool clone;
 
 		if (t->user)
 			continue;
@@ -144,7 +146,16 @@ TEST(totals_add_up)
 		EXPECT_EQ(s.processes, t->same + t->differ);
 		if (!t->next)
 			continue;
-		EXPECT_LE(1, t->tables);
+		/*
+		 * A slot pointing to the same table as the slot before it
+		 * (KASAN's shadow spans many) has its tables counted there.
+		 */
+		clone = i && !s.slots[i - 1].user && s.slots[i - 1].next == t->next &&
+			s.slots[i - 1].index + 1 == t->index;
+		if (clone)
+			EXPECT_EQ(0, t->tables);
+		else
+			EXPECT_LE(1, t->tables);
 		tables += t->tables;
 		if (t->same > 1)
 			saved += (t->same - 1) * t->tables * 4096;
@@ -341,4 +352,4 @@ TEST(permission_at_open)
 	EXPECT_EQ(EPERM, e) TH_LOG("root without CAP_SYS_ADMIN");
 }
 
-TEST_HARNESS_MAIN
+PTW_HARNESS_MAIN

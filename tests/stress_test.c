@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "harness_main.h"
 #include "ptwalk.h"
 #include "util.h"
 
@@ -267,4 +268,4 @@ TEST_F_TIMEOUT(long_test, open_descriptor_does_not_pin_an_exited_target, 120)
 	close(fd);
 }
 
-TEST_HARNESS_MAIN
+PTW_HARNESS_MAIN

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "harness_main.h"
 #include "ptwalk.h"
 #include "util.h"
 
@@ -243,4 +244,4 @@ TEST_F(swap, unprivileged_sees_no_swap_location)
 	EXPECT_EQ(0, WEXITSTATUS(status));
 }
 
-TEST_HARNESS_MAIN
+PTW_HARNESS_MAIN

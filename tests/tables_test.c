@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "harness_main.h"
 #include "oracle.h"
 #include "ptwalk.h"
 #include "util.h"
@@ -286,4 +287,4 @@ TEST(unprivileged_reads_only_itself)
 	EXPECT_EQ(0, open_errno_as(AS_NOBODY, PTWALK_DIR "/tables", O_RDWR));
 }
 
-TEST_HARNESS_MAIN
+PTW_HARNESS_MAIN

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "harness_main.h"
 #include "ptwalk.h"
 #include "util.h"
 
@@ -172,4 +173,4 @@ TEST(zombie_process_is_esrch)
 	waitpid(pid, NULL, 0);
 }
 
-TEST_HARNESS_MAIN
+PTW_HARNESS_MAIN

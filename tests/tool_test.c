@@ -22,6 +22,7 @@
 #include <dirent.h>
 
 #include "kselftest_harness.h"
+#include "harness_main.h"
 #include "aspace.h"
 #include "jsonread.h"
 #include "kernel_oracle.h"
@@ -859,4 +860,4 @@ TEST(demo_out_files_parse)
 	EXPECT_EQ(2, svgs);	/* maps-self.svg, step6-frames.svg */
 }
 
-TEST_HARNESS_MAIN
+PTW_HARNESS_MAIN

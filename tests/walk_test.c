@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "harness_main.h"
 #include "aspace.h"
 #include "ptwalk.h"
 #include "util.h"
@@ -255,4 +256,4 @@ TEST(read_before_request_is_empty)
 	free(t);
 }
 
-TEST_HARNESS_MAIN
+PTW_HARNESS_MAIN

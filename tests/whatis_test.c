@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "harness_main.h"
 #include "oracle.h"
 #include "util.h"
 
@@ -473,4 +474,4 @@ TEST(unprivileged_open_is_refused)
 	EXPECT_EQ(EPERM, open_errno_as(AS_ROOT_WITHOUT_SYS_ADMIN, WHATIS_PATH, O_RDONLY));
 }
 
-TEST_HARNESS_MAIN
+PTW_HARNESS_MAIN

@@ -9,6 +9,13 @@
 KO=/lib/modules/ptwalk.ko
 export PTWALK_KO=$KO
 rc=0
+# The debug kernel (KASAN, lockdep) runs an order of magnitude slower under
+# TCG: every test's timeout, and each binary's, scale with it, so that a
+# verdict does not depend on the kernel's speed (tests/lib/harness_main.h).
+scale=1
+dmesg | grep -q 'KernelAddressSanitizer initialized' && scale=10
+export PTWALK_TIMEOUT_SCALE=$scale
+echo "# ptwalk-run: timeouts scaled by $scale"
 # The test-only oracle module (tests/helper/) answers with the kernel's own
 # helpers; tests that need it skip with a reason when it is missing.
 ORACLE=/lib/modules/ptwalk_oracle.ko
@@ -20,7 +27,7 @@ for t in /tests/module_test /tests/*_test; do
 	done="$done $name"
 	[ -d /proc/ptwalk ] || [ "$name" = module_test ] || insmod "$KO"
 	echo "# ptwalk-run: begin $name"
-	timeout -s KILL "${PTWALK_TEST_TIMEOUT:-600}" "$t"
+	timeout -s KILL $((${PTWALK_TEST_TIMEOUT:-600} * (scale > 1 ? 3 : 1))) "$t"
 	trc=$?
 	echo "# ptwalk-run: end $name rc=$trc"
 	# kselftest: 0 pass, 4 all skipped; anything else is a failure.
