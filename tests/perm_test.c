@@ -69,7 +69,7 @@ static int nobody_other_process(void *arg)
 {
 	int fd = open(PTWALK_DIR "/maps", O_RDWR);
 	char req[32];
-	int e1, e2, e3;
+	int e1, e2, e3, e4;
 
 	snprintf(req, sizeof(req), "%d", *(pid_t *)arg);
 	if (fd < 0)
@@ -82,7 +82,12 @@ static int nobody_other_process(void *arg)
 		return 11;
 	e3 = write_req(fd, "kernel 0xffffffff81000000");
 	close(fd);
-	return e1 == EPERM && e2 == EPERM && e3 == EPERM ? 0 : 1;
+	fd = open(PTWALK_DIR "/tables", O_RDWR);
+	if (fd < 0)
+		return 12;
+	e4 = write_req(fd, req);
+	close(fd);
+	return e1 == EPERM && e2 == EPERM && e3 == EPERM && e4 == EPERM ? 0 : 1;
 }
 
 TEST(unprivileged_gets_eperm_for_others_and_kernel)
@@ -275,6 +280,19 @@ TEST(walk_rejects_malformed_requests)
 	};
 
 	check_bad(_metadata, PTWALK_DIR "/walk", bad, ARRAY_SIZE(bad));
+}
+
+TEST(tables_rejects_malformed_requests)
+{
+	static const struct bad bad[] = {
+		{ "\n", EINVAL }, { "abc", EINVAL }, { "12x", EINVAL },
+		{ "-1", EINVAL }, { "+1", EINVAL }, { " 1", EINVAL },
+		{ "1 2", EINVAL }, { "0", EINVAL }, { "0x10", EINVAL },
+		{ "99999999999999999999", EINVAL }, { "selff", EINVAL },
+		{ "4194304", ESRCH }, { "2", ESRCH },
+	};
+
+	check_bad(_metadata, PTWALK_DIR "/tables", bad, ARRAY_SIZE(bad));
 }
 
 TEST(huge_and_binary_writes_are_refused)

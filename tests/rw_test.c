@@ -108,6 +108,10 @@ FIXTURE_VARIANT_ADD(reqfile, whatis) {
 	.path = PTWALK_DIR "/whatis",
 };
 
+FIXTURE_VARIANT_ADD(reqfile, tables) {
+	.path = PTWALK_DIR "/tables",
+};
+
 FIXTURE_VARIANT_ADD(reqfile, alloc) {
 	.path = PTWALK_DIR "/alloc",
 	.cumulative = true,
@@ -142,6 +146,10 @@ FIXTURE_SETUP(reqfile)
 		snprintf(self->req[0], 128, "%d 0x%lx", self->a, self->va[0]);
 		snprintf(self->req[1], 128, "%d %lx\n", self->b, self->va[1]);
 		snprintf(self->req[2], 128, "%d 0x%lx", self->a, self->va[2]);
+	} else if (is(variant, "tables")) {
+		snprintf(self->req[0], 128, "%d", self->a);
+		snprintf(self->req[1], 128, "%d\n", self->b);
+		snprintf(self->req[2], 128, "self");
 	} else if (is(variant, "whatis")) {
 		self->va[0] = self->ba->base;
 		self->va[1] = 0xffffffff81000000UL;

@@ -152,10 +152,11 @@ TEST(totals_add_up)
 		 */
 		clone = i && !s.slots[i - 1].user && s.slots[i - 1].next == t->next &&
 			s.slots[i - 1].index + 1 == t->index;
-		if (clone)
+		if (clone) {
 			EXPECT_EQ(0, t->tables);
-		else
+		} else {
 			EXPECT_LE(1, t->tables);
+		}
 		tables += t->tables;
 		if (t->same > 1)
 			saved += (t->same - 1) * t->tables * 4096;
