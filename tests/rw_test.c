@@ -149,7 +149,7 @@ FIXTURE_SETUP(reqfile)
 	} else if (is(variant, "tables")) {
 		snprintf(self->req[0], 128, "%d", self->a);
 		snprintf(self->req[1], 128, "%d\n", self->b);
-		snprintf(self->req[2], 128, "self");
+		snprintf(self->req[2], 128, "%d", self->a);
 	} else if (is(variant, "whatis")) {
 		self->va[0] = self->ba->base;
 		self->va[1] = 0xffffffff81000000UL;
@@ -224,6 +224,10 @@ static void check_start(struct __test_metadata *_metadata,
 		snprintf(want, sizeof(want), "\ntarget pid=%d ", i ? self->b : self->a);
 		EXPECT_NE(NULL, strstr(text, want)) TH_LOG("no \"%s\"", want + 1);
 		EXPECT_EQ(i == 2, strstr(text, " nonpresent=on\n") != NULL);
+	} else if (is(variant, "tables")) {
+		snprintf(want, sizeof(want), "\ntarget pid=%d ", i == 1 ? self->b : self->a);
+		EXPECT_NE(NULL, strstr(text, want)) TH_LOG("no \"%s\"", want + 1);
+		EXPECT_NE(NULL, strstr(text, "\nend\n"));
 	} else if (is(variant, "walk") || is(variant, "whatis")) {
 		snprintf(want, sizeof(want), is(variant, "walk") ? " va=0x%lx " :
 			 "\nva: 0x%lx\n", self->va[i]);
