@@ -81,20 +81,6 @@ static void capture_proc(struct cap_proc *cp, pid_t pid)
 }
 
 /* At each stop: the tool and each child listed in /proc/PID/task/PID/children. */
-/* PPid of @pid from /proc/PID/status, or -1. */
-static pid_t parent_of(pid_t pid)
-{
-	char path[64], v[32], *text;
-	pid_t ppid = -1;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	text = read_whole(path, NULL);
-	if (text && kv_get(text, "PPid", v, sizeof(v)))
-		ppid = atoi(v);
-	free(text);
-	return ppid;
-}
-
 /*
  * The tool is stopped: capture it and its children, found by their PPid
  * in /proc (not /proc/PID/task/TID/children, which needs
@@ -116,7 +102,7 @@ static void at_stop(pid_t pid, int stop, void *ctx)
 	while (dir && (de = readdir(dir)) && sc->nprocs < MAX_PROCS) {
 		pid_t child = atoi(de->d_name);
 
-		if (child > 0 && parent_of(child) == pid)
+		if (child > 0 && proc_status_num(child, "PPid") == pid)
 			capture_proc(&sc->procs[sc->nprocs++], child);
 	}
 	if (dir)
@@ -769,15 +755,11 @@ struct vmpte_capture {
 static void vmpte_at_stop(pid_t pid, int stop, void *ctx)
 {
 	struct vmpte_capture *vc = ctx;
-	char path[64], v[32], *text;
 
 	if (stop >= 8)
 		return;
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	text = read_whole(path, NULL);
-	vc->kb[stop] = text && kv_get(text, "VmPTE", v, sizeof(v)) ? atol(v) : -1;
+	vc->kb[stop] = proc_status_num(pid, "VmPTE");
 	vc->nstops = stop + 1;
-	free(text);
 }
 
 /*

@@ -88,19 +88,6 @@ static int read_tables(pid_t pid, struct tables *t)
 	return strstr(t->text, "\nend\n") ? 0 : -1;
 }
 
-static long vmpte_kb(pid_t pid)
-{
-	char path[64], v[32], *text;
-	long kb = -1;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	text = read_whole(path, NULL);
-	if (text && kv_get(text, "VmPTE", v, sizeof(v)))
-		kb = atol(v);
-	free(text);
-	return kb;
-}
-
 /* Where the child's region is, for the parent to check with pagemap. */
 static volatile unsigned long *region;
 
@@ -120,54 +107,28 @@ static char *map_aligned(size_t len, size_t align, int advice)
 	return p;
 }
 
-static int build_sparse(void *arg)
-{
-	char *p = map_aligned(GIB, HPAGE, MADV_NOHUGEPAGE);
-	unsigned long i;
+/* One shape: @len bytes advised @advice, written every @stride bytes. */
+struct shape {
+	size_t len, stride;
+	int advice;
+};
 
-	(void)arg;
+static const struct shape sparse_gib = { GIB, HPAGE, MADV_NOHUGEPAGE };
+static const struct shape dense_2m = { HPAGE, PAGE, MADV_NOHUGEPAGE };
+static const struct shape thp_gib = { GIB, HPAGE, MADV_HUGEPAGE };
+/* The same mappings, never written: the baselines the others add to. */
+static const struct shape untouched_gib = { GIB, 0, MADV_NOHUGEPAGE };
+static const struct shape untouched_2m = { HPAGE, 0, MADV_NOHUGEPAGE };
+
+static int build(void *arg)
+{
+	const struct shape *sh = arg;
+	char *p = map_aligned(sh->len, HPAGE, sh->advice);
+	size_t i;
+
 	if (!p)
 		return 20;
-	for (i = 0; i < GIB; i += HPAGE)
-		p[i] = 1;
-	return 0;
-}
-
-static int build_dense(void *arg)
-{
-	char *p = map_aligned(HPAGE, HPAGE, MADV_NOHUGEPAGE);
-	unsigned long i;
-
-	(void)arg;
-	if (!p)
-		return 20;
-	for (i = 0; i < HPAGE; i += PAGE)
-		p[i] = 1;
-	return 0;
-}
-
-/* The same mappings, never touched: the baseline the others add to. */
-static int build_untouched_gib(void *arg)
-{
-	(void)arg;
-	return map_aligned(GIB, HPAGE, MADV_NOHUGEPAGE) ? 0 : 20;
-}
-
-static int build_untouched_2m(void *arg)
-{
-	(void)arg;
-	return map_aligned(HPAGE, HPAGE, MADV_NOHUGEPAGE) ? 0 : 20;
-}
-
-static int build_thp(void *arg)
-{
-	char *p = map_aligned(GIB, HPAGE, MADV_HUGEPAGE);
-	unsigned long i;
-
-	(void)arg;
-	if (!p)
-		return 20;
-	for (i = 0; i < GIB; i += HPAGE)
+	for (i = 0; sh->stride && i < sh->len; i += sh->stride)
 		p[i] = 1;
 	return 0;
 }
@@ -195,13 +156,13 @@ FIXTURE_TEARDOWN(tables)
 
 /* Build with @build, read the file, check it against VmPTE and pagemap. */
 static void build_and_read(struct __test_metadata *_metadata,
-			   FIXTURE_DATA(tables) *self, int (*build)(void *))
+			   FIXTURE_DATA(tables) *self, const struct shape *sh)
 {
 	long kb;
 	uint64_t *pm;
 	unsigned long i, levels = cpu_has_flag("la57") ? 5 : 4;
 
-	self->child = spawn_stopped(build, NULL);
+	self->child = spawn_stopped(build, (void *)sh);
 	ASSERT_LT(0, self->child);
 	self->start = region[0];
 	self->end = region[1];
@@ -209,7 +170,7 @@ static void build_and_read(struct __test_metadata *_metadata,
 	TH_LOG("\n%s", self->t.text);
 	EXPECT_EQ(levels, (unsigned long)self->t.levels);
 	/* The kernel's own count of the mm's PUD, PMD and PTE tables. */
-	kb = vmpte_kb(self->child);
+	kb = proc_status_num(self->child, "VmPTE");
 	ASSERT_LE(0, kb);
 	EXPECT_EQ((unsigned long)kb * 1024, self->t.vmpte);
 	EXPECT_EQ(self->t.vmpte, self->t.bytes[2] + self->t.bytes[3] + self->t.bytes[4] +
@@ -232,9 +193,9 @@ static void build_and_read(struct __test_metadata *_metadata,
 
 /* The PTE tables of the baseline built by @build (same mappings, untouched). */
 static void read_base(struct __test_metadata *_metadata,
-		      FIXTURE_DATA(tables) *self, int (*build)(void *))
+		      FIXTURE_DATA(tables) *self, const struct shape *sh)
 {
-	pid_t pid = spawn_stopped(build, NULL);
+	pid_t pid = spawn_stopped(build, (void *)sh);
 
 	ASSERT_LT(0, pid);
 	EXPECT_EQ(0, read_tables(pid, &self->base)) TH_LOG("%s", self->base.text);
@@ -246,8 +207,8 @@ static void read_base(struct __test_metadata *_metadata,
 /* 512 pages, one per 2 MiB: a PTE table each, 1 entry in 512 used. */
 TEST_F(tables, sparse_gib_needs_a_pte_table_per_page)
 {
-	build_and_read(_metadata, self, build_sparse);
-	read_base(_metadata, self, build_untouched_gib);
+	build_and_read(_metadata, self, &sparse_gib);
+	read_base(_metadata, self, &untouched_gib);
 	EXPECT_EQ(512, self->present);
 	EXPECT_EQ(self->base.tables[4] + 512, self->t.tables[4]);
 	EXPECT_LE(512, self->t.leaves_4k);
@@ -259,8 +220,8 @@ TEST_F(tables, sparse_gib_needs_a_pte_table_per_page)
 /* 512 pages in one 2 MiB: one PTE table, every entry used. */
 TEST_F(tables, dense_2m_needs_one_pte_table)
 {
-	build_and_read(_metadata, self, build_dense);
-	read_base(_metadata, self, build_untouched_2m);
+	build_and_read(_metadata, self, &dense_2m);
+	read_base(_metadata, self, &untouched_2m);
 	EXPECT_EQ(512, self->present);
 	EXPECT_EQ(self->base.tables[4] + 1, self->t.tables[4]);
 	EXPECT_LE(512, self->t.leaves_4k);
@@ -269,8 +230,8 @@ TEST_F(tables, dense_2m_needs_one_pte_table)
 /* 1 GiB of THP: 2M leaves in PMD entries, no PTE table for the region. */
 TEST_F(tables, thp_gib_needs_no_pte_tables)
 {
-	build_and_read(_metadata, self, build_thp);
-	read_base(_metadata, self, build_untouched_gib);
+	build_and_read(_metadata, self, &thp_gib);
+	read_base(_metadata, self, &untouched_gib);
 	EXPECT_EQ(GIB / PAGE, self->present);
 	if (self->t.leaves_2m < 512)
 		SKIP(return, "only %lu of 512 2M leaves: THP unavailable here",

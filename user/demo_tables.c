@@ -30,6 +30,16 @@ static const char *const shape_names[4] = {
 	"before", "1 GiB, one page per 2 MiB", "2 MiB, every page", "1 GiB of THP",
 };
 
+/* The three mappings, in the order they are made. */
+static const struct {
+	size_t len, stride;
+	int advice;
+} shapes[3] = {
+	{ GIB, HPAGE, MADV_NOHUGEPAGE },
+	{ HPAGE, PAGE, MADV_NOHUGEPAGE },
+	{ GIB, HPAGE, MADV_HUGEPAGE },
+};
+
 static unsigned long long pte_tables(const struct pt_tables *t)
 {
 	int i;
@@ -94,6 +104,7 @@ void step_tables(struct step *s)
 	struct tables_data *d = xalloc(sizeof(*d));
 	unsigned long long sparse, dense, thp, thp_leaves, deposited;
 	char *p[3];
+	int i;
 
 	s->title = "what page tables cost";
 	s->does = "Count ptwalk's own page tables (/proc/ptwalk/tables) before and after "
@@ -105,18 +116,12 @@ void step_tables(struct step *s)
 	s->print_extra = print_tables_step;
 	read_tables(0, &d->t[0]);
 	demo_hold();
-	p[0] = map_shape(GIB, MADV_NOHUGEPAGE);
-	touch(p[0], GIB, HPAGE);
-	read_tables(0, &d->t[1]);
-	demo_hold();
-	p[1] = map_shape(HPAGE, MADV_NOHUGEPAGE);
-	touch(p[1], HPAGE, PAGE);
-	read_tables(0, &d->t[2]);
-	demo_hold();
-	p[2] = map_shape(GIB, MADV_HUGEPAGE);
-	touch(p[2], GIB, HPAGE);
-	read_tables(0, &d->t[3]);
-	demo_hold();
+	for (i = 0; i < 3; i++) {
+		p[i] = map_shape(shapes[i].len, shapes[i].advice);
+		touch(p[i], shapes[i].len, shapes[i].stride);
+		read_tables(0, &d->t[i + 1]);
+		demo_hold();
+	}
 
 	sparse = pte_tables(&d->t[1]) - pte_tables(&d->t[0]);
 	dense = pte_tables(&d->t[2]) - pte_tables(&d->t[1]);
@@ -145,7 +150,6 @@ void step_tables(struct step *s)
 		 "has to allocate." :
 		 "the kernel gave no huge pages here (THP off or no free 2 MiB blocks), so "
 		 "the last GiB cost PTE tables as the first did.");
-	munmap(p[0], GIB);
-	munmap(p[1], HPAGE);
-	munmap(p[2], GIB);
+	for (i = 0; i < 3; i++)
+		munmap(p[i], shapes[i].len);
 }

@@ -80,6 +80,19 @@ bool kpf_has(uint64_t flags, int bit)
 	return (flags >> bit) & 1;
 }
 
+long proc_status_num(pid_t pid, const char *key)
+{
+	char path[64], v[32], *text;
+	long n = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	text = read_whole(path, NULL);
+	if (text && kv_get(text, key, v, sizeof(v)))
+		n = atol(v);
+	free(text);
+	return n;
+}
+
 long meminfo_kb(const char *key)
 {
 	char *text = read_whole("/proc/meminfo", NULL);

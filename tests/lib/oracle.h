@@ -42,6 +42,8 @@ int oracle_kaddr_object(unsigned long va, struct oracle_kaddr *o);
 int kpageflags_get(unsigned long pfn, uint64_t *flags);
 bool kpf_has(uint64_t flags, int bit);
 
+/* The number after "@key:" in /proc/@pid/status (VmPTE, PPid, ...), or -1. */
+long proc_status_num(pid_t pid, const char *key);
 /* A /proc/meminfo value in kB, or -1. */
 long meminfo_kb(const char *key);
 /*
