@@ -76,26 +76,9 @@ static int tables_vma(struct ptw_walk *w, struct vm_area_struct *vma,
 	return PTW_CONTINUE;
 }
 
-/* PTEs map one page each and belong to one VMA: no repeats to skip. */
-static int tables_ptes(struct ptw_walk *w, const struct ptw_batch *b)
-{
-	struct tables_view *v = w->private;
-	unsigned int i;
-
-	v->entries[PTW_PTE] += b->nr;
-	for (i = 0; i < b->nr; i++) {
-		struct ptw_entry e;
-
-		ptw_pte_entry(w, b, b->raw[i], b->va + i * PAGE_SIZE, &e);
-		v->leaves[PTW_PTE] += e.kind == PTW_LEAF;
-	}
-	return PTW_CONTINUE;
-}
-
 static const struct ptw_ops tables_ops = {
 	.vma = tables_vma,
 	.entry = tables_entry,
-	.ptes = tables_ptes,
 	.hide = BIT(PTW_NONE),
 };
 
