@@ -27,7 +27,6 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 INSTALL ?= install
-MAN_PAGES := man/ptwalk.1 man/ptwalk.4
 
 TOOL := user/ptwalk
 TOOL_SRCS := $(wildcard user/*.c)
@@ -121,9 +120,12 @@ uninstall:
 
 # The module for KDIR's kernel (kbuild's modules_install), then depmod for
 # that kernel. The ptwalk-dkms package does this for every kernel instead.
+# The release is UTS_RELEASE, as DKMS passes it: Debian's 6.1 headers say
+# 6.1.192 in include/config/kernel.release, not 6.1.0-N-amd64.
+KREL = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' $(KDIR)/include/generated/utsrelease.h)
 modules_install: module
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
-	depmod -a $$($(MAKE) -s -C $(KDIR) kernelrelease)
+	$(MAKE) -C $(KDIR) M=$(CURDIR) KERNELRELEASE=$(KREL) modules_install
+	depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KREL)
 
 deb:
 	scripts/deb.sh
