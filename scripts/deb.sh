@@ -1,6 +1,7 @@
 #!/bin/bash
 # Build the Debian packages from a clean copy of the tree (the files git
-# knows, committed or not; no build products) in out/deb/src/, with
+# tracks, as they are now, and new ones .gitignore does not exclude; no
+# build products) in out/deb/src/, with
 # dpkg-buildpackage -us -uc -b. Leaves ptwalk-dkms_VERSION_all.deb,
 # ptwalk_VERSION_amd64.deb and the .changes/.buildinfo in out/deb/ and
 # prints the paths of the two .debs.
