@@ -12,5 +12,5 @@ t0=$(now)
 "$PTWALK_TOP/scripts/provision.sh" || die "provisioning failed"
 "$PTWALK_TOP/scripts/debug-kernel.sh" || die "the debug kernel could not be built"
 log "phase debug kernel: $(($(now) - t0))s"
-CONFIGS=${CONFIGS:-debug:5:on debug:4:off} LINT=0 SVG=0 \
+CONFIGS=${CONFIGS:-debug:5:on debug:4:off} LINT=0 SVG=0 HOST=0 \
 	PTWALK_RESULTS=$PTWALK_OUT/check-debug exec "$PTWALK_TOP/scripts/check.sh"

@@ -1,6 +1,7 @@
 #!/bin/bash
 # The VM test matrix: provision, build the tool and tests once, the module
-# once per kernel flavour, then boot every configuration and run the tests.
+# once per kernel flavour, run the host-side tests (scripts/host-check.sh),
+# then boot every configuration and run the tests.
 #   KERNELS="6.1 6.12" PAGING="4 5" PTI="off on" scripts/check.sh
 # CONFIGS="kernel:paging:pti ..." lists configurations instead of the product
 # (scripts/check-debug.sh: CONFIGS="debug:5:on debug:4:off").
@@ -44,6 +45,19 @@ t2=$(now)
 log "phase build: $((t2 - t1))s"
 
 total_pass=0 total_fail=0 total_skip=0 failed_cfgs=()
+# Host-side tests (HOST=0 skips them): packages, DKMS in a throwaway tree,
+# man pages, make install; nothing is loaded on the host.
+if [ "${HOST:-1}" = 1 ]; then
+	"$PTWALK_TOP/scripts/host-check.sh"
+	read -r line <"$PTWALK_OUT/host/summary" || line="pass=0 fail=1 skip=0 secs=?"
+	eval "$line"
+	total_pass=$((total_pass + pass))
+	total_fail=$((total_fail + fail))
+	total_skip=$((total_skip + skip))
+	printf '%-28s %s\n' "host (tests/host)" "$line"
+	log "phase host: $(($(now) - t2))s"
+	t2=$(now)
+fi
 results=${PTWALK_RESULTS:-$PTWALK_OUT/check}
 rm -rf "$results"
 for c in $CONFIGS; do

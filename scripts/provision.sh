@@ -6,7 +6,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 PKGS=(qemu-system-x86 busybox-static cpio gcc make libc6-dev perl xz-utils kmod
-      sparse linux-headers-amd64 linux-headers-6.12-amd64 linux-source-6.12)
+      sparse linux-headers-amd64 linux-headers-6.12-amd64 linux-source-6.12
+      git dpkg-dev debhelper dh-dkms dkms lintian mandoc man-db openssl)
 
 missing=()
 for p in "${PKGS[@]}"; do

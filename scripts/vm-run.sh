@@ -5,8 +5,10 @@
 # PTI on|off, MODE test|demo|bench|script
 # (script: runs $PTWALK_SCRIPT as root in the guest, for debugging; bench:
 # runs bench/ptwalk_bench, with PTWALK_BENCH_QUICK=1 its small sizes).
-# The module must already be built (scripts/build-module.sh) and the tool and
-# tests built (make tool tests). Writes OUTDIR/console.log (kernel console),
+# The module must already be built (scripts/build-module.sh), or be given
+# as PTWALK_VM_KO=FILE (an uncompressed ptwalk.ko for FLAVOUR's kernel, e.g.
+# the one DKMS built: tests/host/dkms-vm.sh), and the tool and tests built
+# (make tool tests). Writes OUTDIR/console.log (kernel console),
 # OUTDIR/results.log (job output) and OUTDIR/summary (pass/fail/skip counts).
 # Exit 0 only if the guest reported success, every test passed or skipped,
 # and the console shows no kernel splat. Fail-closed: no status line (panic,
@@ -18,8 +20,9 @@ flavour=$1 paging=$2 pti=$3 mode=$4 outdir=$5
 rel=$(kernel_release "$flavour")
 kernel=$(kernel_image "$flavour")
 bdir=$PTWALK_OUT/build/$rel
+ko=${PTWALK_VM_KO:-$bdir/module/ptwalk.ko}
 [ -s "$kernel" ] || die "no kernel image $kernel; run scripts/provision.sh (debug: scripts/debug-kernel.sh)"
-[ -f "$bdir/module/ptwalk.ko" ] || die "module for $rel not built"
+[ -f "$ko" ] || die "module for $rel not built ($ko)"
 
 mkdir -p "$outdir"
 rm -f "$outdir"/{console.log,results.log,summary,export.b64}
@@ -32,7 +35,7 @@ mkdir -p "$root"/{bin,lib/modules,tests/vm,etc}
 cp /bin/busybox "$root/bin/busybox"
 cp "$PTWALK_TOP/tests/vm/init" "$root/init"
 cp "$PTWALK_TOP"/tests/vm/guest-*.sh "$root/tests/vm/"
-cp "$bdir/module/ptwalk.ko" "$root/lib/modules/"
+cp "$ko" "$root/lib/modules/ptwalk.ko"
 [ -f "$bdir/tests/helper/ptwalk_oracle.ko" ] &&
 	cp "$bdir/tests/helper/ptwalk_oracle.ko" "$root/lib/modules/"
 [ -x "$PTWALK_TOP/user/ptwalk" ] && cp "$PTWALK_TOP/user/ptwalk" "$root/bin/"
