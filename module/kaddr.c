@@ -77,22 +77,32 @@ static int kpa_run(struct kpa_walk *k)
 	return ret < 0 ? ret : 0;
 }
 
+/* Walker and helper disagreeing: the mapping changed between their reads. */
+#define PTW_KADDR_TRIES	3
+
 int ptw_kaddr_translate(unsigned long va, struct ptw_ktrans *t)
 {
 	struct kpa_walk k = { .start = va & PAGE_MASK, .n = 1, .t = t,
 			      .va = va };
-	int ret;
+	int ret, tries = 0;
 
-	t->helper = NULL;
-	ret = kpa_run(&k);
-
-	if (ret)
-		return ret;
-	t->kind = k.last.kind;
-	t->level = k.last.level;
-	t->pa = PTW_PA_NONE;
-	if (k.last.kind == PTW_LEAF)
-		t->pa = PFN_PHYS(k.last.pfn) + (va - k.last.base);
+	do {
+		t->helper = NULL;
+		ret = kpa_run(&k);
+		if (ret)
+			return ret;
+		t->kind = k.last.kind;
+		t->level = k.last.level;
+		t->pa = PTW_PA_NONE;
+		if (k.last.kind == PTW_LEAF)
+			t->pa = PFN_PHYS(k.last.pfn) + (va - k.last.base);
+		/*
+		 * vunmap() clears entries without waiting for this walk (only
+		 * table frees wait for its interrupts): the helper may find
+		 * cleared what the walker found mapped. Look again; a freed
+		 * area then reads unmapped to both.
+		 */
+	} while (t->helper && t->helper_pa != t->pa && ++tries < PTW_KADDR_TRIES);
 	return 0;
 }
 
@@ -110,6 +120,8 @@ int ptw_kaddr_translate_pages(unsigned long va, unsigned long n,
 static const char *kaddr_helper(unsigned long va, enum ptw_region_id region,
 				phys_addr_t *pa)
 {
+	struct page *page;
+
 	switch (region) {
 	case PTWR_DIRECT_MAP:
 	case PTWR_KERNEL_IMAGE:
@@ -117,7 +129,13 @@ static const char *kaddr_helper(unsigned long va, enum ptw_region_id region,
 		return "virt_to_phys";
 	case PTWR_VMALLOC:
 	case PTWR_MODULES:
-		*pa = PFN_PHYS(vmalloc_to_pfn((void *)va)) + offset_in_page(va);
+		/*
+		 * vmalloc_to_pfn() of an address vunmap() has just cleared
+		 * (possible between the walker's read and the helper's) is
+		 * page_to_pfn(NULL), garbage: ask for the page and say none.
+		 */
+		page = vmalloc_to_page((void *)va);
+		*pa = page ? page_to_phys(page) + offset_in_page(va) : PTW_PA_NONE;
 		return "vmalloc_to_pfn";
 	default:
 		return NULL;

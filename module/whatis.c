@@ -118,7 +118,10 @@ static int whatis_fill(struct ptw_file *f)
 	ptw_out(f, "pa: 0x%llx\n", (u64)t.pa);
 	if (t.helper) {
 		ptw_out(f, "helper: %s\n", t.helper);
-		ptw_out(f, "helper_pa: 0x%llx\n", (u64)t.helper_pa);
+		if (t.helper_pa == PTW_PA_NONE)
+			ptw_out(f, "helper_pa: none\n");
+		else
+			ptw_out(f, "helper_pa: 0x%llx\n", (u64)t.helper_pa);
 		ptw_out(f, "agree: %s\n", t.helper_pa == t.pa ? "yes" : "no");
 	} else {
 		ptw_out(f, "helper: none\n");
