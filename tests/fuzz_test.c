@@ -1568,6 +1568,8 @@ static void fuzz_file(struct __test_metadata *_metadata, struct env *e, enum fil
 				_exit(100);
 			z->priv = false;
 			z->self = getpid();
+			/* "self" is this child now: its own PID succeeds */
+			e->t[TG_SELF].pid = e->t[TG_SELF].tgid = z->self;
 			z->r.s = e->seed * 31 + file * 7919 + 1;
 			t0 = now();
 			fuzz_run(z, e->secs - secs);
