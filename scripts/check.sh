@@ -45,10 +45,8 @@ log "phase build: $((t2 - t1))s"
 # no soak: `make fuzz` and `make soak` are the long runs.
 fuzz_cfg=
 for c in $CONFIGS; do
-	[ "$c" = 6.12:5:on ] && fuzz_cfg=$c
+	[ -z "$fuzz_cfg" ] || [ "$c" = 6.12:5:on ] && fuzz_cfg=$c
 done
-fuzz_cfg=${fuzz_cfg:-${CONFIGS%% *}}
-fuzz_cfg=${fuzz_cfg# }
 
 total_pass=0 total_fail=0 total_skip=0 failed_cfgs=()
 results=${PTWALK_RESULTS:-$PTWALK_OUT/check}

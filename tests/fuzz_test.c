@@ -906,8 +906,10 @@ static void gen_structured(struct fuzz *z, struct fdstate *fs, struct sbuf *s)
 		} else if (k < 60) {
 			put(s, "vmalloc ");
 			put_size(z, s);
-		} else if (k < 70) {
+		} else if (k < 64) {
 			put(s, "free all");
+		} else if (k < 70) {	/* toward the file's and the module's caps */
+			put(s, "vmalloc %luM", 4 + below(&z->r, 24));
 		} else {
 			put(s, "free ");
 			put_dec(z, s, fs->nr && pct(&z->r, 70) ? fs->ids[below(&z->r, fs->nr)] :
