@@ -433,6 +433,7 @@ struct fdstate {
 	unsigned long va;
 	/* alloc */
 	unsigned int ids[64], nr, next_id;
+	size_t lastlen;			/* of the last output read whole */
 	/* the last whole output, if it must repeat */
 	char *ref;
 	size_t reflen;
@@ -1195,6 +1196,8 @@ static void read_whole_checked(struct fuzz *z, struct fdstate *s)
 	}
 	s->pos = 0;
 	chunk = pct(&z->r, 30) ? 1 + below(&z->r, 64) : 1 + below(&z->r, 70000);
+	if (s->lastlen > 65536 && chunk < 4096)	/* a few thousand reads at most */
+		chunk = s->lastlen / 2000 + 1;
 	for (;;) {
 		if (n + chunk > cap) {
 			while (n + chunk > cap)
@@ -1213,6 +1216,7 @@ static void read_whole_checked(struct fuzz *z, struct fdstate *s)
 	}
 	z->bytes_read += n;
 	s->pos = n;
+	s->lastlen = n;
 	if (r < 0) {
 		if (!read_errno_ok(z, errno))
 			bad(z, "read: %s", strerror(errno));
