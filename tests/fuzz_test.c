@@ -1458,6 +1458,9 @@ static void fuzz_report(struct fuzz *z, double secs)
 		res, z->reads, z->seeks, z->outputs, z->bytes_read >> 10, z->reopen, z->bad);
 	if (pw_faults_total(&z->faults))
 		pw_faults_print(file_names[z->file], &z->faults);
+	if (z->bad || pw_faults_total(&z->faults))
+		fprintf(stderr, "# fuzz %s: again with FUZZ_SEED=%llu FUZZ_S=%d make fuzz\n",
+			file_names[z->file], (unsigned long long)z->e->seed, z->e->secs);
 }
 
 /* ---- the fixture: targets and settings ---- */
