@@ -1196,7 +1196,7 @@ static void read_whole_checked(struct fuzz *z, struct fdstate *s)
 	}
 	s->pos = 0;
 	chunk = pct(&z->r, 30) ? 1 + below(&z->r, 64) : 1 + below(&z->r, 70000);
-	if (s->lastlen > 65536 && chunk < 4096)	/* a few thousand reads at most */
+	if (chunk < s->lastlen / 2000 + 1)	/* two thousand reads at most */
 		chunk = s->lastlen / 2000 + 1;
 	for (;;) {
 		if (n + chunk > cap) {
@@ -1465,6 +1465,19 @@ static void fuzz_report(struct fuzz *z, double secs)
 
 /* ---- the fixture: targets and settings ---- */
 
+/* One seed for every test of the run (each runs in a child of its own). */
+static void __attribute__((constructor)) pick_seed(void)
+{
+	char v[32];
+
+	if (getenv("FUZZ_SEED") && *getenv("FUZZ_SEED"))
+		return;
+	snprintf(v, sizeof(v), "%llu",
+		 ((unsigned long long)time(NULL) * 1000003ULL ^ (unsigned long long)getpid()) %
+		 1000000000ULL);
+	setenv("FUZZ_SEED", v, 1);
+}
+
 FIXTURE(fuzz) {
 	struct env e;
 };
@@ -1491,8 +1504,7 @@ FIXTURE_SETUP(fuzz)
 		SKIP(return, "ptwalk not loaded");
 	if (getuid())
 		SKIP(return, "needs root");
-	e->seed = seed && *seed ? strtoull(seed, NULL, 0) :
-		  (uint64_t)time(NULL) * 1000003ULL ^ (uint64_t)getpid();
+	e->seed = strtoull(seed, NULL, 0);
 	e->levels = info_num("paging_levels");
 	e->user_top = info_ulong("user_top");
 	e->max_order = buddy_max_order();
