@@ -821,7 +821,7 @@ static void collect_kaddrs(struct soak *sk)
 TEST_F_TIMEOUT(soak, readers_of_every_file_against_churning_targets, 7200)
 {
 	struct soak *sk = self->sk;
-	int secs = soak_secs(), ncpus = sysconf(_SC_NPROCESSORS_ONLN), i, status;
+	int secs = soak_secs(), ncpus = sysconf(_SC_NPROCESSORS_ONLN), i, status, left;
 	struct figures before, after;
 	const char *no_swap;
 	char *thp;
@@ -877,13 +877,46 @@ TEST_F_TIMEOUT(soak, readers_of_every_file_against_churning_targets, 7200)
 							  status);
 			}
 	}
+	/*
+	 * Each finishes what it is doing; one still busy after a grace
+	 * period (a sharing scan under KASAN can take minutes) is killed,
+	 * and a fatal signal must end its read promptly.
+	 */
 	sk->stop = 1;
+	t0 = now();
+	for (left = TGT_NR + RD_NR; left; ) {
+		for (i = 0, left = 0; i < TGT_NR + RD_NR; i++) {
+			if (!self->pids[i])
+				continue;
+			if (waitpid(self->pids[i], &status, WNOHANG) != self->pids[i]) {
+				left++;
+				continue;
+			}
+			self->pids[i] = 0;
+			EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
+				TH_LOG("%s: status 0x%x", i < TGT_NR ? tgt_names[i] :
+				       rd_names[i - TGT_NR], status);
+		}
+		if (left && now() - t0 > 30)
+			break;
+		if (left)
+			usleep(100000);
+	}
 	for (i = 0; i < TGT_NR + RD_NR; i++) {
+		double t;
+
+		if (!self->pids[i])
+			continue;
+		t = now();
+		kill(self->pids[i], SIGKILL);
 		ASSERT_EQ(self->pids[i], waitpid(self->pids[i], &status, 0));
 		self->pids[i] = 0;
-		EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
-			TH_LOG("%s: status 0x%x", i < TGT_NR ? tgt_names[i] : rd_names[i - TGT_NR],
-			       status);
+		t = now() - t;
+		fprintf(stderr, "# soak: %s %s still busy %.0f s after the stop, killed: died in %.2f s\n",
+			i < TGT_NR ? "target" : "reader", i < TGT_NR ? tgt_names[i] : rd_names[i - TGT_NR],
+			now() - t0, t);
+		EXPECT_GT(10.0, t) TH_LOG("a killed %s took %.1f s to die",
+					  i < TGT_NR ? tgt_names[i] : rd_names[i - TGT_NR], t);
 	}
 	fprintf(stderr, "# soak %ds: targets: %lu maps, %lu unmaps, %lu forks, %lu execs, %lu exits, %lu THP collapses (%lu failed), %lu splits, %lu pageouts, %lu swap-ins\n",
 		secs, sk->maps, sk->unmaps, sk->forks, sk->execs, sk->exits, sk->collapses,
