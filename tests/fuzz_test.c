@@ -907,7 +907,7 @@ static void gen_structured(struct fuzz *z, struct fdstate *fs, struct sbuf *s)
 		} else if (k < 60) {
 			put(s, "vmalloc ");
 			put_size(z, s);
-		} else if (k < 64) {
+		} else if (k < 67) {
 			put(s, "free all");
 		} else if (k < 70) {	/* toward the file's and the module's caps */
 			put(s, "vmalloc %luM", 4 + below(&z->r, 24));
