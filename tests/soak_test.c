@@ -3,7 +3,9 @@
  * The soak: readers of every /proc/ptwalk file, concurrently, against
  * targets that map and unmap, fork, exec and exit, collapse and split
  * transparent huge pages, and swap out and back in (zram), for SOAK_S
- * seconds (default 60; 0 skips; 600 is the full soak). Every output read
+ * seconds (default 60; 0 skips; 600 is the full soak). THP collapse is
+ * MADV_COLLAPSE's, or khugepaged's made fast where that fails (or with
+ * SOAK_KHUGEPAGED=1). Every output read
  * whole is checked for form; the only errno a reader may see is ESRCH (its
  * target exited or exec'd) and, for alloc, ENOMEM. Afterwards, once the
  * caches are dropped and shrunk, nothing is left behind: files_open and
@@ -839,7 +841,9 @@ TEST_F_TIMEOUT(soak, readers_of_every_file_against_churning_targets, 7200)
 	if (thp && strstr(thp, "[never]"))
 		knob_set(self, 3, "madvise");
 	free(thp);
-	sk->madv_collapse = !probe_madv_collapse();
+	/* SOAK_KHUGEPAGED=1: collapse by khugepaged even where MADV_COLLAPSE works */
+	sk->madv_collapse = !probe_madv_collapse() &&
+			    !(getenv("SOAK_KHUGEPAGED") && atoi(getenv("SOAK_KHUGEPAGED")));
 	if (!sk->madv_collapse) {	/* 6.1: khugepaged, made fast */
 		knob_set(self, 0, "0");
 		knob_set(self, 1, "0");
