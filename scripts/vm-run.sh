@@ -95,6 +95,7 @@ fi
 if [ "$mode" = test ]; then
 	append+=" FUZZ_S=${FUZZ_S:-0} SOAK_S=${SOAK_S:-0}"
 	[ -n "${FUZZ_SEED:-}" ] && append+=" FUZZ_SEED=$FUZZ_SEED"
+	[ -n "${SOAK_KHUGEPAGED:-}" ] && append+=" SOAK_KHUGEPAGED=$SOAK_KHUGEPAGED"
 fi
 [ "${PTWALK_BENCH_QUICK:-0}" = 1 ] && append+=" ptwalk_bench_quick=1"
 append+=" ptwalk_mode=$mode ptwalk_paging=$paging ptwalk_pti=$pti"

@@ -5,9 +5,9 @@
  * transparent huge pages, and swap out and back in (zram), for SOAK_S
  * seconds (default 60; 0 skips; 600 is the full soak). THP collapse is
  * MADV_COLLAPSE's, or khugepaged's made fast where that fails (or with
- * SOAK_KHUGEPAGED=1). Every output read
- * whole is checked for form; the only errno a reader may see is ESRCH (its
- * target exited or exec'd) and, for alloc, ENOMEM. Afterwards, once the
+ * SOAK_KHUGEPAGED=1). Every output read whole is checked for form; the
+ * only errno a reader may see is ESRCH (its target exited or exec'd) and,
+ * for alloc, ENOMEM. Afterwards, once the
  * caches are dropped and shrunk, nothing is left behind: files_open and
  * module_bytes are back to their start, and so, within noise, are the
  * mm_struct, vm_area_struct and task_struct slab counts, Slab and
