@@ -249,7 +249,7 @@ static void t_thp(struct soak *sk)
 			else
 				sk->collapses++;
 		} else {
-			double until = now() + 1;
+			double until = now() + 3;
 
 			while (now() < until && !sk->stop && anon_huge_kb() < 2048)
 				usleep(5000);
