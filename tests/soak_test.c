@@ -165,8 +165,8 @@ static void t_mapper(struct soak *sk)
 				touch(q, s[i].len);
 			}
 			break;
-		case 2:
-			mprotect(s[i].p, s[i].len / 2 + PAGE,
+		case 2:		/* the first half and a page, never past the slot */
+			mprotect(s[i].p, (s[i].len / PAGE / 2 + 1) * PAGE,
 				 random() % 2 ? PROT_READ : PROT_NONE);
 			break;
 		case 3:
