@@ -91,7 +91,7 @@ fi
 [ -n "$test_timeout" ] && append+=" PTWALK_TEST_TIMEOUT=$test_timeout"
 # The fuzz and the soak (tests/fuzz_test.c, tests/soak_test.c) take their
 # budgets from the environment, seconds per file and in all: 0, the
-# default here, skips them (scripts/fuzz.sh, soak.sh and check.sh set them).
+# default here, skips them (scripts/fuzz.sh and check.sh set them).
 if [ "$mode" = test ]; then
 	append+=" FUZZ_S=${FUZZ_S:-0} SOAK_S=${SOAK_S:-0}"
 	[ -n "${FUZZ_SEED:-}" ] && append+=" FUZZ_SEED=$FUZZ_SEED"
