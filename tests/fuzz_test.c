@@ -1209,6 +1209,8 @@ static void read_whole_checked(struct fuzz *z, struct fdstate *s)
 		if (r <= 0)
 			break;
 		n += r;
+		if (n / chunk > 2000)	/* it grew since: two thousand reads at most */
+			chunk *= 2;
 		if (n > MAX_OUT || ++reads > 4000000) {
 			bad(z, "a read that does not end: %zu bytes in %lu reads", n, reads);
 			break;
