@@ -6,6 +6,8 @@ SHELL := /bin/bash
 #   make check           the VM test matrix (KERNELS="6.1 6.12" PAGING="4 5" PTI="off on")
 #   make check-debug     the suite on a cached debug 6.12 kernel (KASAN, lockdep, kmemleak)
 #   make debug-kernel    build that kernel only (scripts/debug-kernel.sh)
+#   make fuzz            random requests to every request file in a VM (FUZZ_S=60 per file, FUZZ_SEED)
+#   make soak            readers of every file against churning targets in a VM (SOAK_S=60)
 #   make demo            build, boot a 6.12 5-level VM, run `ptwalk demo`
 #   make bench           ptwalk maps vs maps+pagemap in 6.12 5-level and 6.1 4-level VMs
 #   make lint            checkpatch --strict and sparse on the module
@@ -39,7 +41,7 @@ BENCH := bench/ptwalk_bench
 BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_HDRS := $(wildcard bench/*.h)
 
-.PHONY: all module tool tests check check-debug debug-kernel demo bench bench-bin lint \
+.PHONY: all module tool tests check check-debug debug-kernel fuzz soak demo bench bench-bin lint \
 	install uninstall modules_install deb clean kdir-check
 
 all: module tool
@@ -88,6 +90,12 @@ check-debug:
 
 debug-kernel:
 	scripts/debug-kernel.sh
+
+fuzz:
+	scripts/fuzz.sh fuzz
+
+soak:
+	scripts/fuzz.sh soak
 
 bench-bin: $(BENCH)
 

@@ -44,6 +44,16 @@ doc_failed=0
 t2=$(now)
 log "phase build: $((t2 - t1))s"
 
+# The fuzz and the soak (tests/fuzz_test.c, soak_test.c): FUZZ_S and
+# SOAK_S, when set, apply to every configuration (check-debug sets them);
+# otherwise a short fuzz, CHECK_FUZZ_S (5) seconds per file, runs in one
+# configuration, the first 6.12 5-level PTI-on one (else the first), and
+# no soak: `make fuzz` and `make soak` are the long runs.
+fuzz_cfg=
+for c in $CONFIGS; do
+	[ -z "$fuzz_cfg" ] || [ "$c" = 6.12:5:on ] && fuzz_cfg=$c
+done
+
 total_pass=0 total_fail=0 total_skip=0 failed_cfgs=()
 # Host-side tests (HOST=0 skips them): packages, DKMS in a throwaway tree,
 # man pages, make install; nothing is loaded on the host.
@@ -64,7 +74,10 @@ for c in $CONFIGS; do
 	IFS=: read -r k p pti <<<"$c"
 	cfg="$k-${p}level-pti_$pti"
 	log "running $cfg"
-	"$PTWALK_TOP/scripts/vm-run.sh" "$k" "$p" "$pti" test "$results/$cfg" ||
+	fz=${FUZZ_S:-0}
+	[ -z "${FUZZ_S:-}" ] && [ "$c" = "$fuzz_cfg" ] && fz=${CHECK_FUZZ_S:-5}
+	FUZZ_S=$fz SOAK_S=${SOAK_S:-0} \
+		"$PTWALK_TOP/scripts/vm-run.sh" "$k" "$p" "$pti" test "$results/$cfg" ||
 		failed_cfgs+=("$cfg")
 	read -r line <"$results/$cfg/summary" || line="pass=0 fail=1 skip=0 secs=?"
 	eval "$line"

@@ -91,10 +91,19 @@ fi
 # times slower under TCG: more memory and time, for the VM and for each test
 # binary in the guest (guest-run.sh reads PTWALK_TEST_TIMEOUT from init's
 # environment, which the kernel fills from unknown name=value parameters).
-vm_mem=4096 vm_timeout=900
+vm_mem=4096 vm_timeout=900 test_timeout=${PTWALK_TEST_TIMEOUT:-}
 if [ "$flavour" = debug ]; then
 	vm_mem=6144 vm_timeout=5400
-	append+=" PTWALK_TEST_TIMEOUT=1800"
+	test_timeout=${test_timeout:-1800}
+fi
+[ -n "$test_timeout" ] && append+=" PTWALK_TEST_TIMEOUT=$test_timeout"
+# The fuzz and the soak (tests/fuzz_test.c, tests/soak_test.c) take their
+# budgets from the environment, seconds per file and in all: 0, the
+# default here, skips them (scripts/fuzz.sh and check.sh set them).
+if [ "$mode" = test ]; then
+	append+=" FUZZ_S=${FUZZ_S:-0} SOAK_S=${SOAK_S:-0}"
+	[ -n "${FUZZ_SEED:-}" ] && append+=" FUZZ_SEED=$FUZZ_SEED"
+	[ -n "${SOAK_KHUGEPAGED:-}" ] && append+=" SOAK_KHUGEPAGED=$SOAK_KHUGEPAGED"
 fi
 [ "${PTWALK_BENCH_QUICK:-0}" = 1 ] && append+=" ptwalk_bench_quick=1"
 append+=" ptwalk_mode=$mode ptwalk_paging=$paging ptwalk_pti=$pti"

@@ -319,7 +319,8 @@ static void churn_vmas(struct race *rc)
 				sl->p = q;
 			break;
 		case 3:
-			mprotect(sl->p, sl->len / 2 + PAGE, random() % 2 ? PROT_READ :
+			/* never past the slot: a neighbour (the shared page) keeps its rights */
+			mprotect(sl->p, (sl->len / PAGE / 2 + 1) * PAGE, random() % 2 ? PROT_READ :
 				 PROT_READ | PROT_WRITE);
 			break;
 		case 4:

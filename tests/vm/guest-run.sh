@@ -25,6 +25,12 @@ for t in /tests/module_test /tests/*_test; do
 	name=${t##*/}
 	case " $done " in *" $name "*) continue ;; esac
 	done="$done $name"
+	# The fuzz and the soak run only when given a budget (FUZZ_S,
+	# SOAK_S from the kernel command line: scripts/vm-run.sh).
+	case $name in
+	fuzz_test) [ "${FUZZ_S:-0}" != 0 ] || continue ;;
+	soak_test) [ "${SOAK_S:-0}" != 0 ] || continue ;;
+	esac
 	[ -d /proc/ptwalk ] || [ "$name" = module_test ] || insmod "$KO"
 	echo "# ptwalk-run: begin $name"
 	timeout -s KILL $((${PTWALK_TEST_TIMEOUT:-600} * (scale > 1 ? 3 : 1))) "$t"
