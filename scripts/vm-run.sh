@@ -129,7 +129,13 @@ tr -d '\r' <"$outdir/results.log" >"$outdir/results.txt" 2>/dev/null
 tr -d '\r' <"$outdir/console.log" >"$outdir/console.txt" 2>/dev/null
 
 fail_reasons=()
-[ $qrc -eq 124 ] || [ $qrc -eq 137 ] && fail_reasons+=("timeout after ${timeout_s}s (hung guest)")
+# timeout(1) says 124 (or 137 after -k) when it stopped a hung guest; a
+# SIGKILL from elsewhere (the host's OOM killer) is 137 well before that.
+if [ $qrc -eq 124 ] || { [ $qrc -eq 137 ] && [ $secs -ge "$timeout_s" ]; }; then
+	fail_reasons+=("timeout after ${timeout_s}s (hung guest)")
+elif [ $qrc -eq 137 ]; then
+	fail_reasons+=("QEMU killed after ${secs}s (SIGKILL: the host's OOM killer? see dmesg)")
+fi
 status=$(grep -a '^PTWALK-DONE rc=' "$outdir/results.txt" | tail -n1)
 if [ -z "$status" ]; then
 	fail_reasons+=("guest reported no status (crash, panic or hang)")
