@@ -43,8 +43,9 @@ done
 if [ ${#need[@]} -gt 0 ]; then
 	[ "$(id -u)" = 0 ] || die "need root to install: ${need[*]}"
 	log "installing kernel build dependencies: ${need[*]}"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-		--no-install-recommends "${need[@]}" >&2
+	quietly apt-install-kernel-build env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -q --no-install-recommends "${need[@]}" ||
+		die "apt-get install failed"
 fi
 
 mkdir -p "$dir"

@@ -53,8 +53,8 @@ for flavour in 6.1 6.12; do
 	mods=$PTWALK_CACHE/kernels/modules-$rel
 	[ -s "$img" ] && [ -s "$mods/load-order" ] && continue
 	log "fetching linux-image-$rel"
-	(cd "$PTWALK_CACHE/debs" && apt-get download -q "linux-image-$rel" 2>&1 |
-		grep -v 'unsandboxed' >&2 || true)
+	(cd "$PTWALK_CACHE/debs" &&
+		quietly "download-linux-image-$rel" apt-get download -q "linux-image-$rel") || true
 	deb=$(ls -t "$PTWALK_CACHE"/debs/linux-image-"$rel"_*.deb 2>/dev/null | head -n1)
 	[ -n "$deb" ] || die "could not download linux-image-$rel"
 	tmp=$(mktemp -d)

@@ -27,9 +27,10 @@ if [ -z "$chromium" ] && [ $install = 1 ]; then
 		log "svg-check: need root to install chromium"
 	else
 		log "svg-check: installing chromium"
-		{ apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-			--no-install-recommends chromium; } >"${TMPDIR:-/tmp}/ptwalk-chromium.log" 2>&1 ||
-			log "svg-check: apt-get install chromium failed (see ${TMPDIR:-/tmp}/ptwalk-chromium.log)"
+		quietly apt-install-chromium bash -c 'apt-get update -q &&
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+			--no-install-recommends chromium' ||
+			log "svg-check: apt-get install chromium failed"
 	fi
 	chromium=$(command -v chromium || true)
 fi
