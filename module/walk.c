@@ -212,7 +212,8 @@ static int walk_request(struct ptw_file *f, char *req)
 
 	if (!req)
 		return -EINVAL;
-	req = skip_spaces(req);
+	/* Blanks only: skip_spaces() would take \v, \f, \r and 0xa0 too. */
+	req += strspn(req, " \t");
 	ret = ptw_parse_addr(req, &va);
 	if (ret)
 		return ret;

@@ -137,9 +137,15 @@ static int whatis_request(struct ptw_file *f, char *req)
 {
 	struct whatis_view *v = f->view;
 	unsigned long va;
+	char *end;
 	int ret;
 
-	ret = ptw_parse_addr(strim(req), &va);
+	/* Blanks around it only: strim() would take \v, \f, \r, 0xa0. */
+	req += strspn(req, " \t");
+	end = req + strlen(req);
+	while (end > req && (end[-1] == ' ' || end[-1] == '\t'))
+		*--end = '\0';
+	ret = ptw_parse_addr(req, &va);
 	if (ret)
 		return ret;
 	v->va = va;

@@ -323,10 +323,13 @@ static long module_bytes(void)
 enum file { F_MAPS, F_WALK, F_WHATIS, F_ALLOC };
 static const char *const file_names[] = { "maps", "walk", "whatis", "alloc" };
 
-/* The kernel's isspace(): its Latin-1 table also has 0xa0 (NBSP). */
-static bool kspace(unsigned char c)
+/*
+ * The separators the parsers take: spaces and tabs, not the rest of the
+ * kernel's isspace() (\v, \f, \r, and 0xa0 from its Latin-1 table).
+ */
+static bool blank(unsigned char c)
 {
-	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0xa0;
+	return c == ' ' || c == '\t';
 }
 
 static bool all_digits(const char *s)
@@ -522,7 +525,7 @@ static void model_maps(struct fuzz *z, char *req, struct parsed *p)
 
 /*
  * "WHO VA": WHO ends at the first space or tab, VA is the rest after any
- * whitespace; WHO is a PID, or "kernel" or "0" (privileged only). The
+ * spaces and tabs; WHO is a PID, or "kernel" or "0" (privileged only). The
  * address is parsed first.
  */
 static void model_walk(struct fuzz *z, char *req, struct parsed *p)
@@ -533,7 +536,7 @@ static void model_walk(struct fuzz *z, char *req, struct parsed *p)
 	if (!req[n])
 		return;
 	req[n] = '\0';
-	for (rest = req + n + 1; kspace(*rest); rest++)
+	for (rest = req + n + 1; blank(*rest); rest++)
 		;
 	if (!hex_value(rest, &p->va))
 		return;
@@ -546,14 +549,14 @@ static void model_walk(struct fuzz *z, char *req, struct parsed *p)
 	}
 }
 
-/* One address; whitespace around it is ignored (strim()). */
+/* One address; spaces and tabs around it are ignored. */
 static void model_whatis(char *req, struct parsed *p)
 {
 	char *end = req + strlen(req);
 
-	while (kspace(*req))
+	while (blank(*req))
 		req++;
-	while (end > req && kspace(end[-1]))
+	while (end > req && blank(end[-1]))
 		*--end = '\0';
 	if (hex_value(req, &p->va)) {
 		p->verb = V_ADDR;

@@ -276,6 +276,7 @@ TEST(walk_rejects_malformed_requests)
 		{ "1 0x", EINVAL }, { "1 10 20", EINVAL }, { " 1 10", EINVAL },
 		{ "1 0x10000000000000000", EINVAL }, { "x 10", EINVAL },
 		{ "1 -5", EINVAL }, { "kernel", EINVAL },
+		{ "1 \v0x10", EINVAL }, { "1 \xa0" "0x10", EINVAL }, { "1\f0x10", EINVAL },
 		{ "4194304 0x1000", ESRCH }, { "2 0x1000", ESRCH },
 	};
 

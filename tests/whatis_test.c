@@ -449,6 +449,8 @@ TEST(bad_requests_are_einval)
 {
 	static const char *const bad[] = {
 		"xyz", "0x", "-1", "0x10000000000000000", "12 34", "0xg",
+		/* blanks are spaces and tabs, not the rest of isspace() */
+		"\v0x10", "0x10\f", "\r0x10", "\xa0" "0x10", "0x10\xa0",
 	};
 	int fd = open(WHATIS_PATH, O_RDWR);
 	char buf[64];
