@@ -320,8 +320,8 @@ static long module_bytes(void)
 
 /* ---- the model of the request grammar (docs/interface.md) ---- */
 
-enum file { F_MAPS, F_WALK, F_WHATIS, F_ALLOC };
-static const char *const file_names[] = { "maps", "walk", "whatis", "alloc" };
+enum file { F_MAPS, F_WALK, F_WHATIS, F_ALLOC, F_TABLES };
+static const char *const file_names[] = { "maps", "walk", "whatis", "alloc", "tables" };
 
 /*
  * The separators the parsers take: spaces and tabs, not the rest of the
@@ -509,9 +509,11 @@ static bool common_ok(const char *buf, size_t len, char *req)
 	return len && !strchr(req, '\n');
 }
 
+/* maps's grammar; tables has it without "nonpresent". */
 static void model_maps(struct fuzz *z, char *req, struct parsed *p)
 {
-	if (!strcmp(req, "nonpresent on") || !strcmp(req, "nonpresent off")) {
+	if (z->file == F_MAPS &&
+	    (!strcmp(req, "nonpresent on") || !strcmp(req, "nonpresent off"))) {
 		p->verb = V_NONPRESENT;
 		p->mask = RS_OK;
 	} else if (!strcmp(req, "self")) {
@@ -629,6 +631,7 @@ static void model(struct fuzz *z, struct fdstate *s, const char *buf,
 		return;
 	switch (z->file) {
 	case F_MAPS: model_maps(z, req, p); break;
+	case F_TABLES: model_maps(z, req, p); break;
 	case F_WALK: model_walk(z, req, p); break;
 	case F_WHATIS: model_whatis(req, p); break;
 	case F_ALLOC: model_alloc(z, s, req, p); break;
@@ -872,6 +875,7 @@ static void gen_structured(struct fuzz *z, struct fdstate *fs, struct sbuf *s)
 
 	switch (z->file) {
 	case F_MAPS:
+	case F_TABLES:
 		if (k < 15)
 			put(s, "self");
 		else if (k < 30)
@@ -1105,7 +1109,8 @@ static void do_writev(struct fuzz *z, struct fdstate *s, struct sbuf *sb)
 static bool read_errno_ok(struct fuzz *z, int err)
 {
 	/* A target gone is ESRCH (maps, walk); nothing else may fail. */
-	return err == ESRCH && (z->file == F_MAPS || z->file == F_WALK);
+	return err == ESRCH && (z->file == F_MAPS || z->file == F_WALK ||
+				z->file == F_TABLES);
 }
 
 /* Is the descriptor's output the same each time it is generated? */
@@ -1113,6 +1118,7 @@ static bool stable(struct fuzz *z, const struct fdstate *s)
 {
 	switch (z->file) {
 	case F_MAPS:
+	case F_TABLES:
 		return s->tg >= 0 && z->e->t[s->tg].stable;
 	case F_WALK:
 		return !s->requested || (!s->kernel && s->tg >= 0 && z->e->t[s->tg].stable);
@@ -1172,6 +1178,16 @@ static void check_output(struct fuzz *z, struct fdstate *s, const char *text, si
 		snprintf(head, sizeof(head), "ptwalk-whatis 1\nva: 0x%lx\nregion: ", s->va);
 		if (strncmp(text, head, strlen(head)))
 			bad(z, "whatis output %.60s, expected %s", text, head);
+		break;
+	case F_TABLES:
+		if (s->tg >= 0) {
+			snprintf(head, sizeof(head), "ptwalk-tables 1\ntarget pid=%d ",
+				 s->tg == TG_SELF ? z->self : z->e->t[s->tg].tgid);
+			if (strncmp(text, head, strlen(head)))
+				bad(z, "tables header %.40s, expected %s", text + 16, head + 16);
+		}
+		if (strcmp(last, "end\n"))
+			bad(z, "tables output ends %s", last);
 		break;
 	case F_ALLOC:
 		snprintf(head, sizeof(head), "ptwalk-alloc 1\nfile allocations=%u ", s->nr);
@@ -1586,7 +1602,7 @@ static void fuzz_file(struct __test_metadata *_metadata, struct env *e, enum fil
 	ASSERT_NE(NULL, z);
 	z->e = e;
 	z->file = file;
-	if (file == F_MAPS || file == F_WALK) {
+	if (file == F_MAPS || file == F_WALK || file == F_TABLES) {
 		secs = e->secs * 0.8;
 		pid = fork();
 		ASSERT_LE(0, pid);
@@ -1640,6 +1656,11 @@ TEST_F_TIMEOUT(fuzz, whatis, 7200)
 TEST_F_TIMEOUT(fuzz, alloc, 7200)
 {
 	fuzz_file(_metadata, &self->e, F_ALLOC);
+}
+
+TEST_F_TIMEOUT(fuzz, tables, 7200)
+{
+	fuzz_file(_metadata, &self->e, F_TABLES);
 }
 
 /*
