@@ -269,34 +269,41 @@ static __always_inline bool read_stride(const pte_t *p, u64 *raw)
 static int walk_pte_batched(struct ptw_walk *w, pmd_t pmd, unsigned long addr,
 			    unsigned long end)
 {
-	const pte_t *ptep = pte_offset_kernel(&pmd, addr);
+	const pte_t *first = pte_offset_kernel(&pmd, addr), *ptep = first;
+	unsigned long pages = (end - addr) >> PAGE_SHIFT;
+	const pte_t *strides_end = first + round_down(pages, PTW_NONE_STRIDE);
 	struct ptw_batch *b = w->batch;
 	u64 *raw = b->stride;
-	unsigned int nr = 0, n, i;
-	int ret = 0;
+	unsigned int nr = 0, i;
+	int ret;
 
 	b->level = PTW_PTE;
 	b->table_pa = (phys_addr_t)pmd_pfn(pmd) << PAGE_SHIFT;
-	while (addr != end) {
-		if (end - addr >= PTW_NONE_STRIDE * PAGE_SIZE) {
-			n = PTW_NONE_STRIDE;
-			if (!read_stride(ptep, raw)) {
-				if (nr)
-					ret = flush_batch(w, b, &nr);
-				goto next;
+	/* The address of an entry is worked out only where one is not empty. */
+	for (; ptep != strides_end; ptep += PTW_NONE_STRIDE) {
+		unsigned long va;
+
+		if (!read_stride(ptep, raw)) {
+			if (nr) {
+				ret = flush_batch(w, b, &nr);
+				if (ret)
+					return ret;
 			}
-		} else {
-			/* A VMA ends inside the table. */
-			raw[0] = ptw_arch_pte_read(ptep);
-			n = 1;
+			continue;
 		}
-		for (i = 0; i < n && !ret; i++)
-			ret = batch_pte(w, b, &nr, raw[i], addr + i * PAGE_SIZE);
-next:
+		va = addr + (ptep - first) * PAGE_SIZE;
+		for (i = 0; i < PTW_NONE_STRIDE; i++) {
+			ret = batch_pte(w, b, &nr, raw[i], va + i * PAGE_SIZE);
+			if (ret)
+				return ret;
+		}
+	}
+	/* What is left where a VMA ends inside the table, one at a time. */
+	for (addr += (ptep - first) * PAGE_SIZE; addr != end;
+	     ptep++, addr += PAGE_SIZE) {
+		ret = batch_pte(w, b, &nr, ptw_arch_pte_read(ptep), addr);
 		if (ret)
 			return ret;
-		ptep += n;
-		addr += n * PAGE_SIZE;
 	}
 	return nr ? flush_batch(w, b, &nr) : 0;
 }
