@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The per-architecture part of the walker's fast path: which raw entries
- * are empty, and where a leaf keeps its frame. Only x86-64 today; a second
- * MMU (arm64) supplies the same three helpers.
+ * The per-architecture part of the walker's fast path: reading a PTE as
+ * the MMU sees it, which such values are empty, and where a leaf keeps its
+ * frame. Only x86-64 today; a second MMU (arm64) supplies the same helpers.
  */
 #ifndef PTWALK_ARCH_H
 #define PTWALK_ARCH_H
@@ -12,13 +12,28 @@
 
 #ifdef CONFIG_X86_64
 /*
- * An empty PTE: nothing mapped, nothing to hand to a view. A test of bits
- * that must all be clear, so it holds for the OR of several entries
- * exactly when every one of them is empty.
+ * The PTE at @ptep, read once, as the MMU sees it: no paravirt hook on the
+ * way, so that scanning a mostly empty table is a load per entry.
  */
-static inline bool ptw_arch_pte_none(u64 raw)
+static inline u64 ptw_arch_pte_read(const pte_t *ptep)
 {
-	return pte_none(__pte(raw));
+	return native_pte_val(ptep_get((pte_t *)ptep));
+}
+
+/*
+ * An empty PTE (as read by ptw_arch_pte_read()): nothing mapped, nothing
+ * to hand to a view. A test of bits that must all be clear, so it holds
+ * for the OR of several entries exactly when every one of them is empty.
+ */
+static inline bool ptw_arch_pte_none(u64 hw)
+{
+	return pte_none(native_make_pte(hw));
+}
+
+/* The value Linux works with (pte_val()) of a PTE read by ptw_arch_pte_read(). */
+static inline u64 ptw_arch_pte_val(u64 hw)
+{
+	return pte_val(native_make_pte(hw));
 }
 
 /*

@@ -5,6 +5,7 @@
  * never from raw bits (PROT_NONE entries store it inverted, see L1TF).
  */
 #include <linux/mm.h>
+#include <linux/string.h>
 #include <linux/swap.h>
 #include <linux/swapops.h>
 #include <asm/memtype.h>
@@ -214,10 +215,18 @@ char *ptw_format_flags(char *buf, size_t size, unsigned long flags)
 	unsigned int bit;
 	size_t n = 0;
 
+	/* By hand: run lines respell this whenever the flags change. */
 	buf[0] = '\0';
-	for_each_set_bit(bit, &flags, PTWF_NR)
-		n += scnprintf(buf + n, size - n, "%s%s", n ? "," : "",
-			       flag_names[bit]);
+	for_each_set_bit(bit, &flags, PTWF_NR) {
+		size_t len = strlen(flag_names[bit]);
+
+		if (n + 1 + len >= size)
+			break;
+		if (n)
+			buf[n++] = ',';
+		memcpy(buf + n, flag_names[bit], len + 1);
+		n += len;
+	}
 	return buf;
 }
 

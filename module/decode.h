@@ -66,6 +66,8 @@ const char *ptw_np_name(enum ptw_np kind);
  */
 void ptw_np_hide(struct ptw_nonpresent *np);
 u64 ptw_raw_hidden(const struct ptw_entry *e);
+/* Room for every flag name, comma-separated, and a NUL. */
+#define PTW_FLAGS_MAX	128
 /* Comma-separated flag names into @buf; returns @buf. */
 char *ptw_format_flags(char *buf, size_t size, unsigned long flags);
 /* "4K", "2M", "1G", "512G", "256T" */

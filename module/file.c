@@ -144,11 +144,6 @@ static void ptw_file_rewind(struct ptw_file *f)
 		f->ops->rewind(f);
 }
 
-bool ptw_out_room(struct ptw_file *f, size_t need)
-{
-	return f->m->size - f->m->count > need;
-}
-
 void ptw_out(struct ptw_file *f, const char *fmt, ...)
 {
 	va_list args;

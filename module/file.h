@@ -83,10 +83,30 @@ int ptw_file_create(struct proc_dir_entry *dir, const char *name,
 int ptw_files_open_count(void);
 
 /* Output: true if @need more bytes fit; printf only after it said yes. */
-bool ptw_out_room(struct ptw_file *f, size_t need);
+static inline bool ptw_out_room(struct ptw_file *f, size_t need)
+{
+	return f->m->size - f->m->count > need;
+}
+
 __printf(2, 3) void ptw_out(struct ptw_file *f, const char *fmt, ...);
 /* Append @len bytes: the fast path for lines formatted by hand. */
 void ptw_out_write(struct ptw_file *f, const char *s, size_t len);
+
+/*
+ * The fastest path: format a line of at most @max bytes in place, at the
+ * end of the output, and append it with ptw_out_commit(). NULL when it
+ * may not fit (as ptw_out_room()).
+ */
+static inline char *ptw_out_reserve(struct ptw_file *f, size_t max)
+{
+	return ptw_out_room(f, max) ? f->m->buf + f->m->count : NULL;
+}
+
+/* Append what was formatted from ptw_out_reserve() up to @end. */
+static inline void ptw_out_commit(struct ptw_file *f, const char *end)
+{
+	f->m->count = end - f->m->buf;
+}
 
 /* Requests. */
 int ptw_copy_request(const char __user *ubuf, size_t count, char *req);

@@ -30,13 +30,25 @@ struct maps_view {
 	unsigned long cursor;	/* where the walk resumes */
 	unsigned long vma_start, vma_end;	/* VMA whose line was printed */
 	struct ptw_runs runs;
+	struct ptw_batch batch;	/* the walker's, for maps_ptes() */
 	char *path;		/* PATH_MAX scratch for d_path() */
 };
+
+/* A non-present entry, or one of a kind maps does not show. */
+static int maps_other(struct maps_view *v, const struct ptw_entry *e)
+{
+	struct ptw_run n;
+
+	if (!ptw_run_init(&v->runs, &n, e, v->nonpresent))
+		return PTW_CONTINUE;	/* none, tables, hidden non-present */
+	if (!ptw_runs_add(&v->runs, &n))
+		return PTW_STOP;	/* buffer full: resume at this entry */
+	return PTW_CONTINUE;
+}
 
 static int maps_entry(struct ptw_walk *w, const struct ptw_entry *e)
 {
 	struct maps_view *v = w->private;
-	struct ptw_run n;
 
 	/*
 	 * Only whole entries make runs. A leaf that starts before where the
@@ -50,34 +62,40 @@ static int maps_entry(struct ptw_walk *w, const struct ptw_entry *e)
 	if (e->va != e->base ||
 	    e->end - e->va != 1UL << ptw_level_shift(e->level))
 		return PTW_CONTINUE;
-	if (e->kind == PTW_LEAF &&
-	    ptw_runs_extend(&v->runs, e->level, &e->raw, 1, e->va,
-			    e->end - e->va))
-		return PTW_CONTINUE;
-	if (!ptw_run_init(&v->runs, &n, e, v->nonpresent))
-		return PTW_CONTINUE;	/* none, tables, hidden non-present */
-	if (!ptw_runs_add(&v->runs, &n))
-		return PTW_STOP;	/* buffer full: resume at this entry */
-	return PTW_CONTINUE;
+	if (e->kind == PTW_LEAF) {
+		if (ptw_runs_extend(&v->runs, e->level, &e->raw, 1, e->va,
+				    e->end - e->va))
+			return PTW_CONTINUE;
+		/* Buffer full: resume at this entry. */
+		return ptw_runs_add_leaf(&v->runs, e) ? PTW_CONTINUE : PTW_STOP;
+	}
+	return maps_other(v, e);
 }
 
-/* A batch of PTEs: most extend the pending run without being decoded. */
+/*
+ * A batch of PTEs or of THP leaves: most extend the pending run without
+ * being decoded. Every entry of a batch is whole, and the one that did not
+ * extend the run does not on a second try either: leaves go straight to
+ * ptw_runs_add_leaf().
+ */
 static int maps_ptes(struct ptw_walk *w, const struct ptw_batch *b)
 {
 	struct maps_view *v = w->private;
+	unsigned long size = 1UL << ptw_level_shift(b->level);
 	unsigned int i = 0;
 
 	while (i < b->nr) {
-		unsigned long va = b->va + i * PAGE_SIZE;
+		unsigned long va = b->va + i * size;
 		struct ptw_entry e;
 
-		i += ptw_runs_extend(&v->runs, PTW_PTE, b->raw + i, b->nr - i,
-				     va, PAGE_SIZE);
+		i += ptw_runs_extend(&v->runs, b->level, b->raw + i, b->nr - i,
+				     va, size);
 		if (i == b->nr)
 			break;
-		va = b->va + i * PAGE_SIZE;
-		ptw_pte_entry(w, b, b->raw[i], va, &e);
-		if (maps_entry(w, &e) == PTW_STOP) {
+		va = b->va + i * size;
+		ptw_batch_entry(w, b, b->raw[i], va, &e);
+		if (e.kind == PTW_LEAF ? !ptw_runs_add_leaf(&v->runs, &e) :
+		    maps_other(v, &e) == PTW_STOP) {
 			w->next = va;
 			return PTW_STOP;
 		}
@@ -229,7 +247,9 @@ static void maps_rewind(struct ptw_file *f)
 static int maps_fill(struct ptw_file *f)
 {
 	struct maps_view *v = f->view;
-	struct ptw_walk w = { .ops = &maps_ops, .private = v };
+	struct ptw_walk w = {
+		.ops = &maps_ops, .private = v, .batch = &v->batch,
+	};
 	struct mm_struct *mm;
 	pid_t nr;
 	int ret;

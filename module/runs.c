@@ -18,9 +18,8 @@ static unsigned long pages_between(unsigned long from, unsigned long to)
 	return (to - from) >> PAGE_SHIFT;
 }
 
-/* Flags and cache type of leaf @e, decoded once per distinct bits. */
-static void decode_leaf(struct ptw_runs *r, const struct ptw_entry *e,
-			struct ptw_run *n)
+/* Decode the flags and cache type of leaf @e into r->memo, once per distinct bits. */
+static void decode_leaf(struct ptw_runs *r, const struct ptw_entry *e)
 {
 	u64 attrs = e->raw & ~ptw_arch_frame_mask(ptw_level_shift(e->level));
 
@@ -32,8 +31,6 @@ static void decode_leaf(struct ptw_runs *r, const struct ptw_entry *e,
 		r->memo.attrs = attrs;
 		r->memo.valid = true;
 	}
-	n->flags = r->memo.flags;
-	n->cache = r->memo.cache;
 }
 
 bool ptw_run_init(struct ptw_runs *r, struct ptw_run *n,
@@ -50,7 +47,9 @@ bool ptw_run_init(struct ptw_runs *r, struct ptw_run *n,
 	if (e->kind == PTW_LEAF) {
 		n->mapped = true;
 		n->pfn = e->pfn + pages_between(e->base, e->va);
-		decode_leaf(r, e, n);
+		decode_leaf(r, e);
+		n->flags = r->memo.flags;
+		n->cache = r->memo.cache;
 		return true;
 	}
 	ptw_decode_nonpresent(e, &n->np);
@@ -86,25 +85,27 @@ static bool run_continues(const struct ptw_runs *rs, const struct ptw_run *n)
 static void update_tail(struct ptw_runs *rs, unsigned long flags,
 			enum ptw_cache cache)
 {
-	char list[160];
-	int n;
+	char *p = rs->tail;
 
 	if (rs->tail_len && rs->tail_flags == flags && rs->tail_cache == cache)
 		return;
-	ptw_format_flags(list, sizeof(list), flags);
-	n = scnprintf(rs->tail, sizeof(rs->tail), " flags=%s cache=%s\n",
-		      list[0] ? list : "-", ptw_cache_name(cache));
-	rs->tail_len = n;
+	/* By hand: the flags of a dump's runs change often. */
+	p = put_lit(p, " flags=");
+	ptw_format_flags(p, PTW_FLAGS_MAX, flags);
+	p = *p ? p + strlen(p) : put_lit(p, "-");
+	p = put_lit(p, " cache=");
+	p = put_str(p, ptw_cache_name(cache));
+	*p++ = '\n';
+	rs->tail_len = p - rs->tail;
 	rs->tail_flags = flags;
 	rs->tail_cache = cache;
 }
 
-static void print_run(struct ptw_runs *rs)
+/* Format the pending run at @p (PTW_RUN_LINE_MAX bytes); returns the end. */
+static char *print_run(struct ptw_runs *rs, char *p)
 {
 	const struct ptw_run *r = &rs->run;
 	unsigned int shift = ptw_level_shift(r->level);
-	char line[PTW_RUN_LINE_MAX];
-	char *p = line;
 
 	p = put_lit(p, "run ");
 	p = put_hex(p, r->start);
@@ -135,9 +136,8 @@ static void print_run(struct ptw_runs *rs)
 	}
 	update_tail(rs, r->flags, r->cache);
 	memcpy(p, rs->tail, rs->tail_len);
-	p += rs->tail_len;
-	ptw_out_write(rs->f, line, p - line);
 	rs->count++;
+	return p + rs->tail_len;
 }
 
 /*
@@ -163,11 +163,14 @@ static void prepare_extend(struct ptw_runs *r)
 
 bool ptw_runs_flush(struct ptw_runs *r)
 {
+	char *p;
+
 	if (!r->run.active)
 		return true;
-	if (!ptw_out_room(r->f, PTW_RUN_LINE_MAX))
+	p = ptw_out_reserve(r->f, PTW_RUN_LINE_MAX);
+	if (!p)
 		return false;
-	print_run(r);
+	ptw_out_commit(r->f, print_run(r, p));
 	r->run.active = false;
 	r->extendable = false;
 	return true;
@@ -186,6 +189,37 @@ bool ptw_runs_add(struct ptw_runs *r, const struct ptw_run *n)
 		if (!ptw_runs_flush(r))
 			return false;
 		r->run = seen;
+	}
+	prepare_extend(r);
+	return true;
+}
+
+bool ptw_runs_add_leaf(struct ptw_runs *r, const struct ptw_entry *e)
+{
+	struct ptw_run *run = &r->run;
+	unsigned long pfn = e->pfn + pages_between(e->base, e->va);
+
+	decode_leaf(r, e);
+	/* run_continues() for a mapped run, and what ptw_runs_add() does. */
+	if (run->active && run->mapped && run->end == e->va &&
+	    run->level == e->level && run->flags == r->memo.flags &&
+	    run->cache == r->memo.cache &&
+	    (!r->show_pfn || run->pfn + pages_between(run->start, e->va) == pfn)) {
+		run->end = e->end;
+		run->raw = e->raw;
+	} else {
+		if (!ptw_runs_flush(r))
+			return false;
+		memset(&run->np, 0, sizeof(run->np));
+		run->active = true;
+		run->mapped = true;
+		run->level = e->level;
+		run->start = e->va;
+		run->end = e->end;
+		run->pfn = pfn;
+		run->flags = r->memo.flags;
+		run->cache = r->memo.cache;
+		run->raw = e->raw;
 	}
 	prepare_extend(r);
 	return true;

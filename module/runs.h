@@ -15,7 +15,10 @@
 #include "file.h"
 #include "walker.h"
 
-/* Room for a run line: at most ~110 bytes of fields and a ~140-byte tail. */
+/*
+ * Room for a run line: at most ~130 bytes of fields, a tail of less than
+ * 192 and PUT_SLACK (linefmt.h).
+ */
 #define PTW_RUN_LINE_MAX	384
 
 struct ptw_run {
@@ -53,7 +56,7 @@ struct ptw_runs {
 	unsigned long tail_flags;
 	enum ptw_cache tail_cache;
 	size_t tail_len;	/* 0 until the first run is printed */
-	char tail[192];
+	char tail[32 + PTW_FLAGS_MAX];
 };
 
 /*
@@ -68,6 +71,11 @@ bool ptw_run_init(struct ptw_runs *r, struct ptw_run *n,
  * False when the buffer is full: nothing changed, resume at this entry.
  */
 bool ptw_runs_add(struct ptw_runs *r, const struct ptw_run *n);
+/*
+ * ptw_run_init() and ptw_runs_add() in one for a leaf (e->kind PTW_LEAF),
+ * without a struct ptw_run in between.
+ */
+bool ptw_runs_add_leaf(struct ptw_runs *r, const struct ptw_entry *e);
 /*
  * The fast path: how many of the @nr whole @level entries @raw, the first
  * at @va, extend the pending run: mapped leaves with the same bits as its

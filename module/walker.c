@@ -189,17 +189,28 @@ static void classify_pte(const struct ptw_walk *w, pte_t pte,
 	}
 }
 
-void ptw_pte_entry(const struct ptw_walk *w, const struct ptw_batch *b,
-		   u64 raw, unsigned long va, struct ptw_entry *e)
+void ptw_batch_entry(const struct ptw_walk *w, const struct ptw_batch *b,
+		     u64 raw, unsigned long va, struct ptw_entry *e)
 {
-	classify_pte(w, __pte(raw), e);
-	e->index = pte_index(va);
+	if (b->level == PTW_PTE) {
+		classify_pte(w, __pte(raw), e);
+		e->index = pte_index(va);
+		e->end = va + PAGE_SIZE;
+	} else {
+		/* Batched PMDs are whole mapped leaves. */
+		e->level = PTW_PMD;
+		e->kind = PTW_LEAF;
+		e->raw = raw;
+		e->pfn = pmd_pfn(__pmd(raw));
+		e->index = pmd_index(va);
+		e->end = va + PMD_SIZE;
+	}
 	e->base = va;
 	e->va = va;
-	e->end = va + PAGE_SIZE;
-	e->entry_pa = b->table_pa + e->index * sizeof(pte_t);
+	e->entry_pa = b->table_pa + e->index * sizeof(u64);
 }
 
+/* Hand the @nr entries of @b to the view; *nr is 0 after. */
 static int flush_batch(struct ptw_walk *w, struct ptw_batch *b,
 		       unsigned int *nr)
 {
@@ -214,22 +225,51 @@ static int flush_batch(struct ptw_walk *w, struct ptw_batch *b,
 }
 
 /*
- * One entry into the batch: an empty one ends the batch (handed over), a
- * non-empty one joins it (handed over when full).
+ * One PTE (as ptw_arch_pte_read() read it) into the batch: an empty one
+ * ends the batch (handed over), a non-empty one joins it (handed over
+ * when full).
  */
-static inline int batch_entry(struct ptw_walk *w, struct ptw_batch *b,
-			      unsigned int *nr, u64 raw, unsigned long addr)
+static inline int batch_pte(struct ptw_walk *w, struct ptw_batch *b,
+			    unsigned int *nr, u64 hw, unsigned long addr)
 {
-	if (ptw_arch_pte_none(raw))
+	if (ptw_arch_pte_none(hw))
 		return *nr ? flush_batch(w, b, nr) : 0;
 	if (!*nr)
 		b->va = addr;
-	b->raw[(*nr)++] = raw;
+	b->raw[(*nr)++] = ptw_arch_pte_val(hw);
 	return *nr == PTW_BATCH ? flush_batch(w, b, nr) : 0;
 }
 
-/* Entries tested at once for being empty: most of a sparse table is. */
-#define PTW_NONE_STRIDE	8
+/*
+ * Read the PTW_NONE_STRIDE (8) PTEs at @p, once each. All empty (most of
+ * a sparse table): false, at the cost of a load and an OR per entry, kept
+ * in registers. Else they are stored to @raw. (Written out: a loop over an
+ * array costs a store per entry and is not unrolled.)
+ */
+static __always_inline bool read_stride(const pte_t *p, u64 *raw)
+{
+	u64 r0 = ptw_arch_pte_read(p);
+	u64 r1 = ptw_arch_pte_read(p + 1);
+	u64 r2 = ptw_arch_pte_read(p + 2);
+	u64 r3 = ptw_arch_pte_read(p + 3);
+	u64 r4 = ptw_arch_pte_read(p + 4);
+	u64 r5 = ptw_arch_pte_read(p + 5);
+	u64 r6 = ptw_arch_pte_read(p + 6);
+	u64 r7 = ptw_arch_pte_read(p + 7);
+
+	BUILD_BUG_ON(PTW_NONE_STRIDE != 8);
+	if (ptw_arch_pte_none(r0 | r1 | r2 | r3 | r4 | r5 | r6 | r7))
+		return false;
+	raw[0] = r0;
+	raw[1] = r1;
+	raw[2] = r2;
+	raw[3] = r3;
+	raw[4] = r4;
+	raw[5] = r5;
+	raw[6] = r6;
+	raw[7] = r7;
+	return true;
+}
 
 /*
  * One PTE table, batched: each entry read once, empty ones skipped without
@@ -240,35 +280,43 @@ static inline int batch_entry(struct ptw_walk *w, struct ptw_batch *b,
 static int walk_pte_batched(struct ptw_walk *w, pmd_t pmd, unsigned long addr,
 			    unsigned long end)
 {
-	pte_t *ptep = pte_offset_kernel(&pmd, addr);
-	struct ptw_batch b;
+	const pte_t *first = pte_offset_kernel(&pmd, addr), *ptep = first;
+	unsigned long pages = (end - addr) >> PAGE_SHIFT;
+	const pte_t *strides_end = first + round_down(pages, PTW_NONE_STRIDE);
+	struct ptw_batch *b = w->batch;
+	u64 *raw = b->stride;
 	unsigned int nr = 0, i;
-	u64 raw[PTW_NONE_STRIDE], any;
 	int ret;
 
-	b.table_pa = (phys_addr_t)pmd_pfn(pmd) << PAGE_SHIFT;
-	while (addr != end) {
-		unsigned int n = PTW_NONE_STRIDE;
+	b->level = PTW_PTE;
+	b->table_pa = (phys_addr_t)pmd_pfn(pmd) << PAGE_SHIFT;
+	/* The address of an entry is worked out only where one is not empty. */
+	for (; ptep != strides_end; ptep += PTW_NONE_STRIDE) {
+		unsigned long va;
 
-		if (end - addr < PTW_NONE_STRIDE * PAGE_SIZE)
-			n = 1;	/* a VMA ends inside the table */
-		any = 0;
-		for (i = 0; i < n; i++) {
-			raw[i] = pte_val(ptep_get(ptep + i));
-			any |= raw[i];
+		if (!read_stride(ptep, raw)) {
+			if (nr) {
+				ret = flush_batch(w, b, &nr);
+				if (ret)
+					return ret;
+			}
+			continue;
 		}
-		if (ptw_arch_pte_none(any))
-			ret = nr ? flush_batch(w, &b, &nr) : 0;
-		else
-			for (i = 0, ret = 0; i < n && !ret; i++)
-				ret = batch_entry(w, &b, &nr, raw[i],
-						  addr + i * PAGE_SIZE);
+		va = addr + (ptep - first) * PAGE_SIZE;
+		for (i = 0; i < PTW_NONE_STRIDE; i++) {
+			ret = batch_pte(w, b, &nr, raw[i], va + i * PAGE_SIZE);
+			if (ret)
+				return ret;
+		}
+	}
+	/* What is left where a VMA ends inside the table, one at a time. */
+	for (addr += (ptep - first) * PAGE_SIZE; addr != end;
+	     ptep++, addr += PAGE_SIZE) {
+		ret = batch_pte(w, b, &nr, ptw_arch_pte_read(ptep), addr);
 		if (ret)
 			return ret;
-		ptep += n;
-		addr += n * PAGE_SIZE;
 	}
-	return nr ? flush_batch(w, &b, &nr) : 0;
+	return nr ? flush_batch(w, b, &nr) : 0;
 }
 
 static int walk_pte_range(struct ptw_walk *w, pmd_t pmd, unsigned long addr,
@@ -301,22 +349,71 @@ static int walk_pte_range(struct ptw_walk *w, pmd_t pmd, unsigned long addr,
 	return 0;
 }
 
+/*
+ * A whole mapped PMD leaf (a THP) into the batch, as visit() would take it:
+ * the same yield test and budget, one entry each.
+ */
+static int batch_pmd(struct ptw_walk *w, struct ptw_batch *b, unsigned int *nr,
+		     pmd_t *pmdp, u64 raw, unsigned long addr)
+{
+	int ret;
+
+	if (should_yield(w, addr, 1)) {
+		ret = *nr ? flush_batch(w, b, nr) : 0;
+		if (ret)
+			return ret;
+		w->next = addr;
+		return PTW_YIELD;
+	}
+	w->budget--;
+	if (!*nr) {
+		b->level = PTW_PMD;
+		b->va = addr;
+		b->table_pa = __pa(pmdp - pmd_index(addr));
+	}
+	b->raw[(*nr)++] = raw;
+	return *nr == PTW_BATCH ? flush_batch(w, b, nr) : 0;
+}
+
+/* A mapped PMD leaf that the walk covers whole: batched when asked for. */
+static bool batchable_pmd(const struct ptw_walk *w, pmd_t pmd,
+			  unsigned long addr, unsigned long next)
+{
+	return w->ops->ptes && !(w->ops->hide & BIT(PTW_LEAF)) &&
+	       next - addr == PMD_SIZE && pmd_present(pmd) &&
+	       is_leaf(pmd_flags(pmd)) && hw_present(w, pmd_flags(pmd));
+}
+
 static int walk_pmd_range(struct ptw_walk *w, pud_t pud, unsigned long addr,
 			  unsigned long end)
 {
 	pmd_t *pmdp = pmd_offset(&pud, addr);
+	struct ptw_batch *b = w->batch;
+	unsigned int nr = 0;
 	unsigned long next;
 	int ret;
 
 	do {
 		pmd_t pmd = READ_ONCE(*pmdp);
-		struct ptw_entry e = {
+		struct ptw_entry e;
+
+		next = pmd_addr_end(addr, end);
+		if (batchable_pmd(w, pmd, addr, next)) {
+			ret = batch_pmd(w, b, &nr, pmdp, pmd_val(pmd), addr);
+			if (ret)
+				return ret;
+			continue;
+		}
+		if (nr) {
+			ret = flush_batch(w, b, &nr);
+			if (ret)
+				return ret;
+		}
+		e = (struct ptw_entry){
 			.level = PTW_PMD,
 			.index = pmd_index(addr),
 			.raw = pmd_val(pmd),
 		};
-
-		next = pmd_addr_end(addr, end);
 		if (pmd_none(pmd)) {
 			e.kind = PTW_NONE;
 		} else if (!pmd_present(pmd) || !hw_present(w, pmd_flags(pmd))) {
@@ -339,7 +436,7 @@ static int walk_pmd_range(struct ptw_walk *w, pud_t pud, unsigned long addr,
 				return ret;
 		}
 	} while (pmdp++, addr = next, addr != end);
-	return 0;
+	return nr ? flush_batch(w, b, &nr) : 0;
 }
 
 static int walk_pud_range(struct ptw_walk *w, p4d_t p4d, unsigned long addr,

@@ -38,18 +38,25 @@ struct ptw_entry {
 #define PTW_SKIP	1	/* on a table: do not descend; on a VMA: skip it */
 #define PTW_STOP	2	/* stop; w->next = this entry's va */
 
-/* PTE-level entries handed to ptw_ops.ptes in one call. */
+/* Entries handed to ptw_ops.ptes in one call. */
 #define PTW_BATCH	64
+/* PTEs tested at once for being empty: most of a sparse table is. */
+#define PTW_NONE_STRIDE	8
 
 /*
- * Consecutive non-empty PTEs of one table, each read once: raw[i] maps
- * va + i * PAGE_SIZE. Empty entries end a batch and are never handed over.
+ * Consecutive entries of one table, each read once: raw[i] maps
+ * va + i * (the size of a @level entry). Either non-empty PTEs (empty
+ * entries end a batch and are never handed over) or whole mapped PMD
+ * leaves (THP). The view that asks for batches owns the memory
+ * (ptw_walk.batch): one batch per walk, not on the stack.
  */
 struct ptw_batch {
+	enum ptw_level level;
 	unsigned long va;
 	unsigned int nr;
-	phys_addr_t table_pa;	/* physical address of the PTE table */
+	phys_addr_t table_pa;	/* physical address of the table */
 	u64 raw[PTW_BATCH];
+	u64 stride[PTW_NONE_STRIDE];	/* the walker's scratch */
 };
 
 struct ptw_walk;
@@ -73,11 +80,13 @@ struct ptw_ops {
 	 */
 	int (*entry)(struct ptw_walk *w, const struct ptw_entry *e);
 	/*
-	 * Optional: PTE-level entries in batches instead of one entry() call
-	 * each (one indirect call per batch, not per entry: with retpolines
-	 * and IBT that is most of a walk's cost). Same context as entry().
-	 * PTW_STOP must set w->next to the first entry not consumed.
-	 * ptw_pte_entry() turns a raw value into a struct ptw_entry.
+	 * Optional: PTE-level entries, and mapped PMD leaves that lie whole
+	 * inside the walk, in batches instead of one entry() call each (one
+	 * indirect call per batch, not per entry: with retpolines and IBT
+	 * that is most of a walk's cost). Same context as entry(). Needs
+	 * ptw_walk.batch. PTW_STOP must set w->next to the first entry not
+	 * consumed. ptw_batch_entry() turns a raw value into a struct
+	 * ptw_entry.
 	 */
 	int (*ptes)(struct ptw_walk *w, const struct ptw_batch *b);
 	/*
@@ -99,6 +108,7 @@ struct ptw_walk {
 	struct mm_struct *mm;	/* user walks: the pinned target mm */
 	pgd_t *pgd;		/* top-level table walked */
 	void *private;		/* the view's state */
+	struct ptw_batch *batch;	/* with ops->ptes: the view's batch */
 	unsigned long next;	/* where the walk stopped or ended */
 	unsigned long stop;	/* user walks: end of the current VMA's walk */
 	unsigned int budget;	/* entries left in this lock hold */
@@ -107,9 +117,9 @@ struct ptw_walk {
 };
 
 int ptw_walk_user(struct ptw_walk *w, unsigned long start, unsigned long end);
-/* The PTE @raw at @va of batch @b, as entry() would have seen it. */
-void ptw_pte_entry(const struct ptw_walk *w, const struct ptw_batch *b,
-		   u64 raw, unsigned long va, struct ptw_entry *e);
+/* The entry @raw at @va of batch @b, as entry() would have seen it. */
+void ptw_batch_entry(const struct ptw_walk *w, const struct ptw_batch *b,
+		     u64 raw, unsigned long va, struct ptw_entry *e);
 int ptw_walk_kernel(struct ptw_walk *w, unsigned long start, unsigned long end);
 /* The top-level entry for @addr in the PTI user copy of @pgd. */
 u64 ptw_pti_user_entry(pgd_t *pgd, unsigned long addr, phys_addr_t *entry_pa);
