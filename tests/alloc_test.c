@@ -21,6 +21,7 @@
 #include "kselftest_harness.h"
 #include "harness_main.h"
 #include "oracle.h"
+#include "ptwalk.h"
 #include "util.h"
 
 #define ALLOC_PATH	PTWALK_DIR "/alloc"
@@ -422,21 +423,6 @@ static void wait_settle(void)
 	usleep(200 * 1000);
 }
 
-/* module_bytes= on a fresh alloc file's "file" line: all files' bytes. */
-static long module_bytes_now(void)
-{
-	int fd = open(ALLOC_PATH, O_RDWR);
-	char *text = fd < 0 ? NULL : read_all_fd(fd);
-	char *l = text ? line_find(text, "file ", 0) : NULL;
-	long n = l ? (long)line_num(l, "module_bytes") : -1;
-
-	free(l);
-	free(text);
-	if (fd >= 0)
-		close(fd);
-	return n;
-}
-
 /*
  * Close frees: VmallocUsed returns to within noise of the start, and so
  * does the module's count of the bytes it holds. Slab is no oracle here:
@@ -446,7 +432,7 @@ static long module_bytes_now(void)
 TEST(close_frees_everything)
 {
 	long vm0 = meminfo_kb("VmallocUsed"), slab0 = meminfo_kb("Slab");
-	long mb0 = module_bytes_now(), vm1, slab1, vm2;
+	long mb0 = pw_module_bytes(), vm1, slab1, vm2;
 	long want = (16L << 20) + 24L * 64 * 8192 + 4L * 4096;
 	int fd = open(ALLOC_PATH, O_RDWR), i;
 
@@ -464,13 +450,13 @@ TEST(close_frees_everything)
 	       slab0, slab1);
 	EXPECT_LE(vm0 + 16 * 1024 - 1024, vm1);
 	EXPECT_LE(slab0 + 12 * 1024 - 1024, slab1);
-	EXPECT_EQ(mb0 + want, module_bytes_now());
+	EXPECT_EQ(mb0 + want, pw_module_bytes());
 	close(fd);
 	wait_settle();
 	vm2 = meminfo_kb("VmallocUsed");
 	TH_LOG("after close: VmallocUsed %ld kB", vm2);
 	EXPECT_GE(vm0 + 1024, vm2);
-	EXPECT_EQ(mb0, module_bytes_now());
+	EXPECT_EQ(mb0, pw_module_bytes());
 }
 
 /* Permission is decided at open: mode 0600, and CAP_SYS_ADMIN. */

@@ -68,14 +68,6 @@ static bool pct(struct rng *r, unsigned int p)
 	return below(r, 100) < p;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* ---- results: success or an errno, as a bit in a mask ---- */
 
 enum {
@@ -283,17 +275,6 @@ static void collect_uaddrs(struct env *e)
 	add_addr(e->uaddr, &e->nuaddr, 0x8000000000000000UL);
 }
 
-static long info_num(const char *key)
-{
-	char *info = read_whole(PTWALK_DIR "/info", NULL);
-	char v[32] = "-1";
-
-	if (info)
-		kv_get(info, key, v, sizeof(v));
-	free(info);
-	return strtol(v, NULL, 0);
-}
-
 static unsigned long info_ulong(const char *key)
 {
 	char *info = read_whole(PTWALK_DIR "/info", NULL);
@@ -303,19 +284,6 @@ static unsigned long info_ulong(const char *key)
 		kv_get(info, key, v, sizeof(v));
 	free(info);
 	return strtoul(v, NULL, 0);
-}
-
-/* module_bytes= of a fresh alloc file's summary line, or -1. */
-static long module_bytes(void)
-{
-	char *text = pw_request(PTWALK_DIR "/alloc", NULL), *p;
-	long v = -1;
-
-	p = text ? strstr(text, " module_bytes=") : NULL;
-	if (p)
-		v = strtol(p + 14, NULL, 10);
-	free(text);
-	return v;
 }
 
 /* ---- the model of the request grammar (docs/interface.md) ---- */
@@ -1527,7 +1495,7 @@ FIXTURE_SETUP(fuzz)
 	if (getuid())
 		SKIP(return, "needs root");
 	e->seed = strtoull(seed, NULL, 0);
-	e->levels = info_num("paging_levels");
+	e->levels = pw_info_num("paging_levels");
 	e->user_top = info_ulong("user_top");
 	e->max_order = buddy_max_order();
 	ASSERT_LT(0, e->max_order);
@@ -1594,8 +1562,8 @@ static void fuzz_file(struct __test_metadata *_metadata, struct env *e, enum fil
 {
 	struct fuzz *z = calloc(1, sizeof(*z));
 	double secs = e->secs, t0;
-	int files0 = info_num("files_open");
-	long bytes0 = module_bytes();
+	int files0 = pw_info_num("files_open");
+	long bytes0 = pw_module_bytes();
 	int status;
 	pid_t pid;
 
@@ -1632,8 +1600,8 @@ static void fuzz_file(struct __test_metadata *_metadata, struct env *e, enum fil
 	EXPECT_EQ(0, z->bad);
 	EXPECT_EQ(0, pw_faults_total(&z->faults));
 	EXPECT_LT(0, z->requests);
-	EXPECT_EQ(files0, info_num("files_open"));
-	EXPECT_EQ(bytes0, module_bytes());
+	EXPECT_EQ(files0, pw_info_num("files_open"));
+	EXPECT_EQ(bytes0, pw_module_bytes());
 	EXPECT_EQ(0, bytes0);
 	free(z);
 }

@@ -69,48 +69,11 @@ struct race {
 	struct reader r[NREADERS];
 };
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static int race_secs(void)
 {
 	const char *s = getenv("PTWALK_RACE_SECS");
 
 	return s ? atoi(s) : 8;
-}
-
-/* A child that dies with the test (an ASSERT must not leave it running). */
-static pid_t fork_tied(void)
-{
-	pid_t pid = fork();
-
-	if (pid == 0)
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-	return pid;
-}
-
-static void touch(char *p, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i += PAGE)
-		p[i] = (char)i | 1;
-}
-
-/* A 2M-aligned anonymous region of @len bytes, not touched. */
-static char *map_aligned(size_t len)
-{
-	char *raw = mmap(NULL, len + HPAGE, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (raw == MAP_FAILED)
-		return NULL;
-	return (char *)(((unsigned long)raw + HPAGE - 1) & ~(HPAGE - 1));
 }
 
 /* AnonHugePages of this process, in kB. */

@@ -53,9 +53,9 @@ enum { TGT_MAPPER, TGT_FORKER, TGT_THP, TGT_SWAPPER, TGT_SPAWNER, TGT_NR };
 static const char *const tgt_names[] = { "mapper", "forker", "thp", "swapper", "spawner" };
 /* Readers, one process each. */
 enum { RD_MAPS, RD_MAPS2, RD_WALK, RD_WHATIS, RD_ALLOC, RD_KERNEL, RD_SHARING,
-       RD_INFO, RD_NR };
+       RD_INFO, RD_TABLES, RD_NR };
 static const char *const rd_names[] = { "maps", "maps", "walk", "whatis", "alloc",
-					"kernel", "sharing", "info" };
+					"kernel", "sharing", "info", "tables" };
 
 #define NSLOTS		(TGT_NR + 2)	/* the targets, the forker's and spawner's children */
 #define MAX_KADDR	128
@@ -77,41 +77,6 @@ struct soak {
 	unsigned long bad[RD_NR];
 	char first_bad[RD_NR][200];
 };
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static pid_t fork_tied(void)
-{
-	pid_t pid = fork();
-
-	if (pid == 0)
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-	return pid;
-}
-
-static void touch(char *p, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i += PAGE)
-		p[i] = (char)i | 1;
-}
-
-static char *map_aligned(size_t len)
-{
-	char *raw = mmap(NULL, len + HPAGE, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (raw == MAP_FAILED)
-		return NULL;
-	return (char *)(((unsigned long)raw + HPAGE - 1) & ~(HPAGE - 1));
-}
 
 static int write_file(const char *path, const char *v)
 {
@@ -571,6 +536,40 @@ static void r_plain(struct soak *sk, int rd, const char *file, const char *head,
 	close(fd);
 }
 
+/* tables of a churning target: its header and its last line. */
+static void r_tables(struct soak *sk, int rd)
+{
+	int slot = pick_slot(), fd;
+	pid_t pid = sk->pid[slot];
+	char req[32], head[48], *text;
+	size_t len;
+
+	if (!pid)
+		return;
+	fd = open(PTWALK_DIR "/tables", O_RDWR);
+	if (fd < 0) {
+		rd_bad(sk, rd, "open: %s", strerror(errno));
+		return;
+	}
+	snprintf(req, sizeof(req), "%d", pid);
+	text = write(fd, req, strlen(req)) < 0 ? NULL : read_all(fd, &len);
+	if (!text) {
+		if (errno == ESRCH)
+			sk->esrch[rd]++;
+		else
+			rd_bad(sk, rd, "tables of %s: %s", tgt_names[slot % TGT_NR],
+			       strerror(errno));
+	} else {
+		sk->outputs[rd]++;
+		sk->bytes[rd] += len;
+		snprintf(head, sizeof(head), "ptwalk-tables 1\ntarget pid=%d ", pid);
+		if (strncmp(text, head, strlen(head)) || strcmp(last_line(text, len), "end\n"))
+			rd_bad(sk, rd, "tables: %.40s ... %s", text, last_line(text, len));
+		free(text);
+	}
+	close(fd);
+}
+
 static void reader(struct soak *sk, int rd)
 {
 	srandom(1000 + rd);
@@ -586,8 +585,9 @@ static void reader(struct soak *sk, int rd)
 		case RD_SHARING:
 			r_plain(sk, rd, "sharing", "ptwalk-sharing 1\n", "end exceptions=");
 			break;
+		case RD_TABLES: r_tables(sk, rd); break;
 		default:
-			r_plain(sk, rd, "info", "ptwalk-info 1\n", NULL);
+			r_plain(sk, rd, "info", "ptwalk-info 2\n", NULL);
 			usleep(10000);
 		}
 		sk->loops[rd]++;
@@ -622,29 +622,6 @@ static long slab_active(const char *name)
 	return v;
 }
 
-static long info_num(const char *key)
-{
-	char *info = read_whole(PTWALK_DIR "/info", NULL);
-	char v[32] = "-1";
-
-	if (info)
-		kv_get(info, key, v, sizeof(v));
-	free(info);
-	return strtoul(v, NULL, 0);
-}
-
-static long module_bytes(void)
-{
-	char *text = pw_request(PTWALK_DIR "/alloc", NULL), *p;
-	long v = -1;
-
-	p = text ? strstr(text, " module_bytes=") : NULL;
-	if (p)
-		v = strtol(p + 14, NULL, 10);
-	free(text);
-	return v;
-}
-
 /*
  * Drop the page cache and the dentries, and shrink every slab cache:
  * kmem_cache_shrink() also empties KASAN's quarantine of the cache, whose
@@ -673,8 +650,8 @@ static void measure(struct figures *f)
 	int i;
 
 	settle();
-	f->files_open = info_num("files_open");
-	f->module_bytes = module_bytes();
+	f->files_open = pw_info_num("files_open");
+	f->module_bytes = pw_module_bytes();
 	f->slab_kb = meminfo_kb("Slab");
 	f->vmalloc_kb = meminfo_kb("VmallocUsed");
 	for (i = 0; i < NCACHES; i++)
@@ -850,8 +827,8 @@ TEST_F_TIMEOUT(soak, readers_of_every_file_against_churning_targets, 7200)
 		knob_set(self, 1, "0");
 		knob_set(self, 2, "4096");
 	}
-	sk->levels = info_num("paging_levels");
-	sk->user_top = info_num("user_top");
+	sk->levels = pw_info_num("paging_levels");
+	sk->user_top = pw_info_num("user_top");
 	collect_kaddrs(sk);
 	ASSERT_LT(1, sk->nkaddr);
 	measure(&before);

@@ -20,14 +20,6 @@
 #include "ptwalk.h"
 #include "util.h"
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static int stress_secs(void)
 {
 	const char *s = getenv("PTWALK_STRESS_SECS");

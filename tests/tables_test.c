@@ -91,7 +91,7 @@ static int read_tables(pid_t pid, struct tables *t)
 /* Where the child's region is, for the parent to check with pagemap. */
 static volatile unsigned long *region;
 
-static char *map_aligned(size_t len, size_t align, int advice)
+static char *map_region(size_t len, size_t align, int advice)
 {
 	char *raw = mmap(NULL, len + align, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -123,7 +123,7 @@ static const struct shape untouched_2m = { HPAGE, 0, MADV_NOHUGEPAGE };
 static int build(void *arg)
 {
 	const struct shape *sh = arg;
-	char *p = map_aligned(sh->len, HPAGE, sh->advice);
+	char *p = map_region(sh->len, HPAGE, sh->advice);
 	size_t i;
 
 	if (!p)

@@ -186,6 +186,29 @@ bool pw_has_flag(const char *flags, const char *name)
 	return false;
 }
 
+long pw_info_num(const char *key)
+{
+	char *info = read_whole(PTWALK_DIR "/info", NULL);
+	char v[32] = "-1";
+
+	if (info)
+		kv_get(info, key, v, sizeof(v));
+	free(info);
+	return strtol(v, NULL, 0);
+}
+
+long pw_module_bytes(void)
+{
+	char *text = pw_request(PTWALK_DIR "/alloc", NULL), *p;
+	long v = -1;
+
+	p = text ? strstr(text, " module_bytes=") : NULL;
+	if (p)
+		v = strtol(p + 14, NULL, 10);
+	free(text);
+	return v;
+}
+
 int pw_walk(const char *req, struct pw_walk *w, char **textp)
 {
 	char *text = pw_request(PTWALK_DIR "/walk", req);

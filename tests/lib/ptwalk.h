@@ -113,6 +113,10 @@ struct pw_walk {
 /* Write @req to /proc/ptwalk/walk and parse; -1 with errno on failure. */
 int pw_walk(const char *req, struct pw_walk *w, char **text);
 
+/* A number of /proc/ptwalk/info ("files_open"), or -1. */
+long pw_info_num(const char *key);
+/* module_bytes= of a fresh alloc file's summary line: all alloc files' bytes; -1. */
+long pw_module_bytes(void);
 /* Read a whole ptwalk file after writing @req (NULL: none); errno on -1. */
 char *pw_request(const char *path, const char *req);
 

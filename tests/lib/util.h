@@ -32,6 +32,15 @@ char *read_fd_sized(int fd, size_t chunk, size_t *len);
  * whose @build returns non-zero exits with that status instead.
  */
 pid_t spawn_stopped(int (*build)(void *arg), void *arg);
+/* CLOCK_MONOTONIC in seconds. */
+double now(void);
+/* fork(); the child gets SIGKILL when its parent dies. */
+pid_t fork_tied(void);
+/* Write one byte into every 4 KiB page of [p, p + len). */
+void touch(char *p, size_t len);
+/* An anonymous read-write mapping of @len starting on a 2 MiB boundary (its
+ * unaligned head is left mapped), or NULL. */
+char *map_aligned(size_t len);
 /* SIGKILL and reap @pid (if > 0). */
 void child_kill(pid_t pid);
 /* finit_module() of @path (NULL: $PTWALK_KO or /lib/modules/ptwalk.ko). */
