@@ -27,8 +27,30 @@ struct kpa_walk {
 	unsigned long va;		/* that address */
 };
 
-static const char *kaddr_helper(unsigned long va, enum ptw_region_id region,
-				phys_addr_t *pa);
+/* The documented helper's answer for @va: its name, or NULL if none. */
+static const char *kaddr_helper(unsigned long va, phys_addr_t *pa)
+{
+	struct page *page;
+
+	switch (ptw_region_of(va)) {
+	case PTWR_DIRECT_MAP:
+	case PTWR_KERNEL_IMAGE:
+		*pa = virt_to_phys((void *)va);
+		return "virt_to_phys";
+	case PTWR_VMALLOC:
+	case PTWR_MODULES:
+		/*
+		 * vmalloc_to_pfn() of an address vunmap() has just cleared
+		 * (possible between the walker's read and the helper's) is
+		 * page_to_pfn(NULL), garbage: ask for the page and say none.
+		 */
+		page = vmalloc_to_page((void *)va);
+		*pa = page ? page_to_phys(page) + offset_in_page(va) : PTW_PA_NONE;
+		return "vmalloc_to_pfn";
+	default:
+		return NULL;
+	}
+}
 
 static int kpa_entry(struct ptw_walk *w, const struct ptw_entry *e)
 {
@@ -44,8 +66,7 @@ static int kpa_entry(struct ptw_walk *w, const struct ptw_entry *e)
 	 * meets no pmd_bad() to WARN about.
 	 */
 	if (e->kind == PTW_LEAF && k->t)
-		k->t->helper = kaddr_helper(k->va, ptw_region_of(k->va),
-					    &k->t->helper_pa);
+		k->t->helper = kaddr_helper(k->va, &k->t->helper_pa);
 	if (e->kind != PTW_LEAF || !k->pa)
 		return PTW_CONTINUE;
 	/* A 2M or 1G leaf covers many of the pages asked for. */
@@ -117,37 +138,12 @@ int ptw_kaddr_translate_pages(unsigned long va, unsigned long n,
 	return kpa_run(&k);
 }
 
-static const char *kaddr_helper(unsigned long va, enum ptw_region_id region,
-				phys_addr_t *pa)
-{
-	struct page *page;
-
-	switch (region) {
-	case PTWR_DIRECT_MAP:
-	case PTWR_KERNEL_IMAGE:
-		*pa = virt_to_phys((void *)va);
-		return "virt_to_phys";
-	case PTWR_VMALLOC:
-	case PTWR_MODULES:
-		/*
-		 * vmalloc_to_pfn() of an address vunmap() has just cleared
-		 * (possible between the walker's read and the helper's) is
-		 * page_to_pfn(NULL), garbage: ask for the page and say none.
-		 */
-		page = vmalloc_to_page((void *)va);
-		*pa = page ? page_to_phys(page) + offset_in_page(va) : PTW_PA_NONE;
-		return "vmalloc_to_pfn";
-	default:
-		return NULL;
-	}
-}
-
 /*
- * vmalloc_to_pfn() walks the tables without the walker's protection: only
- * for memory the caller allocated and still holds, whose tables can be
- * neither freed nor replaced meanwhile.
+ * The vmalloc helper walks the tables without the walker's protection:
+ * only for memory the caller allocated and still holds, whose tables can
+ * be neither freed nor replaced meanwhile.
  */
 const char *ptw_kaddr_helper_owned(unsigned long va, phys_addr_t *pa)
 {
-	return kaddr_helper(va, ptw_region_of(va), pa);
+	return kaddr_helper(va, pa);
 }
