@@ -55,16 +55,21 @@ for c in $CONFIGS; do
 done
 
 total_pass=0 total_fail=0 total_skip=0 failed_cfgs=()
-# Host-side tests (HOST=0 skips them): packages, DKMS in a throwaway tree,
-# man pages, make install; nothing is loaded on the host.
-if [ "${HOST:-1}" = 1 ]; then
-	"$PTWALK_TOP/scripts/host-check.sh"
-	read -r line <"$PTWALK_OUT/host/summary" || line="pass=0 fail=1 skip=0 secs=?"
+# Add a "pass=N fail=N skip=N secs=S" summary file to the totals; print it.
+tally() {
+	local line
+	read -r line <"$1" || line="pass=0 fail=1 skip=0 secs=?"
 	eval "$line"
 	total_pass=$((total_pass + pass))
 	total_fail=$((total_fail + fail))
 	total_skip=$((total_skip + skip))
-	printf '%-28s %s\n' "host (tests/host)" "$line"
+	printf '%-28s %s\n' "$2" "$line"
+}
+# Host-side tests (HOST=0 skips them): packages, DKMS in a throwaway tree,
+# man pages, make install; nothing is loaded on the host.
+if [ "${HOST:-1}" = 1 ]; then
+	"$PTWALK_TOP/scripts/host-check.sh"
+	tally "$PTWALK_OUT/host/summary" "host (tests/host)"
 	log "phase host: $(($(now) - t2))s"
 	t2=$(now)
 fi
@@ -79,12 +84,7 @@ for c in $CONFIGS; do
 	FUZZ_S=$fz SOAK_S=${SOAK_S:-0} \
 		"$PTWALK_TOP/scripts/vm-run.sh" "$k" "$p" "$pti" test "$results/$cfg" ||
 		failed_cfgs+=("$cfg")
-	read -r line <"$results/$cfg/summary" || line="pass=0 fail=1 skip=0 secs=?"
-	eval "$line"
-	total_pass=$((total_pass + pass))
-	total_fail=$((total_fail + fail))
-	total_skip=$((total_skip + skip))
-	printf '%-28s %s\n' "$cfg" "$line"
+	tally "$results/$cfg/summary" "$cfg"
 	grep -E '^(skip|reason|kmemleak):' "$results/$cfg/summary" | sed 's/^/    /'
 done
 t3=$(now)
