@@ -31,8 +31,12 @@ MANDIR ?= $(PREFIX)/share/man
 INSTALL ?= install
 
 TOOL := user/ptwalk
-TOOL_SRCS := $(wildcard user/*.c)
-TOOL_HDRS := $(wildcard user/*.h)
+# lib/: the format's reader, shared by the tool and the tests.
+FMT_SRCS := $(wildcard lib/*.c)
+FMT_HDRS := $(wildcard lib/*.h) $(wildcard include/ptwalk/*.h)
+FMT_CFLAGS := -Iinclude -Ilib
+TOOL_SRCS := $(wildcard user/*.c) $(FMT_SRCS)
+TOOL_HDRS := $(wildcard user/*.h) $(FMT_HDRS)
 TEST_NAMES := $(patsubst tests/%_test.c,%,$(wildcard tests/*_test.c))
 TEST_BINS := $(patsubst %,tests/%_test,$(TEST_NAMES))
 TEST_LIB := $(wildcard tests/lib/*.c)
@@ -71,7 +75,7 @@ tool: $(TOOL)
 
 # CPPFLAGS, CFLAGS and LDFLAGS are the packager's (dpkg-buildflags).
 $(TOOL): $(TOOL_SRCS) $(TOOL_HDRS)
-	$(CC) $(USER_CFLAGS) $(CPPFLAGS) $(CFLAGS) -o $@ $(TOOL_SRCS) $(LDFLAGS) $(USER_LDFLAGS)
+	$(CC) $(USER_CFLAGS) $(FMT_CFLAGS) $(CPPFLAGS) $(CFLAGS) -o $@ $(TOOL_SRCS) $(LDFLAGS) $(USER_LDFLAGS)
 
 tests: $(TEST_BINS)
 
@@ -79,8 +83,8 @@ $(KSELFTEST_DIR)/kselftest_harness.h:
 	@echo "ptwalk: kselftest headers missing; run scripts/provision.sh" >&2
 	@exit 1
 
-tests/%_test: tests/%_test.c $(TEST_LIB) $(TEST_LIB_HDRS) $(KSELFTEST_DIR)/kselftest_harness.h
-	$(CC) $(USER_CFLAGS) -isystem $(KSELFTEST_DIR) -Itests/lib -o $@ $< $(TEST_LIB) $(USER_LDFLAGS)
+tests/%_test: tests/%_test.c $(TEST_LIB) $(TEST_LIB_HDRS) $(FMT_SRCS) $(FMT_HDRS) $(KSELFTEST_DIR)/kselftest_harness.h
+	$(CC) $(USER_CFLAGS) $(FMT_CFLAGS) -isystem $(KSELFTEST_DIR) -Itests/lib -o $@ $< $(TEST_LIB) $(FMT_SRCS) $(USER_LDFLAGS)
 
 check:
 	scripts/check.sh
@@ -99,8 +103,8 @@ soak:
 
 bench-bin: $(BENCH)
 
-$(BENCH): $(BENCH_SRCS) $(BENCH_HDRS)
-	$(CC) $(USER_CFLAGS) -o $@ $(BENCH_SRCS) $(USER_LDFLAGS)
+$(BENCH): $(BENCH_SRCS) $(BENCH_HDRS) $(FMT_SRCS) $(FMT_HDRS)
+	$(CC) $(USER_CFLAGS) $(FMT_CFLAGS) -o $@ $(BENCH_SRCS) $(FMT_SRCS) $(USER_LDFLAGS)
 
 # Builds the tool, the bench and the module for both flavours, then boots
 # one VM per configuration (scripts/bench.sh). Results in out/bench/.

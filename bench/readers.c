@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ptwfmt.h"
 #include "bench.h"
 
 #define VSYSCALL_START 0xff00000000000000UL
@@ -46,22 +47,35 @@ static unsigned long size_bytes(const char *size)
 	return 0;
 }
 
-/* One complete line of ptwalk output. Returns -1 on a line it cannot read. */
-static int count_line(const char *line, struct pw_count *c)
+/*
+ * One complete line of ptwalk output, tokenized in place. Returns 1 for the
+ * end line, -1 on a line it cannot read.
+ */
+static int count_line(char *line, struct pw_count *c)
 {
-	unsigned long s, e, pages, pgsz, n;
-	char size[16], kind[32];
+	unsigned long long s, e, pages;
+	unsigned long pgsz, n;
+	struct ptw_line l;
+	const char *kind;
 
-	if (!strncmp(line, "end runs=", 9))
-		return 1;
-	if (strncmp(line, "run ", 4))
+	/* The header, without its newline; another version does not tokenize. */
+	if (strlen(line) + 1 == strlen(PTW_HEADER(maps)) &&
+	    !strncmp(line, PTW_HEADER(maps), strlen(line)))
 		return 0;
-	if (sscanf(line, "run 0x%lx-0x%lx %15s %lu %31s", &s, &e, size, &pages, kind) != 5)
+	if (ptw_tokenize(line, &l))
+		return -1;
+	if (!strcmp(l.tag, "end"))
+		return ptw_get(&l, "runs") ? 1 : -1;
+	if (strcmp(l.tag, "run"))
+		return 0;
+	kind = ptw_get(&l, "kind");
+	if (ptw_num(ptw_get(&l, "start"), &s) || ptw_num(ptw_get(&l, "end"), &e) ||
+	    ptw_num(ptw_get(&l, "pages"), &pages) || !ptw_get(&l, "size") || !kind)
 		return -1;
 	c->runs++;
 	if (strcmp(kind, "mapped"))
 		return 0;
-	pgsz = size_bytes(size);
+	pgsz = size_bytes(ptw_get(&l, "size"));
 	if (!pgsz || pages * pgsz != e - s)
 		return -1;
 	n = pages * pgsz / PAGE;

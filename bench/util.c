@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ptwfmt.h"
 #include "bench.h"
 
 double now_s(void)
@@ -69,24 +70,18 @@ long meminfo_kb(const char *key)
 	return v;
 }
 
-/* One "key: value" line of /proc/ptwalk/info. */
+/* A field of /proc/ptwalk/info (docs/interface.md: module and kernel lines). */
 int read_info(const char *key, char *val, size_t len)
 {
 	FILE *f = fopen("/proc/ptwalk/info", "r");
-	char line[256];
-	size_t klen = strlen(key);
-	int ret = -1;
+	char text[1024];
+	size_t n;
 
 	if (!f)
 		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, key, klen) && line[klen] == ':') {
-			snprintf(val, len, "%s", line + klen + 2);
-			val[strcspn(val, "\n")] = 0;
-			ret = 0;
-			break;
-		}
-	}
+	n = fread(text, 1, sizeof(text) - 1, f);
 	fclose(f);
-	return ret;
+	text[n] = '\0';
+	return ptw_find(text, "kernel", key, val, len) ||
+	       ptw_find(text, "module", key, val, len) ? 0 : -1;
 }

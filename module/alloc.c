@@ -3,7 +3,7 @@
  * /proc/ptwalk/alloc: make kernel allocations on demand (kmalloc, whole
  * pages, vmalloc) and see where they landed. Requests and lifetime live
  * here, the listing in alloc_show.c. Format: docs/interface.md,
- * "ptwalk-alloc 1".
+ * "ptwalk-alloc".
  *
  * Every allocation belongs to the open file that asked for it and is freed
  * by "free", at close, and at module unload (proc_remove() runs the release

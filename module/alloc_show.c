@@ -105,7 +105,7 @@ static void print_check(struct ptw_file *f, unsigned long va, phys_addr_t pa)
 	    !ptw_kaddr_helper_owned(va, &helper) ||
 	    helper == pa)
 		return;
-	ptw_out(f, " mismatch helper=0x%llx", (u64)helper);
+	ptw_out(f, " mismatch=yes helper=0x%llx", (u64)helper);
 }
 
 static void print_alloc_line(struct ptw_file *f, const struct ptw_alloc *a)
@@ -135,7 +135,7 @@ static void print_alloc_line(struct ptw_file *f, const struct ptw_alloc *a)
 					     i * PAGE_SIZE;
 
 			if (v->snap[i] != PTW_PA_NONE && v->snap[i] != helper) {
-				ptw_out(f, " mismatch index=%u helper=0x%llx",
+				ptw_out(f, " mismatch=yes index=%u helper=0x%llx",
 					i, (u64)helper);
 				break;
 			}
@@ -288,7 +288,7 @@ int ptw_alloc_fill(struct ptw_file *f)
 
 	switch (v->stage) {
 	case PTWA_HEADER:
-		ptw_out(f, "ptwalk-alloc 1\n");
+		ptw_out(f, PTW_HEADER(alloc));
 		ptw_out(f, "file allocations=%u bytes=%zu cap=%lu max_allocations=%u",
 			v->nr, v->bytes, PTW_ALLOC_FILE_BYTES,
 			PTW_ALLOC_FILE_MAX);

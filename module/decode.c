@@ -13,40 +13,10 @@
 #include "compat.h"
 #include "decode.h"
 
-static const char *const flag_names[PTWF_NR] = {
-	[PTWF_PRESENT] = "present",
-	[PTWF_WRITE] = "write",
-	[PTWF_USER] = "user",
-	[PTWF_ACCESSED] = "accessed",
-	[PTWF_DIRTY] = "dirty",
-	[PTWF_NX] = "nx",
-	[PTWF_GLOBAL] = "global",
-	[PTWF_HUGE] = "huge",
-	[PTWF_SOFT_DIRTY] = "soft-dirty",
-	[PTWF_SPECIAL] = "special",
-	[PTWF_PROTNONE] = "protnone",
-	[PTWF_DEVMAP] = "devmap",
-	[PTWF_UFFD_WP] = "uffd-wp",
-	[PTWF_SHSTK] = "shstk",
-	[PTWF_SAVED_DIRTY] = "saved-dirty",
-	[PTWF_EXCLUSIVE] = "exclusive",
-};
-
-static const char *const cache_names[] = {
-	[PTWC_WB] = "WB", [PTWC_WC] = "WC", [PTWC_UC_MINUS] = "UC-",
-	[PTWC_UC] = "UC", [PTWC_WT] = "WT", [PTWC_WP] = "WP",
-};
-
-static const char *const np_names[] = {
-	[PTWNP_SWAP] = "swap",
-	[PTWNP_MIGRATION_READ] = "migration-read",
-	[PTWNP_MIGRATION_WRITE] = "migration-write",
-	[PTWNP_DEVICE_PRIVATE] = "device-private",
-	[PTWNP_DEVICE_EXCLUSIVE] = "device-exclusive",
-	[PTWNP_HWPOISON] = "hwpoison",
-	[PTWNP_MARKER] = "marker",
-	[PTWNP_OTHER] = "other",
-};
+static const char *const flag_names[PTWF_NR] = { PTW_FLAG_NAMES };
+static const char *const cache_names[PTWC_NR] = { PTW_CACHE_NAMES };
+static const char *const np_names[PTWNP_NR] = { PTW_NP_NAMES };
+static const u64 flag_masks[PTWF_NR] = { PTW_FLAG_MASKS };
 
 /*
  * The PAT MSR as Linux programs it when PAT is enabled (pat_cpu_init():
@@ -86,34 +56,20 @@ unsigned long ptw_decode_flags(const struct ptw_entry *e)
 {
 	u64 v = e->raw;
 	unsigned long f = 0;
+	unsigned int i;
 
 	if (e->kind == PTW_NONPRESENT)
 		return e->level == PTW_PTE ? swap_pte_flags(__pte(v)) : 0;
 
-	if (v & _PAGE_PRESENT)
-		__set_bit(PTWF_PRESENT, &f);
-	if (v & _PAGE_RW)
-		__set_bit(PTWF_WRITE, &f);
-	if (v & _PAGE_USER)
-		__set_bit(PTWF_USER, &f);
-	if (v & _PAGE_ACCESSED)
-		__set_bit(PTWF_ACCESSED, &f);
-	if (v & _PAGE_NX)
-		__set_bit(PTWF_NX, &f);
+	/* The flags that are one bit: in a table entry, only some mean anything. */
+	for (i = 0; i < PTWF_NR; i++)
+		if ((v & flag_masks[i]) &&
+		    (e->kind == PTW_LEAF || (PTW_FLAGS_ANY_LEVEL & BIT(i))))
+			__set_bit(i, &f);
 	if (e->kind != PTW_LEAF)
 		return f;	/* the rest only means something in a leaf */
-	if (v & _PAGE_DIRTY)
-		__set_bit(PTWF_DIRTY, &f);
 	if (is_huge_leaf(e) && (v & _PAGE_PSE))
 		__set_bit(PTWF_HUGE, &f);
-	if (v & _PAGE_SOFT_DIRTY)
-		__set_bit(PTWF_SOFT_DIRTY, &f);
-	if (v & _PAGE_SPECIAL)
-		__set_bit(PTWF_SPECIAL, &f);
-	if (v & _PAGE_DEVMAP)
-		__set_bit(PTWF_DEVMAP, &f);
-	if (v & _PAGE_UFFD_WP)
-		__set_bit(PTWF_UFFD_WP, &f);
 	/* PROTNONE shares the global bit; it counts only without PRESENT. */
 	if ((v & (_PAGE_PRESENT | _PAGE_PROTNONE)) == _PAGE_PROTNONE)
 		__set_bit(PTWF_PROTNONE, &f);

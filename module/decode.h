@@ -8,44 +8,14 @@
 
 #include <linux/types.h>
 
+#include <ptwalk/format.h>
+
 #include "walker.h"
 
-/* Decoded entry flags; names in decode.c (flag_names). */
-enum {
-	PTWF_PRESENT,
-	PTWF_WRITE,
-	PTWF_USER,
-	PTWF_ACCESSED,
-	PTWF_DIRTY,
-	PTWF_NX,
-	PTWF_GLOBAL,
-	PTWF_HUGE,		/* PSE: a 2M/1G leaf */
-	PTWF_SOFT_DIRTY,
-	PTWF_SPECIAL,
-	PTWF_PROTNONE,		/* PROT_NONE or NUMA hint, PFN inverted */
-	PTWF_DEVMAP,
-	PTWF_UFFD_WP,
-	PTWF_SHSTK,		/* shadow stack: Write=0, Dirty=1 (6.6+) */
-	PTWF_SAVED_DIRTY,	/* software dirty bit of shadow-stack kernels */
-	PTWF_EXCLUSIVE,		/* swap entry of an exclusive anonymous page */
-	PTWF_NR,
-};
-
-/* Cache types, from the PAT index (PAT, PCD, PWT bits). */
-enum ptw_cache { PTWC_WB, PTWC_WC, PTWC_UC_MINUS, PTWC_UC, PTWC_WT, PTWC_WP };
-
-/* Non-present entry kinds. */
-enum ptw_np {
-	PTWNP_SWAP,
-	PTWNP_MIGRATION_READ,
-	PTWNP_MIGRATION_WRITE,
-	PTWNP_DEVICE_PRIVATE,
-	PTWNP_DEVICE_EXCLUSIVE,
-	PTWNP_HWPOISON,
-	PTWNP_MARKER,
-	PTWNP_OTHER,
-};
-
+/*
+ * Flags (enum ptw_flag), cache types (enum ptw_cache) and non-present kinds
+ * (enum ptw_np) and their names: include/ptwalk/format.h.
+ */
 struct ptw_nonpresent {
 	enum ptw_np kind;
 	unsigned int type;	/* swap type */
@@ -66,8 +36,6 @@ const char *ptw_np_name(enum ptw_np kind);
  */
 void ptw_np_hide(struct ptw_nonpresent *np);
 u64 ptw_raw_hidden(const struct ptw_entry *e);
-/* Room for every flag name, comma-separated, and a NUL. */
-#define PTW_FLAGS_MAX	128
 /* Comma-separated flag names into @buf; returns @buf. */
 char *ptw_format_flags(char *buf, size_t size, unsigned long flags);
 /* "4K", "2M", "1G", "512G", "256T" */

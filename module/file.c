@@ -25,6 +25,7 @@
 #include <linux/vmalloc.h>
 
 #include "file.h"
+#include "walker.h"
 
 /*
  * Physical addresses are CAP_SYS_ADMIN-only, as in /proc/PID/pagemap since
@@ -156,6 +157,29 @@ void ptw_out(struct ptw_file *f, const char *fmt, ...)
 void ptw_out_write(struct ptw_file *f, const char *s, size_t len)
 {
 	seq_write(f->m, s, len);
+}
+
+size_t ptw_escaped_len(const char *s)
+{
+	size_t n = strlen(s);
+
+	for (; *s; s++)
+		if (strchr(PTW_VALUE_ESCAPE, *s))
+			n += 3;
+	return n;
+}
+
+/* The plain stretches between escaped bytes go out whole. */
+void ptw_out_escaped(struct ptw_file *f, const char *s)
+{
+	while (*s) {
+		size_t n = strcspn(s, PTW_VALUE_ESCAPE);
+
+		ptw_out_write(f, s, n);
+		s += n;
+		if (*s)
+			ptw_out(f, "\\%03o", (unsigned char)*s++);
+	}
 }
 
 /*
@@ -428,6 +452,21 @@ struct mm_struct *ptw_target_mm(struct ptw_file *f, pid_t *nr)
 	if (nr)
 		*nr = pid_vnr(f->target);
 	return f->mm;
+}
+
+int ptw_walk_target(struct ptw_file *f, struct ptw_walk *w,
+		    unsigned long *cursor)
+{
+	struct mm_struct *mm = ptw_target_mm(f, NULL);
+	int ret;
+
+	if (IS_ERR(mm))
+		return PTR_ERR(mm);
+	w->mm = mm;
+	ret = ptw_walk_user(w, *cursor, TASK_SIZE_MAX);
+	mmput(mm);
+	*cursor = w->next;
+	return ret;
 }
 
 bool ptw_show_pfn(struct ptw_file *f)

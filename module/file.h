@@ -12,6 +12,7 @@
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <linux/types.h>
+#include <ptwalk/format.h>
 
 /*
  * Request files (maps, walk) are writable by everyone on purpose: a request
@@ -91,6 +92,12 @@ static inline bool ptw_out_room(struct ptw_file *f, size_t need)
 __printf(2, 3) void ptw_out(struct ptw_file *f, const char *fmt, ...);
 /* Append @len bytes: the fast path for lines formatted by hand. */
 void ptw_out_write(struct ptw_file *f, const char *s, size_t len);
+/*
+ * A string value as the format writes it (include/ptwalk/format.h): the
+ * bytes of PTW_VALUE_ESCAPE as \ooo. ptw_escaped_len() is its length.
+ */
+void ptw_out_escaped(struct ptw_file *f, const char *s);
+size_t ptw_escaped_len(const char *s);
 
 /*
  * The fastest path: format a line of at most @max bytes in place, at the
@@ -117,6 +124,14 @@ int ptw_set_target(struct ptw_file *f, pid_t nr);
 void ptw_target_self(struct ptw_file *f);
 /* Pin the target's mm (mmput() it); ERR_PTR(-ESRCH) if it is gone. */
 struct mm_struct *ptw_target_mm(struct ptw_file *f, pid_t *nr);
+struct ptw_walk;
+/*
+ * Walk the target's user half from *@cursor on with @w (ptw_walk_user()),
+ * its mm pinned for the walk; *@cursor is where the next fill resumes.
+ * PTW_STOP when the buffer filled, 0 at the end, or -errno.
+ */
+int ptw_walk_target(struct ptw_file *f, struct ptw_walk *w,
+		    unsigned long *cursor);
 /* May this file see physical frame numbers of its target? */
 bool ptw_show_pfn(struct ptw_file *f);
 

@@ -20,16 +20,17 @@
 
 static int info_show(struct seq_file *m, void *v)
 {
-	seq_puts(m, "ptwalk-info 2\n");
-	seq_printf(m, "version: %s\n", PTWALK_VERSION);
-	seq_printf(m, "release: %s\n", init_utsname()->release);
-	seq_printf(m, "paging_levels: %d\n", pgtable_l5_enabled() ? 5 : 4);
-	seq_printf(m, "pti: %s\n",
-		   boot_cpu_has(X86_FEATURE_PTI) ? "on" : "off");
-	seq_printf(m, "page_size: %lu\n", PAGE_SIZE);
+	seq_puts(m, PTW_HEADER(info));
+	seq_printf(m, "module version=%s files_open=%d\n", PTWALK_VERSION,
+		   ptw_files_open_count());
+	/* A release is one word in practice; escape it as every value is. */
+	seq_puts(m, "kernel release=");
+	seq_escape(m, init_utsname()->release, PTW_VALUE_ESCAPE);
 	/* Highest user address + 1 page: 2^47 or 2^56 minus the guard page. */
-	seq_printf(m, "user_top: 0x%lx\n", TASK_SIZE_MAX);
-	seq_printf(m, "files_open: %d\n", ptw_files_open_count());
+	seq_printf(m, " paging_levels=%d pti=%s page_size=%lu user_top=0x%lx\n",
+		   pgtable_l5_enabled() ? 5 : 4,
+		   boot_cpu_has(X86_FEATURE_PTI) ? "on" : "off", PAGE_SIZE,
+		   TASK_SIZE_MAX);
 	return 0;
 }
 

@@ -5,7 +5,7 @@
  * as merged runs with physical addresses between region markers, what
  * ptdump prints on kernels built with CONFIG_PTDUMP_DEBUGFS, which Debian's
  * are not. With PTI the user copy of the table (what the CPU uses in user
- * mode) follows. Format: docs/interface.md, "ptwalk-kernel 1".
+ * mode) follows. Format: docs/interface.md, "ptwalk-kernel".
  *
  * Privileged only, decided at open: the dump reveals the KASLR layout.
  */
@@ -25,9 +25,6 @@
 #include "runs.h"
 #include "walker.h"
 
-/* Room for a region or clone line. */
-#define KERNEL_LINE_MAX	128
-
 enum kernel_stage {
 	KERNEL_HEADER,	/* the format and layout lines */
 	KERNEL_COPY,	/* the "copy" line of the table walked next */
@@ -36,101 +33,38 @@ enum kernel_stage {
 	KERNEL_DONE,
 };
 
-/* Consecutive table entries that all repeat the table before them. */
-struct clone_run {
-	bool active;
-	enum ptw_level level;
-	unsigned long start, end;
-	unsigned long pfn;	/* the table they point to */
-	unsigned long count;
-};
-
 struct kernel_view {
 	struct ptw_file *f;
 	bool user_copy;		/* walking the PTI user copy */
 	enum kernel_stage stage;
 	unsigned long cursor;	/* where the walk resumes */
-	struct ptw_runs runs;
-	struct clone_run clone;
-	unsigned long clones;	/* clone lines printed */
+	struct ptw_runs runs;	/* run, clone and region lines */
 	struct ptw_clones last;
 	struct ptw_region regions[PTW_MAX_REGIONS];
 	unsigned int nr_regions;
-	unsigned int next_region;	/* the next region line to print */
 };
-
-static bool clone_flush(struct kernel_view *v)
-{
-	struct clone_run *c = &v->clone;
-
-	if (!c->active)
-		return true;
-	if (!ptw_out_room(v->f, KERNEL_LINE_MAX))
-		return false;
-	ptw_out(v->f, "clone 0x%lx-0x%lx %s %lu next=0x%llx\n", c->start,
-		c->end, ptw_level_name(c->level), c->count,
-		(u64)c->pfn << PAGE_SHIFT);
-	c->active = false;
-	v->clones++;
-	return true;
-}
-
-static bool clone_add(struct kernel_view *v, const struct ptw_entry *e)
-{
-	struct clone_run *c = &v->clone;
-
-	if (c->active && c->level == e->level && c->end == e->va &&
-	    c->pfn == e->pfn) {
-		c->end = e->end;
-		c->count++;
-		return true;
-	}
-	if (!ptw_runs_flush(&v->runs) || !clone_flush(v))
-		return false;
-	*c = (struct clone_run){
-		.active = true, .level = e->level, .start = e->va,
-		.end = e->end, .pfn = e->pfn, .count = 1,
-	};
-	return true;
-}
-
-/* Print the region lines up to the one holding @va; runs break there. */
-static bool announce_regions(struct kernel_view *v, unsigned long va)
-{
-	while (v->next_region < v->nr_regions &&
-	       va >= v->regions[v->next_region].start) {
-		const struct ptw_region *r = &v->regions[v->next_region];
-
-		if (!ptw_runs_flush(&v->runs) || !clone_flush(v) ||
-		    !ptw_out_room(v->f, KERNEL_LINE_MAX))
-			return false;
-		ptw_out(v->f, "region 0x%lx-0x%lx %s\n", r->start, r->end,
-			r->name);
-		v->next_region++;
-	}
-	return true;
-}
 
 static int kernel_entry(struct ptw_walk *w, const struct ptw_entry *e)
 {
 	struct kernel_view *v = w->private;
 	struct ptw_run n;
 
-	if (!announce_regions(v, e->va))
+	/* Region lines break runs: a run never crosses a region boundary. */
+	if (!ptw_runs_reach(&v->runs, e->va))
 		return PTW_STOP;
 	if (e->kind == PTW_TABLE) {
 		if (!ptw_is_clone(&v->last, e)) {
 			ptw_clones_note(&v->last, e);
 			return PTW_CONTINUE;
 		}
-		if (!clone_add(v, e))
+		if (!ptw_runs_add_clone(&v->runs, e))
 			return PTW_STOP;
 		ptw_clones_note(&v->last, e);
 		return PTW_SKIP;	/* the table was listed once already */
 	}
 	if (!ptw_run_init(&v->runs, &n, e, false))
 		return PTW_CONTINUE;	/* none, not present, bad */
-	if (!clone_flush(v) || !ptw_runs_add(&v->runs, &n))
+	if (!ptw_runs_add(&v->runs, &n))
 		return PTW_STOP;	/* buffer full: resume at this entry */
 	return PTW_CONTINUE;
 }
@@ -158,8 +92,7 @@ static void start_copy(struct kernel_view *v, bool user)
 {
 	v->user_copy = user;
 	v->cursor = ptw_kernel_start();
-	v->clone.active = false;
-	v->next_region = 0;
+	ptw_runs_mark(&v->runs, v->regions, v->nr_regions);
 	ptw_clones_reset(&v->last);
 }
 
@@ -168,7 +101,6 @@ static void kernel_rewind(struct ptw_file *f)
 	struct kernel_view *v = f->view;
 
 	v->stage = KERNEL_HEADER;
-	v->clones = 0;
 	ptw_runs_reset(&v->runs);
 	start_copy(v, false);
 }
@@ -185,13 +117,13 @@ static int kernel_fill(struct ptw_file *f)
 		return PTR_ERR(pgd);
 	switch (v->stage) {
 	case KERNEL_HEADER:
-		ptw_out(f, "ptwalk-kernel 1\n");
+		ptw_out(f, PTW_HEADER(kernel));
 		ptw_out(f, "layout levels=%d pti=%s\n", ptw_paging_levels(),
 			pti ? "on" : "off");
 		v->stage = KERNEL_COPY;
 		fallthrough;
 	case KERNEL_COPY:
-		ptw_out(f, "copy %s top=0x%llx\n",
+		ptw_out(f, "copy name=%s top=0x%llx\n",
 			v->user_copy ? "user" : "kernel", (u64)__pa(pgd));
 		v->stage = KERNEL_WALK;
 		return 0;
@@ -207,19 +139,17 @@ static int kernel_fill(struct ptw_file *f)
 		return 0;
 	case KERNEL_FLUSH:
 		/*
-		 * A fill starts with PTW_FILL_ROOM free: a run, a clone and
+		 * A fill starts with PTW_FILL_ROOM free: the pending run and
 		 * the region lines left (PTW_MAX_REGIONS short ones) fit.
 		 */
-		ptw_runs_flush(&v->runs);
-		clone_flush(v);
-		announce_regions(v, ~0UL);
+		ptw_runs_reach(&v->runs, ~0UL);
 		if (pti && !v->user_copy) {
 			start_copy(v, true);
 			v->stage = KERNEL_COPY;
 			return 0;
 		}
 		ptw_out(f, "end runs=%lu clones=%lu\n", v->runs.count,
-			v->clones);
+			v->runs.clones);
 		v->stage = KERNEL_DONE;
 		fallthrough;
 	default:

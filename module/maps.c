@@ -2,7 +2,7 @@
 /*
  * /proc/ptwalk/maps: a whole address space as merged runs of page-table
  * entries, grouped by VMA. Runs are merged on break (runs.c), as ptdump's
- * note_page() does. Format: docs/interface.md, "ptwalk-maps 1".
+ * note_page() does. Format: docs/interface.md, "ptwalk-maps".
  */
 #include <linux/dcache.h>
 #include <linux/fs.h>
@@ -19,7 +19,7 @@
 #include "walker.h"
 
 /* Room for a VMA line, besides its name's escaped length. */
-#define VMA_LINE_BASE	128
+#define VMA_LINE_BASE	192
 
 enum maps_stage { MAPS_HEADER, MAPS_WALK, MAPS_TAIL, MAPS_DONE };
 
@@ -127,33 +127,6 @@ static const char *vma_name(struct maps_view *v, struct vm_area_struct *vma)
 	return "";
 }
 
-/* The length of @s as print_escaped() writes it. */
-static size_t escaped_len(const char *s)
-{
-	size_t n = strlen(s);
-
-	for (; *s; s++)
-		if (*s == '\n' || *s == '\\')
-			n += 3;
-	return n;
-}
-
-/*
- * Names may hold newlines; escape them (and backslashes) as \ooo. The
- * plain stretches between them go out whole, not a character at a time.
- */
-static void print_escaped(struct ptw_file *f, const char *s)
-{
-	while (*s) {
-		size_t n = strcspn(s, "\n\\");
-
-		ptw_out_write(f, s, n);
-		s += n;
-		if (*s)
-			ptw_out(f, "\\%03o", (unsigned char)*s++);
-	}
-}
-
 static int maps_vma(struct ptw_walk *w, struct vm_area_struct *vma,
 		    unsigned long start)
 {
@@ -184,7 +157,7 @@ static int maps_vma(struct ptw_walk *w, struct vm_area_struct *vma,
 	if (!ptw_runs_flush(&v->runs))
 		return PTW_STOP;
 	name = vma_name(v, vma);
-	len = escaped_len(name);
+	len = ptw_escaped_len(name);
 	/* Every line must fit an empty buffer, or no read gets past it. */
 	if (VMA_LINE_BASE + len >= PTW_OUT_SIZE) {
 		name = "?";
@@ -199,27 +172,28 @@ static int maps_vma(struct ptw_walk *w, struct vm_area_struct *vma,
 		ino = inode->i_ino;
 		pgoff = (u64)vma->vm_pgoff << PAGE_SHIFT;
 	}
-	/* As "vma %08lx-%08lx %c%c%c%c %08llx %02x:%02x %lu ", by hand. */
-	p = put_lit(line, "vma ");
-	p = put_hex_pad(p, vma->vm_start, 8);
-	*p++ = '-';
-	p = put_hex_pad(p, vma->vm_end, 8);
-	*p++ = ' ';
+	/* The fields of /proc/PID/maps, by hand (a VMA line per VMA). */
+	p = put_lit(line, "vma start=");
+	p = put_hex(p, vma->vm_start);
+	p = put_lit(p, " end=");
+	p = put_hex(p, vma->vm_end);
+	p = put_lit(p, " perms=");
 	*p++ = vma->vm_flags & VM_READ ? 'r' : '-';
 	*p++ = vma->vm_flags & VM_WRITE ? 'w' : '-';
 	*p++ = vma->vm_flags & VM_EXEC ? 'x' : '-';
 	*p++ = vma->vm_flags & VM_MAYSHARE ? 's' : 'p';
-	*p++ = ' ';
-	p = put_hex_pad(p, pgoff, 8);
-	*p++ = ' ';
+	p = put_lit(p, " offset=");
+	p = put_hex(p, pgoff);
+	p = put_lit(p, " dev=");
 	p = put_hex_pad(p, MAJOR(dev), 2);
 	*p++ = ':';
 	p = put_hex_pad(p, MINOR(dev), 2);
-	*p++ = ' ';
+	p = put_lit(p, " inode=");
 	p = put_dec(p, ino);
-	*p++ = ' ';
+	if (*name)
+		p = put_lit(p, " name=");
 	ptw_out_write(f, line, p - line);
-	print_escaped(f, name);
+	ptw_out_escaped(f, name);
 	ptw_out_write(f, "\n", 1);
 	v->vma_start = vma->vm_start;
 	v->vma_end = vma->vm_end;
@@ -261,7 +235,7 @@ static int maps_fill(struct ptw_file *f)
 			return PTR_ERR(mm);
 		mmput(mm);
 		v->runs.show_pfn = ptw_show_pfn(f);
-		ptw_out(f, "ptwalk-maps 1\n");
+		ptw_out(f, PTW_HEADER(maps));
 		ptw_out(f, "target pid=%d levels=%d pfn=%s nonpresent=%s\n", nr,
 			ptw_paging_levels(),
 			v->runs.show_pfn ? "shown" : "hidden",
@@ -269,13 +243,7 @@ static int maps_fill(struct ptw_file *f)
 		v->stage = MAPS_WALK;
 		return 0;
 	case MAPS_WALK:
-		mm = ptw_target_mm(f, NULL);
-		if (IS_ERR(mm))
-			return PTR_ERR(mm);
-		w.mm = mm;
-		ret = ptw_walk_user(&w, v->cursor, TASK_SIZE_MAX);
-		mmput(mm);
-		v->cursor = w.next;
+		ret = ptw_walk_target(f, &w, &v->cursor);
 		if (ret == PTW_STOP)
 			return 0;	/* buffer full; the next fill resumes */
 		if (ret < 0)

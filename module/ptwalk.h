@@ -7,7 +7,7 @@
 
 #include <linux/proc_fs.h>
 
-#define PTWALK_VERSION "0.1.0"
+#include <ptwalk/format.h>	/* PTWALK_VERSION */
 
 /* Each file registers itself under /proc/ptwalk/. */
 int ptwalk_info_init(struct proc_dir_entry *dir);

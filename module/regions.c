@@ -20,23 +20,7 @@
 #include "regions.h"
 #include "walker.h"
 
-static const char *const region_names[PTWR_NR_IDS] = {
-	[PTWR_HOLE] = "hole",
-	[PTWR_USER] = "user",
-	[PTWR_NONCANONICAL] = "non-canonical",
-	[PTWR_GUARD_HOLE] = "guard-hole",
-	[PTWR_LDT_REMAP] = "ldt-remap",
-	[PTWR_DIRECT_MAP] = "direct-map",
-	[PTWR_VMALLOC] = "vmalloc",
-	[PTWR_VMEMMAP] = "vmemmap",
-	[PTWR_KASAN_SHADOW] = "kasan-shadow",
-	[PTWR_CPU_ENTRY_AREA] = "cpu-entry-area",
-	[PTWR_ESPFIX] = "espfix",
-	[PTWR_EFI] = "efi",
-	[PTWR_KERNEL_IMAGE] = "kernel-image",
-	[PTWR_MODULES] = "modules",
-	[PTWR_FIXMAP] = "fixmap",
-};
+static const char *const region_names[PTWR_NR_IDS] = { PTW_REGION_NAMES };
 
 struct named_region {
 	unsigned long start, end;

@@ -8,6 +8,7 @@
 #define PTWALK_REGIONS_H
 
 #include <linux/types.h>
+#include <ptwalk/format.h>
 
 /* The KASAN shadow's bounds exist as expressions only in KASAN kernels. */
 #ifdef CONFIG_KASAN
@@ -22,25 +23,7 @@
 /* More than the named regions plus the holes between them. */
 #define PTW_MAX_REGIONS	32
 
-/* What an address is, for every address: the kernel half's regions too. */
-enum ptw_region_id {
-	PTWR_HOLE,		/* between named regions of the kernel half */
-	PTWR_USER,		/* the user half: not a kernel address */
-	PTWR_NONCANONICAL,
-	PTWR_GUARD_HOLE,
-	PTWR_LDT_REMAP,
-	PTWR_DIRECT_MAP,	/* all of RAM, at page_offset_base */
-	PTWR_VMALLOC,
-	PTWR_VMEMMAP,		/* the struct page array */
-	PTWR_KASAN_SHADOW,
-	PTWR_CPU_ENTRY_AREA,
-	PTWR_ESPFIX,
-	PTWR_EFI,
-	PTWR_KERNEL_IMAGE,
-	PTWR_MODULES,
-	PTWR_FIXMAP,
-	PTWR_NR_IDS,
-};
+/* What an address is (enum ptw_region_id): include/ptwalk/format.h. */
 
 struct ptw_region {
 	unsigned long start;

@@ -67,7 +67,7 @@ static bool run_continues(const struct ptw_runs *rs, const struct ptw_run *n)
 	const struct ptw_run *r = &rs->run;
 	unsigned long skip = pages_between(r->start, n->start);
 
-	if (!r->active || r->end != n->start || r->mapped != n->mapped ||
+	if (!r->active || r->clone || r->end != n->start || r->mapped != n->mapped ||
 	    r->level != n->level || r->flags != n->flags || r->cache != n->cache)
 		return false;
 	if (r->mapped)
@@ -101,39 +101,63 @@ static void update_tail(struct ptw_runs *rs, unsigned long flags,
 	rs->tail_cache = cache;
 }
 
+/* "clone start= end= level= count= next=" */
+static char *print_clone(struct ptw_runs *rs, char *p)
+{
+	const struct ptw_run *r = &rs->run;
+
+	p = put_lit(p, "clone start=");
+	p = put_hex(p, r->start);
+	p = put_lit(p, " end=");
+	p = put_hex(p, r->end);
+	p = put_lit(p, " level=");
+	p = put_str(p, ptw_level_name(r->level));
+	p = put_lit(p, " count=");
+	p = put_dec(p, r->entries);
+	p = put_lit(p, " next=");
+	p = put_hex(p, (u64)r->pfn << PAGE_SHIFT);
+	*p++ = '\n';
+	rs->clones++;
+	return p;
+}
+
 /* Format the pending run at @p (PTW_RUN_LINE_MAX bytes); returns the end. */
 static char *print_run(struct ptw_runs *rs, char *p)
 {
 	const struct ptw_run *r = &rs->run;
 	unsigned int shift = ptw_level_shift(r->level);
 
-	p = put_lit(p, "run ");
+	if (r->clone)
+		return print_clone(rs, p);
+
+	p = put_lit(p, "run start=");
 	p = put_hex(p, r->start);
-	*p++ = '-';
+	p = put_lit(p, " end=");
 	p = put_hex(p, r->end);
-	*p++ = ' ';
+	p = put_lit(p, " size=");
 	p = put_str(p, ptw_size_name(r->level));
-	*p++ = ' ';
+	p = put_lit(p, " pages=");
 	p = put_dec(p, (r->end - r->start) >> shift);
-	*p++ = ' ';
 	if (r->mapped) {
-		p = put_lit(p, "mapped pa=");
+		p = put_lit(p, " kind=mapped pa=");
 		p = put_hex(p, rs->show_pfn ? (u64)r->pfn << PAGE_SHIFT : 0);
-	} else if (r->np.kind == PTWNP_SWAP || r->np.kind == PTWNP_OTHER) {
-		p = put_str(p, ptw_np_name(r->np.kind));
+		goto tail;
+	}
+	p = put_lit(p, " kind=");
+	p = put_str(p, ptw_np_name(r->np.kind));
+	if (r->np.kind == PTWNP_SWAP || r->np.kind == PTWNP_OTHER) {
 		p = put_lit(p, " type=");
 		p = put_dec(p, r->np.type);
 		p = put_lit(p, " offset=");
 		p = put_hex(p, r->np.offset);
 	} else if (r->np.has_pfn) {
-		p = put_str(p, ptw_np_name(r->np.kind));
 		p = put_lit(p, " pa=");
 		p = put_hex(p, rs->show_pfn ? (u64)r->np.pfn << PAGE_SHIFT : 0);
 	} else {
-		p = put_str(p, ptw_np_name(r->np.kind));
 		p = put_lit(p, " bits=");
 		p = put_hex(p, r->np.offset);
 	}
+tail:
 	update_tail(rs, r->flags, r->cache);
 	memcpy(p, rs->tail, rs->tail_len);
 	rs->count++;
@@ -212,6 +236,7 @@ bool ptw_runs_add_leaf(struct ptw_runs *r, const struct ptw_entry *e)
 			return false;
 		memset(&run->np, 0, sizeof(run->np));
 		run->active = true;
+		run->clone = false;
 		run->mapped = true;
 		run->level = e->level;
 		run->start = e->va;
@@ -228,8 +253,65 @@ bool ptw_runs_add_leaf(struct ptw_runs *r, const struct ptw_entry *e)
 void ptw_runs_reset(struct ptw_runs *r)
 {
 	r->count = 0;
+	r->clones = 0;
+	r->next_mark = 0;
 	r->run.active = false;
 	r->extendable = false;
+}
+
+bool ptw_runs_add_clone(struct ptw_runs *r, const struct ptw_entry *e)
+{
+	struct ptw_run *run = &r->run;
+
+	if (run->active && run->clone && run->level == e->level &&
+	    run->end == e->va && run->pfn == e->pfn) {
+		run->end = e->end;
+		run->entries++;
+		return true;
+	}
+	if (!ptw_runs_flush(r))
+		return false;
+	*run = (struct ptw_run){
+		.active = true, .clone = true, .level = e->level,
+		.start = e->va, .end = e->end, .pfn = e->pfn, .raw = e->raw,
+		.entries = 1,
+	};
+	return true;
+}
+
+void ptw_runs_mark(struct ptw_runs *r, const struct ptw_region *marks,
+		   unsigned int nr)
+{
+	r->marks = marks;
+	r->nr_marks = nr;
+	r->next_mark = 0;
+}
+
+/* Room for a region line. */
+#define REGION_LINE_MAX	(96 + PUT_SLACK)
+
+bool ptw_runs_reach(struct ptw_runs *r, unsigned long va)
+{
+	while (r->next_mark < r->nr_marks && va >= r->marks[r->next_mark].start) {
+		const struct ptw_region *m = &r->marks[r->next_mark];
+		char *p;
+
+		if (!ptw_runs_flush(r))
+			return false;
+		p = ptw_out_reserve(r->f, REGION_LINE_MAX);
+		if (!p)
+			return false;
+		p = put_lit(p, "region start=");
+		p = put_hex(p, m->start);
+		p = put_lit(p, " end=");
+		p = put_hex(p, m->end);
+		p = put_lit(p, " name=");
+		p = put_str(p, m->name);
+		*p++ = '\n';
+		ptw_out_commit(r->f, p);
+		r->next_mark++;
+	}
+	return true;
 }
 
 bool ptw_is_clone(const struct ptw_clones *c, const struct ptw_entry *e)

@@ -2,8 +2,11 @@
 /*
  * Merge-on-break for range output, as ptdump's note_page() does: a run of
  * entries grows while the next entry continues it and is printed as one
- * "run" line when an entry breaks it. Shared by maps (user half) and kernel
- * (kernel half) so that both print runs the same way.
+ * line when an entry breaks it. Leaves and non-present entries make "run"
+ * lines, table entries repeating the table before them "clone" lines, and
+ * markers (ptdump's address markers: the kernel's regions) a "region" line
+ * where the walk reaches them. The one merger of maps (user half) and
+ * kernel (kernel half), so that both print the same way.
  */
 #ifndef PTWALK_RUNS_H
 #define PTWALK_RUNS_H
@@ -13,20 +16,23 @@
 #include "arch.h"
 #include "decode.h"
 #include "file.h"
+#include "regions.h"
 #include "walker.h"
 
 /*
  * Room for a run line: at most ~130 bytes of fields, a tail of less than
  * 192 and PUT_SLACK (linefmt.h).
  */
-#define PTW_RUN_LINE_MAX	384
+#define PTW_RUN_LINE_MAX	448
 
 struct ptw_run {
 	bool active;
+	bool clone;		/* table entries all pointing to table pfn */
 	bool mapped;		/* leaf; else a non-present entry */
 	enum ptw_level level;
 	unsigned long start, end;
-	unsigned long pfn;	/* frame at start (mapped) */
+	unsigned long pfn;	/* frame at start (mapped), the table (clone) */
+	unsigned long entries;	/* clone: table entries in the run */
 	struct ptw_nonpresent np;	/* at start (non-present) */
 	unsigned long flags;
 	enum ptw_cache cache;
@@ -37,7 +43,12 @@ struct ptw_runs {
 	struct ptw_file *f;
 	bool show_pfn;		/* print and compare frames */
 	unsigned long count;	/* run lines printed */
+	unsigned long clones;	/* clone lines printed */
 	struct ptw_run run;	/* the pending run */
+	/* Region lines, each printed where the walk reaches its start. */
+	const struct ptw_region *marks;
+	unsigned int nr_marks;
+	unsigned int next_mark;
 	/* ptw_runs_extend(): the pending run is of mapped leaves, and */
 	bool extendable;
 	u64 next_raw;		/* frames shown: the entry continuing it */
@@ -116,7 +127,23 @@ static inline unsigned int ptw_runs_extend(struct ptw_runs *r,
 
 /* Print the pending run if there is one; false if it does not fit. */
 bool ptw_runs_flush(struct ptw_runs *r);
+/* Forget the pending run and the counts: a new dump. */
 void ptw_runs_reset(struct ptw_runs *r);
+/*
+ * Table entry @e repeats the table of the entry before it at its level
+ * (ptw_is_clone()): extend the pending clone run with it, or print the
+ * pending run and start one. False when the buffer is full.
+ */
+bool ptw_runs_add_clone(struct ptw_runs *r, const struct ptw_entry *e);
+/* The regions to mark, from the first (a new copy of the table walks them again). */
+void ptw_runs_mark(struct ptw_runs *r, const struct ptw_region *marks,
+		   unsigned int nr);
+/*
+ * The walk reached @va: print the pending run and the region lines of
+ * every region that starts at or below @va (~0UL: all that are left).
+ * False when the buffer is full; what was printed is not printed again.
+ */
+bool ptw_runs_reach(struct ptw_runs *r, unsigned long va);
 
 /*
  * Table entries that repeat the table of the entry just before them at the

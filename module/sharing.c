@@ -4,7 +4,7 @@
  * process points to. For each process with an address space, compare the
  * kernel slots of its top-level table (the entries of the kernel half)
  * with the reader's, and with PTI do the same for the user copy of the
- * table. Format: docs/interface.md, "ptwalk-sharing 1".
+ * table. Format: docs/interface.md, "ptwalk-sharing".
  *
  * Processes are visited by PID number with find_ge_pid(), the way
  * /proc's readdir does, so one that exits during the scan is simply gone
@@ -302,7 +302,7 @@ static void print_slot(struct sharing_view *v, bool user, unsigned int i)
 	unsigned long end = start + PGDIR_SIZE;
 	char names[128];
 
-	ptw_out(v->f, "%s %u 0x%lx-0x%lx", user ? "user-slot" : "slot", i,
+	ptw_out(v->f, "%s index=%u start=0x%lx end=0x%lx", user ? "user-slot" : "slot", i,
 		start, end);
 	print_entry(v->f, "next", s->mine);
 	if (user)
@@ -393,7 +393,7 @@ static int sharing_fill(struct ptw_file *f)
 		ret = scan(v);
 		if (ret)
 			return ret;
-		ptw_out(f, "ptwalk-sharing 1\n");
+		ptw_out(f, PTW_HEADER(sharing));
 		ptw_out(f, "reader pid=%d levels=%d pti=%s slot_size=%s\n",
 			v->reader, ptw_paging_levels(), pti ? "on" : "off",
 			ptw_size_name(PTW_PGD));
@@ -404,7 +404,7 @@ static int sharing_fill(struct ptw_file *f)
 			return 0;
 		v->stage = SHARING_USER_SLOTS;
 		if (!pti) {
-			ptw_out(f, "user-copy none\n");
+			ptw_out(f, "user-copy present=no\n");
 			v->stage = SHARING_TOTALS;
 		}
 		return 0;

@@ -5,7 +5,7 @@
  * against the entries they hold; the leaves per page size; and the table
  * pages of the kernel half, which every process shares. Write "PID" or
  * "self" (permission as for maps); format: docs/interface.md,
- * "ptwalk-tables 1".
+ * "ptwalk-tables".
  *
  * The walk goes through the VMAs (under the mmap read lock, yielding as
  * maps does), so a table whose range holds two VMAs is handed over once
@@ -109,7 +109,7 @@ static void print_counts(struct ptw_file *f, struct tables_view *v)
 
 		if (!ptw_level_in_use(l))
 			continue;
-		ptw_out(f, "level %s tables=%lu bytes=%lu entries=%lu capacity=%lu\n",
+		ptw_out(f, "level name=%s tables=%lu bytes=%lu entries=%lu capacity=%lu\n",
 			ptw_level_name(l), v->tables[l], bytes, v->entries[l],
 			capacity(l, v->tables[l]));
 		if (l >= PTW_PUD)
@@ -143,7 +143,7 @@ static int tables_fill(struct ptw_file *f)
 		mmput(mm);
 		if (ret)
 			return ret;
-		ptw_out(f, "ptwalk-tables 1\n");
+		ptw_out(f, PTW_HEADER(tables));
 		ptw_out(f, "target pid=%d levels=%d pti=%s\n", nr,
 			ptw_paging_levels(),
 			boot_cpu_has(X86_FEATURE_PTI) ? "on" : "off");
@@ -151,13 +151,7 @@ static int tables_fill(struct ptw_file *f)
 		v->stage = TABLES_WALK;
 		return 0;
 	case TABLES_WALK:
-		mm = ptw_target_mm(f, NULL);
-		if (IS_ERR(mm))
-			return PTR_ERR(mm);
-		w.mm = mm;
-		ret = ptw_walk_user(&w, v->cursor, TASK_SIZE_MAX);
-		mmput(mm);
-		v->cursor = w.next;
+		ret = ptw_walk_target(f, &w, &v->cursor);
 		if (ret < 0)
 			return ret;
 		v->stage = TABLES_TAIL;

@@ -3,7 +3,7 @@
  * /proc/ptwalk/walk: what the MMU does for one address. Write "PID VA" (or
  * "kernel VA", privileged openers only), read every level's entry and the
  * final physical address or why translation stops. Format:
- * docs/interface.md, "ptwalk-walk 1".
+ * docs/interface.md, "ptwalk-walk".
  */
 #include <linux/mm.h>
 #include <linux/proc_fs.h>
@@ -49,11 +49,11 @@ static void print_entry(struct ptw_file *f, const struct ptw_entry *e,
 			const char *suffix, bool show)
 {
 	struct ptw_nonpresent np;
-	char flags[160];
+	char flags[PTW_FLAGS_MAX];
 	u64 raw = show ? e->raw : ptw_raw_hidden(e);
 
 	ptw_format_flags(flags, sizeof(flags), ptw_decode_flags(e));
-	ptw_out(f, "%s%s index=%u entry=0x%llx raw=0x%016llx flags=%s",
+	ptw_out(f, "level name=%s%s index=%u entry=0x%llx raw=0x%016llx flags=%s",
 		ptw_level_name(e->level), suffix, e->index,
 		pa_or_zero(show, e->entry_pa), raw, flags[0] ? flags : "-");
 	switch (e->kind) {
@@ -72,10 +72,10 @@ static void print_entry(struct ptw_file *f, const struct ptw_entry *e,
 		if (!show)
 			ptw_np_hide(&np);
 		if (np.has_pfn)
-			ptw_out(f, " %s pa=0x%llx\n", ptw_np_name(np.kind),
+			ptw_out(f, " kind=%s pa=0x%llx\n", ptw_np_name(np.kind),
 				pa_or_zero(show, (u64)np.pfn << PAGE_SHIFT));
 		else
-			ptw_out(f, " %s type=%u offset=0x%lx\n",
+			ptw_out(f, " kind=%s type=%u offset=0x%lx\n",
 				ptw_np_name(np.kind), np.type, np.offset);
 		break;
 	default:
@@ -93,26 +93,26 @@ static void print_outcome(struct ptw_file *f, const struct ptw_entry *e,
 	switch (e->kind) {
 	case PTW_LEAF:
 		pa = ((u64)e->pfn << PAGE_SHIFT) + (va - e->base);
-		ptw_out(f, "pa 0x%llx\n", pa_or_zero(show, pa));
+		ptw_out(f, "result pa=0x%llx\n", pa_or_zero(show, pa));
 		break;
 	case PTW_NONE:
-		ptw_out(f, "stop none level=%s\n", ptw_level_name(e->level));
+		ptw_out(f, "stop reason=none level=%s\n", ptw_level_name(e->level));
 		break;
 	case PTW_NONPRESENT:
 		ptw_decode_nonpresent(e, &np);
 		if (!show)
 			ptw_np_hide(&np);
-		ptw_out(f, "stop not-present level=%s kind=%s",
+		ptw_out(f, "stop reason=not-present level=%s kind=%s",
 			ptw_level_name(e->level), ptw_np_name(np.kind));
 		if (np.kind == PTWNP_SWAP)
 			ptw_out(f, " type=%u offset=0x%lx", np.type, np.offset);
 		ptw_out(f, "\n");
 		break;
 	case PTW_BAD:
-		ptw_out(f, "stop bad level=%s\n", ptw_level_name(e->level));
+		ptw_out(f, "stop reason=bad level=%s\n", ptw_level_name(e->level));
 		break;
 	default:
-		ptw_out(f, "stop incomplete level=%s\n", ptw_level_name(e->level));
+		ptw_out(f, "stop reason=incomplete level=%s\n", ptw_level_name(e->level));
 	}
 }
 
@@ -134,13 +134,13 @@ static void print_path(struct ptw_file *f, struct walk_view *v, pgd_t *pgd,
 			u.entry_pa = pa;
 			u.kind = u.raw ? PTW_TABLE : PTW_NONE;
 			u.pfn = (u.raw & PTE_PFN_MASK) >> PAGE_SHIFT;
-			print_entry(f, &u, "-user", show);
+			print_entry(f, &u, " copy=user", show);
 		}
 	}
 	if (v->nr)
 		print_outcome(f, &v->path[v->nr - 1], v->va, show);
 	else
-		ptw_out(f, "stop none level=PGD\n");
+		ptw_out(f, "stop reason=none level=PGD\n");
 }
 
 static int walk_fill(struct ptw_file *f)
@@ -166,11 +166,11 @@ static int walk_fill(struct ptw_file *f)
 			return PTR_ERR(mm);
 		show = ptw_show_pfn(f);
 	}
-	ptw_out(f, "ptwalk-walk 1\n");
+	ptw_out(f, PTW_HEADER(walk));
 	if (v->kernel)
-		ptw_out(f, "target kernel");
+		ptw_out(f, "target space=kernel");
 	else
-		ptw_out(f, "target pid=%d", nr);
+		ptw_out(f, "target space=user pid=%d", nr);
 	ptw_out(f, " va=0x%lx levels=%d pti=%s pfn=%s\n", v->va,
 		ptw_paging_levels(),
 		boot_cpu_has(X86_FEATURE_PTI) ? "on" : "off",
@@ -178,11 +178,11 @@ static int walk_fill(struct ptw_file *f)
 
 	ret = 0;
 	if (!ptw_is_canonical(v->va)) {
-		ptw_out(f, "stop non-canonical\n");
+		ptw_out(f, "stop reason=non-canonical\n");
 	} else if (!v->kernel && v->va >= TASK_SIZE_MAX) {
-		ptw_out(f, "stop kernel-half\n");
+		ptw_out(f, "stop reason=kernel-half\n");
 	} else if (v->kernel && v->va < TASK_SIZE_MAX) {
-		ptw_out(f, "stop user-half\n");
+		ptw_out(f, "stop reason=user-half\n");
 	} else if (v->kernel) {
 		if (!mm)
 			return -EINVAL;

@@ -4,7 +4,7 @@
  * read its region, the size of the page mapping it and the physical
  * address (from the walker, checked against the documented helper), and
  * what the frame is used for, told from its struct page with the kernel's
- * inline page-flag tests only. Format: docs/interface.md, "ptwalk-whatis 1".
+ * inline page-flag tests only. Format: docs/interface.md, "ptwalk-whatis".
  *
  * The address itself is never dereferenced: the walker reads page tables
  * and the description reads the struct page of a valid frame, so any
@@ -52,26 +52,25 @@ static void describe_page(struct ptw_file *f, unsigned long pfn)
 {
 	struct page *page, *head;
 
-	ptw_out(f, "pfn: 0x%lx\n", pfn);
+	ptw_out(f, "page pfn=0x%lx", pfn);
 	/*
 	 * As /proc/kpageflags does: a struct page of memory that is offline
 	 * (or being hot-removed) may be uninitialised or gone.
 	 */
 	page = pfn_to_online_page(pfn);
 	if (!page) {
-		ptw_out(f, "kind: no-struct-page\n");	/* MMIO, holes, offline */
+		ptw_out(f, " kind=no-struct-page\n");	/* MMIO, holes, offline */
 		return;
 	}
-	ptw_out(f, "kind: %s\n", page_kind(page));
+	ptw_out(f, " kind=%s refcount=%d", page_kind(page), page_count(page));
 	if (PageCompound(page)) {
 		head = compound_head(page);
-		ptw_out(f, "compound: %s order=%u head_pfn=0x%lx\n",
+		ptw_out(f, " compound=%s order=%u head_pfn=0x%lx\n",
 			PageHead(page) ? "head" : "tail", compound_order(head),
 			page_to_pfn(head));
 	} else {
-		ptw_out(f, "compound: no\n");
+		ptw_out(f, " compound=no\n");
 	}
-	ptw_out(f, "refcount: %d\n", page_count(page));
 }
 
 static const char *stop_name(enum ptw_kind kind)
@@ -98,9 +97,10 @@ static int whatis_fill(struct ptw_file *f)
 	f->eof = true;
 	if (!v->requested)
 		return 0;
-	ptw_out(f, "ptwalk-whatis 1\n");
-	ptw_out(f, "va: 0x%lx\n", v->va);
-	ptw_out(f, "region: %s\n", ptw_region_name(region));
+	ptw_out(f, PTW_HEADER(whatis));
+	ptw_out(f, "target va=0x%lx region=%s kfence=%s\n", v->va,
+		ptw_region_name(region),
+		is_kfence_address((void *)v->va) ? "yes" : "no");
 	/* Not a kernel address: nothing more to say. */
 	if (region == PTWR_USER || region == PTWR_NONCANONICAL)
 		return 0;
@@ -108,27 +108,22 @@ static int whatis_fill(struct ptw_file *f)
 	if (ret)
 		return ret;
 	if (t.kind != PTW_LEAF) {
-		ptw_out(f, "mapped: no\n");
-		ptw_out(f, "stop: %s level=%s\n", stop_name(t.kind),
+		ptw_out(f, "stop reason=%s level=%s\n", stop_name(t.kind),
 			ptw_level_name(t.level));
 		return 0;
 	}
-	ptw_out(f, "mapped: yes\n");
-	ptw_out(f, "page_size: %s\n", ptw_size_name(t.level));
-	ptw_out(f, "pa: 0x%llx\n", (u64)t.pa);
+	ptw_out(f, "leaf size=%s pa=0x%llx\n", ptw_size_name(t.level), (u64)t.pa);
 	if (t.helper) {
-		ptw_out(f, "helper: %s\n", t.helper);
+		ptw_out(f, "helper name=%s", t.helper);
 		if (t.helper_pa == PTW_PA_NONE)
-			ptw_out(f, "helper_pa: none\n");
+			ptw_out(f, " pa=none");
 		else
-			ptw_out(f, "helper_pa: 0x%llx\n", (u64)t.helper_pa);
-		ptw_out(f, "agree: %s\n", t.helper_pa == t.pa ? "yes" : "no");
+			ptw_out(f, " pa=0x%llx", (u64)t.helper_pa);
+		ptw_out(f, " agree=%s\n", t.helper_pa == t.pa ? "yes" : "no");
 	} else {
-		ptw_out(f, "helper: none\n");
+		ptw_out(f, "helper name=none\n");
 	}
 	describe_page(f, PHYS_PFN(t.pa));
-	if (is_kfence_address((void *)v->va))
-		ptw_out(f, "kfence: yes\n");
 	return 0;
 }
 

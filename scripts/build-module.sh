@@ -13,7 +13,7 @@ bdir=$PTWALK_OUT/build/$rel
 mkdir -p "$bdir"
 # Copy only what changed, so a rebuild is incremental.
 cp -u "$PTWALK_TOP/Kbuild" "$bdir/"
-for d in module tests/helper; do
+for d in include/ptwalk module tests/helper; do
 	[ -d "$PTWALK_TOP/$d" ] || continue
 	mkdir -p "$bdir/$d"
 	cp -u "$PTWALK_TOP/$d"/*.[ch] "$bdir/$d/" 2>/dev/null || true

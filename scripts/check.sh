@@ -103,6 +103,23 @@ if [ "${SVG:-1}" = 1 ]; then
 	esac
 	log "phase svg: $(($(now) - t3))s"
 fi
+# The JSON of every command against docs/schema/ (JSON=0 skips the phase):
+# the documents the demo VM wrote, run here unless the svg phase just did.
+if [ "${JSON:-1}" = 1 ]; then
+	t4=$(now)
+	[ "${SVG:-1}" = 1 ] || "$PTWALK_TOP/scripts/demo.sh" >"$PTWALK_OUT/json-check-demo.log" 2>&1 ||
+		log "json-check: the demo VM failed (see $PTWALK_OUT/json-check-demo.log)"
+	"$PTWALK_TOP/scripts/json-check.sh" --install "$PTWALK_OUT/demo"
+	case $? in
+	0) echo "json schema (python3-jsonschema): passed"
+	   total_pass=$((total_pass + 1)) ;;
+	4) echo "json schema (python3-jsonschema): skipped: python3-jsonschema could not be installed"
+	   total_skip=$((total_skip + 1)) ;;
+	*) echo "json schema (python3-jsonschema): failed"
+	   total_fail=$((total_fail + 1)) ;;
+	esac
+	log "phase json: $(($(now) - t4))s"
+fi
 [ ${#failed_cfgs[@]} -gt 0 ] && echo "failed configurations: ${failed_cfgs[*]}"
 if [ $doc_failed = 1 ]; then
 	echo "documentation: unmarked shell blocks (scripts/doc-blocks.sh): counted as one failure"

@@ -10,7 +10,7 @@ set -euo pipefail
 
 out=$PTWALK_OUT/deb
 ver=$(bash -c '. "$1" && echo "$PACKAGE_VERSION"' _ "$PTWALK_TOP/dkms.conf")
-[ -n "$ver" ] || die "no version in module/ptwalk.h"
+[ -n "$ver" ] || die "no version in include/ptwalk/format.h"
 src=$out/src/ptwalk-$ver
 rm -rf "$out"
 mkdir -p "$src"

@@ -19,6 +19,7 @@ outdir=$PTWALK_OUT/demo
 mkdir -p "$outdir"
 # Only this run's files: an old step-N.json would read as this run's.
 find "$outdir" -maxdepth 1 -type f \( -name '*.json' -o -name '*.svg' \) -delete
+rm -rf "$outdir/json"
 "$PTWALK_TOP/scripts/vm-run.sh" "$KERNEL" "$PAGING" "$PTI" demo "$outdir/vm"
 rc=$?
 grep -av -E '^(PTWALK-DONE|# ptwalk-vm:)' "$outdir/vm/results.txt"

@@ -6,7 +6,7 @@ set -uo pipefail
 
 "$PTWALK_TOP/scripts/provision.sh" >/dev/null || die "provisioning failed"
 rc=0
-files=$(cd "$PTWALK_TOP" && ls module/*.[ch] tests/helper/*.[ch] 2>/dev/null | grep -v "\.mod\.c$")
+files=$(cd "$PTWALK_TOP" && ls include/ptwalk/*.h module/*.[ch] tests/helper/*.[ch] 2>/dev/null | grep -v "\.mod\.c$")
 # --no-tree: we are not inside a kernel tree; spelling.txt and
 # const_structs.checkpatch sit beside checkpatch.pl in the cache.
 if ! (cd "$PTWALK_TOP" && perl "$CHECKPATCH" --strict --no-tree --terse \

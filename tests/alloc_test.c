@@ -93,7 +93,7 @@ TEST_F(alloc, format_of_an_empty_file)
 
 	self->text = read_all_fd(self->fd);
 	ASSERT_NE(NULL, self->text);
-	ASSERT_EQ(0, strncmp(self->text, "ptwalk-alloc 1\n", 15));
+	ASSERT_EQ(0, strncmp(self->text, PTW_HEADER(alloc), strlen(PTW_HEADER(alloc))));
 	l = line_find(self->text, "file ", 0);
 	ASSERT_NE(NULL, l);
 	EXPECT_EQ(0, line_num(l, "allocations"));

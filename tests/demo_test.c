@@ -547,17 +547,16 @@ static const struct jval *slot_json(const struct jval *slots, unsigned int index
 /* The "next=" of the first level line of a kernel walk: the PGD entry. */
 static unsigned long long walk_top_next(const char *walk)
 {
-	const char *l = walk ? strstr(walk, "\nPGD ") : NULL;
-	const char *n = l ? strstr(l, " next=") : NULL;
+	struct pw_walk w;
 
-	return n && n < strchr(l + 1, '\n') ? strtoull(n + 6, NULL, 16) : 0;
+	return walk && !pw_walk_parse(walk, &w) && w.nlevels ? w.next[0] : 0;
 }
 
 static unsigned long walk_va(const char *walk)
 {
-	const char *v = walk ? strstr(walk, " va=") : NULL;
+	struct pw_walk w;
 
-	return v ? strtoul(v + 4, NULL, 16) : 0;
+	return walk && !pw_walk_parse(walk, &w) ? w.va : 0;
 }
 
 TEST(step9_every_process_shares_the_kernel_slots)

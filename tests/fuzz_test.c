@@ -215,17 +215,19 @@ static void add_addr(unsigned long *a, int *n, unsigned long v)
 /* Kernel addresses: each region of /proc/ptwalk/kernel, some allocations. */
 static void collect_kaddrs(struct env *e)
 {
-	char *text = pw_request(PTWALK_DIR "/kernel", NULL), *line;
-	unsigned long s, t;
+	char *text = pw_request(PTWALK_DIR "/kernel", NULL), *rest = text, *line;
+	unsigned long long s, t;
+	struct ptw_line l;
 	int fd;
 
-	for (line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
-		if (sscanf(line, "region 0x%lx-0x%lx", &s, &t) == 2) {
+	while ((line = ptw_next_line(&rest))) {
+		if (ptw_tokenize(line, &l) || ptw_num(ptw_get(&l, "start"), &s))
+			continue;
+		if (!strcmp(l.tag, "region") && !ptw_num(ptw_get(&l, "end"), &t)) {
 			add_addr(e->kaddr, &e->nkaddr, s);
 			if (t > s)
 				add_addr(e->kaddr, &e->nkaddr, s + (t - s) / 2);
-		} else if (!strncmp(line, "run 0x", 6) && sscanf(line, "run 0x%lx", &s) == 1 &&
-			   e->nkaddr < MAX_ADDRS / 2) {
+		} else if (!strcmp(l.tag, "run") && e->nkaddr < MAX_ADDRS / 2) {
 			add_addr(e->kaddr, &e->nkaddr, s + 0x123);
 		}
 	}
@@ -277,13 +279,9 @@ static void collect_uaddrs(struct env *e)
 
 static unsigned long info_ulong(const char *key)
 {
-	char *info = read_whole(PTWALK_DIR "/info", NULL);
-	char v[32] = "0";
+	long v = pw_info_num(key);
 
-	if (info)
-		kv_get(info, key, v, sizeof(v));
-	free(info);
-	return strtoul(v, NULL, 0);
+	return v < 0 ? 0 : v;
 }
 
 /* ---- the model of the request grammar (docs/interface.md) ---- */
@@ -1098,6 +1096,21 @@ static bool stable(struct fuzz *z, const struct fdstate *s)
 	return false;
 }
 
+/* Is @last (the last line, its newline included) "result pa=" or "stop reason="? */
+static bool walk_outcome(const char *last)
+{
+	char line[256];
+	struct ptw_line l;
+	unsigned long long pa;
+
+	snprintf(line, sizeof(line), "%.*s", (int)strcspn(last, "\n"), last);
+	if (ptw_tokenize(line, &l))
+		return false;
+	if (!strcmp(l.tag, "result"))
+		return l.n == 1 && !ptw_num(ptw_get(&l, "pa"), &pa);
+	return !strcmp(l.tag, "stop") && ptw_get(&l, "reason");
+}
+
 static void check_output(struct fuzz *z, struct fdstate *s, const char *text, size_t len)
 {
 	char head[96], why[256];
@@ -1125,15 +1138,15 @@ static void check_output(struct fuzz *z, struct fdstate *s, const char *text, si
 		if (pw_maps_check(text, &z->faults))
 			bad(z, "malformed maps output (see the fault summary)");
 		if (s->tg >= 0) {
-			snprintf(head, sizeof(head), "ptwalk-maps 1\ntarget pid=%d ",
+			snprintf(head, sizeof(head), PTW_HEADER(maps) "target pid=%d ",
 				 s->tg == TG_SELF ? z->self : z->e->t[s->tg].tgid);
 			if (strncmp(text, head, strlen(head)))
 				bad(z, "maps header %.40s, expected %s", text + 14, head + 14);
 		}
 		break;
 	case F_WALK:
-		if (strncmp(text, "ptwalk-walk 1\ntarget ", 21) ||
-		    (strncmp(last, "pa 0x", 5) && strncmp(last, "stop ", 5))) {
+		if (strncmp(text, PTW_HEADER(walk) "target ", strlen(PTW_HEADER(walk) "target ")) ||
+		    !walk_outcome(last)) {
 			bad(z, "malformed walk output: %.80s ... %s", text, last);
 			break;
 		}
@@ -1143,13 +1156,13 @@ static void check_output(struct fuzz *z, struct fdstate *s, const char *text, si
 			bad(z, "walk of 0x%lx: %s", s->va, why);
 		break;
 	case F_WHATIS:
-		snprintf(head, sizeof(head), "ptwalk-whatis 1\nva: 0x%lx\nregion: ", s->va);
+		snprintf(head, sizeof(head), PTW_HEADER(whatis) "target va=0x%lx region=", s->va);
 		if (strncmp(text, head, strlen(head)))
 			bad(z, "whatis output %.60s, expected %s", text, head);
 		break;
 	case F_TABLES:
 		if (s->tg >= 0) {
-			snprintf(head, sizeof(head), "ptwalk-tables 1\ntarget pid=%d ",
+			snprintf(head, sizeof(head), PTW_HEADER(tables) "target pid=%d ",
 				 s->tg == TG_SELF ? z->self : z->e->t[s->tg].tgid);
 			if (strncmp(text, head, strlen(head)))
 				bad(z, "tables header %.40s, expected %s", text + 16, head + 16);
@@ -1158,7 +1171,7 @@ static void check_output(struct fuzz *z, struct fdstate *s, const char *text, si
 			bad(z, "tables output ends %s", last);
 		break;
 	case F_ALLOC:
-		snprintf(head, sizeof(head), "ptwalk-alloc 1\nfile allocations=%u ", s->nr);
+		snprintf(head, sizeof(head), PTW_HEADER(alloc) "file allocations=%u ", s->nr);
 		snprintf(why, sizeof(why), "end allocations=%u\n", s->nr);
 		if (strncmp(text, head, strlen(head)) || strcmp(last, why))
 			bad(z, "alloc output %.60s ... %s, expected %u allocations", text + 15,

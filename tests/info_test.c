@@ -13,6 +13,7 @@
 
 #include "kselftest_harness.h"
 #include "harness_main.h"
+#include "ptwalk.h"
 #include "util.h"
 
 FIXTURE(info) {
@@ -33,12 +34,12 @@ FIXTURE_TEARDOWN(info)
 static void get(struct __test_metadata *_metadata, const char *text,
 		const char *key, char *out, size_t sz)
 {
-	ASSERT_TRUE(kv_get(text, key, out, sz)) TH_LOG("no '%s:' line", key);
+	ASSERT_TRUE(pw_info_get(text, key, out, sz)) TH_LOG("no '%s=' field", key);
 }
 
 TEST_F(info, format_line)
 {
-	ASSERT_EQ(0, strncmp(self->text, "ptwalk-info 2\n", 14));
+	ASSERT_EQ(0, strncmp(self->text, PTW_HEADER(info), strlen(PTW_HEADER(info))));
 }
 
 TEST_F(info, paging_levels_match_la57)
@@ -112,19 +113,27 @@ TEST_F(info, user_top_matches_paging_mode)
  */
 TEST_F(info, keys_are_the_documented_ones)
 {
-	static const char * const keys[] = {
-		"version", "release", "paging_levels", "pti", "page_size",
-		"user_top", "files_open",
+	static const char * const lines[] = {
+		"module version files_open",
+		"kernel release paging_levels pti page_size user_top",
 	};
-	const char *line = strchr(self->text, '\n') + 1;
+	char *copy = strdup(self->text), *rest = copy + strlen(PTW_HEADER(info)), *line;
+	char keys[128];
+	struct ptw_line l;
 	size_t i = 0;
+	int k;
 
-	for (; *line; line = strchr(line, '\n') + 1, i++) {
-		ASSERT_GT(ARRAY_SIZE(keys), i) TH_LOG("extra line '%.40s'", line);
-		EXPECT_EQ(0, strncmp(line, keys[i], strlen(keys[i])));
-		EXPECT_EQ(':', line[strlen(keys[i])]) TH_LOG("line '%.40s'", line);
+	while ((line = ptw_next_line(&rest))) {
+		ASSERT_GT(ARRAY_SIZE(lines), i) TH_LOG("extra line '%.40s'", line);
+		ASSERT_EQ(0, ptw_tokenize(line, &l)) TH_LOG("not TAG key=value: '%.40s'", line);
+		snprintf(keys, sizeof(keys), "%s", l.tag);
+		for (k = 0; k < l.n; k++)
+			snprintf(keys + strlen(keys), sizeof(keys) - strlen(keys), " %s", l.key[k]);
+		EXPECT_STREQ(lines[i], keys);
+		i++;
 	}
-	EXPECT_EQ(ARRAY_SIZE(keys), i);
+	EXPECT_EQ(ARRAY_SIZE(lines), i);
+	free(copy);
 }
 
 TEST(readable_unprivileged)
@@ -141,7 +150,7 @@ TEST(readable_unprivileged)
 		t = read_whole(PTWALK_DIR "/info", NULL);
 		if (!t)
 			_exit(10 + errno);
-		_exit(!strncmp(t, "ptwalk-info 2\n", 14) ? 0 : 1);
+		_exit(!strncmp(t, PTW_HEADER(info), strlen(PTW_HEADER(info))) ? 0 : 1);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));

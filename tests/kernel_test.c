@@ -512,7 +512,7 @@ TEST(permission_at_open)
 
 		if (drop_to_nobody())
 			_exit(100);
-		_exit(read(fd, buf, sizeof(buf)) > 16 && !strncmp(buf, "ptwalk-kernel 1\n", 16) ?
+		_exit(read(fd, buf, sizeof(buf)) > 16 && !strncmp(buf, PTW_HEADER(kernel), strlen(PTW_HEADER(kernel))) ?
 		      0 : 1);
 	}
 	ASSERT_LT(0, pid);

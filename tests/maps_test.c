@@ -95,10 +95,10 @@ TEST_F(as, text_is_executable_and_read_only)
 
 	ASSERT_NE(NULL, r);
 	EXPECT_STREQ("mapped", r->kind);
-	EXPECT_TRUE(pw_has_flag(r->flags, "present"));
-	EXPECT_TRUE(pw_has_flag(r->flags, "user"));
-	EXPECT_FALSE(pw_has_flag(r->flags, "nx"));
-	EXPECT_FALSE(pw_has_flag(r->flags, "write"));
+	EXPECT_TRUE(ptw_has_flag(r->flags, "present"));
+	EXPECT_TRUE(ptw_has_flag(r->flags, "user"));
+	EXPECT_FALSE(ptw_has_flag(r->flags, "nx"));
+	EXPECT_FALSE(ptw_has_flag(r->flags, "write"));
 	EXPECT_STREQ("WB", r->cache);
 }
 
@@ -111,9 +111,9 @@ TEST_F(as, written_data_is_writable_nx_dirty)
 		const struct pw_run *r = run_at(_metadata, &self->m, addrs[i]);
 
 		ASSERT_NE(NULL, r);
-		EXPECT_TRUE(pw_has_flag(r->flags, "write")) TH_LOG("%s", r->flags);
-		EXPECT_TRUE(pw_has_flag(r->flags, "nx"));
-		EXPECT_TRUE(pw_has_flag(r->flags, "dirty"));
+		EXPECT_TRUE(ptw_has_flag(r->flags, "write")) TH_LOG("%s", r->flags);
+		EXPECT_TRUE(ptw_has_flag(r->flags, "nx"));
+		EXPECT_TRUE(ptw_has_flag(r->flags, "dirty"));
 	}
 }
 
@@ -126,8 +126,8 @@ TEST_F(as, mprotect_read_only_clears_write)
 		const struct pw_run *r = run_at(_metadata, &self->m, va);
 
 		ASSERT_NE(NULL, r);
-		EXPECT_FALSE(pw_has_flag(r->flags, "write"));
-		EXPECT_TRUE(pw_has_flag(r->flags, "nx"));
+		EXPECT_FALSE(ptw_has_flag(r->flags, "write"));
+		EXPECT_TRUE(ptw_has_flag(r->flags, "nx"));
 	}
 }
 
@@ -144,8 +144,8 @@ TEST_F(as, prot_none_keeps_real_frame)
 
 		ASSERT_NE(NULL, r);
 		EXPECT_STREQ("mapped", r->kind);
-		EXPECT_TRUE(pw_has_flag(r->flags, "protnone")) TH_LOG("%s", r->flags);
-		EXPECT_FALSE(pw_has_flag(r->flags, "present"));
+		EXPECT_TRUE(ptw_has_flag(r->flags, "protnone")) TH_LOG("%s", r->flags);
+		EXPECT_FALSE(ptw_has_flag(r->flags, "present"));
 		ASSERT_TRUE(pm[i] & PM_PRESENT);
 		EXPECT_EQ(PM_PFN(pm[i]), (r->pa + (va - r->start)) >> 12);
 	}
@@ -233,7 +233,7 @@ TEST_F(as, thp_is_a_2m_pmd_leaf)
 	r = run_at(_metadata, &self->m, self->as->thp);
 	ASSERT_NE(NULL, r);
 	EXPECT_EQ(2UL << 20, r->page);
-	EXPECT_TRUE(pw_has_flag(r->flags, "huge"));
+	EXPECT_TRUE(ptw_has_flag(r->flags, "huge"));
 	EXPECT_EQ(0, r->pa & ((2UL << 20) - 1));
 }
 
@@ -247,7 +247,7 @@ static void check_hugetlb(struct __test_metadata *_metadata, pid_t pid,
 	ASSERT_NE(NULL, r);
 	ASSERT_NE(NULL, pm);
 	EXPECT_EQ(size, r->page);
-	EXPECT_TRUE(pw_has_flag(r->flags, "huge"));
+	EXPECT_TRUE(ptw_has_flag(r->flags, "huge"));
 	EXPECT_EQ(0, r->pa & (size - 1));
 	ASSERT_TRUE(pm[0] & PM_PRESENT);
 	EXPECT_EQ(PM_PFN(pm[0]), r->pa >> 12);
@@ -289,7 +289,7 @@ TEST(prot_none_1g_hugetlb_is_mapped)
 	ASSERT_NE(NULL, r);
 	EXPECT_STREQ("mapped", r->kind);
 	EXPECT_EQ(1UL << 30, r->page);
-	EXPECT_TRUE(pw_has_flag(r->flags, "protnone")) TH_LOG("%s", r->flags);
+	EXPECT_TRUE(ptw_has_flag(r->flags, "protnone")) TH_LOG("%s", r->flags);
 	ASSERT_TRUE(pm[0] & PM_PRESENT);
 	EXPECT_EQ(PM_PFN(pm[0]), r->pa >> 12);
 	free(pm);
@@ -389,13 +389,89 @@ TEST(pfnmap_vvar_reports_its_frame)
 				continue;
 			EXPECT_STREQ("mapped", r->kind);
 			EXPECT_NE(0, r->pa);
-			EXPECT_FALSE(pw_has_flag(r->flags, "write"));
+			EXPECT_FALSE(ptw_has_flag(r->flags, "write"));
 			found++;
 		}
 	}
 	pw_maps_free(&m);
 	if (!found)
 		SKIP(return, "no [vvar] page is mapped in this process");
+}
+/* The protection key of the VMA at @va, from /proc/self/smaps; -1 if none is shown. */
+static int smaps_pkey(unsigned long va)
+{
+	char *text = read_whole("/proc/self/smaps", NULL), *line, *save = NULL;
+	bool in = false;
+	int key = -1;
+
+	for (line = text ? strtok_r(text, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		unsigned long start, end;
+
+		if (sscanf(line, "%lx-%lx ", &start, &end) == 2 && strchr(line, ' ') &&
+		    line[strcspn(line, " ") - 1] != ':')
+			in = start <= va && va < end;
+		else if (in && sscanf(line, "ProtectionKey: %d", &key) == 1)
+			break;
+	}
+	free(text);
+	return key;
+}
+
+/* The key a run's pkey-bit flags spell (x86 PTE bits 59-62). */
+static int run_pkey(const struct pw_run *r)
+{
+	static const char *const bits[] = { "pkey-bit0", "pkey-bit1", "pkey-bit2", "pkey-bit3" };
+	int key = 0, i;
+
+	for (i = 0; i < 4; i++)
+		key |= ptw_has_flag(r->flags, bits[i]) << i;
+	return key;
+}
+
+/*
+ * Protection keys: the pkey-bit flags of every page spell the key that
+ * smaps shows for its VMA, for a key of our own and for the default 0.
+ */
+TEST(pkey_bits_match_smaps)
+{
+	const size_t len = 8 * 4096;
+	char *mine = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *plain = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct pw_maps m;
+	int key, keys[3], i;
+	size_t off;
+
+	ASSERT_NE(MAP_FAILED, mine);
+	ASSERT_NE(MAP_FAILED, plain);
+	/* Allocate keys until one has high bits too (key 1 tests bit 0 only). */
+	for (i = 0; i < 3; i++) {
+		keys[i] = pkey_alloc(0, 0);
+		if (keys[i] < 0)
+			SKIP(return, "pkey_alloc: %s (no protection keys on this CPU or kernel)",
+			     strerror(errno));
+	}
+	key = keys[2];
+	ASSERT_EQ(0, pkey_mprotect(mine, len, PROT_READ | PROT_WRITE, key));
+	touch(mine, len);
+	touch(plain, len);
+	ASSERT_EQ(key, smaps_pkey((unsigned long)mine));
+	ASSERT_EQ(0, smaps_pkey((unsigned long)plain));
+	ASSERT_EQ(0, pw_maps_read(getpid(), false, &m));
+	for (off = 0; off < len; off += 4096) {
+		const struct pw_run *a = pw_maps_find(&m, (unsigned long)mine + off);
+		const struct pw_run *b = pw_maps_find(&m, (unsigned long)plain + off);
+
+		ASSERT_NE(NULL, a);
+		ASSERT_NE(NULL, b);
+		EXPECT_EQ(key, run_pkey(a)) TH_LOG("flags %s", a->flags);
+		EXPECT_EQ(0, run_pkey(b)) TH_LOG("flags %s", b->flags);
+	}
+	pw_maps_free(&m);
+	for (i = 0; i < 3; i++)
+		pkey_free(keys[i]);
+	munmap(mine, len);
+	munmap(plain, len);
 }
 
 PTW_HARNESS_MAIN

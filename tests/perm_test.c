@@ -435,7 +435,7 @@ TEST(no_descriptor_leaks)
 	char v[16];
 
 	ASSERT_NE(NULL, info);
-	ASSERT_TRUE(kv_get(info, "files_open", v, sizeof(v)));
+	ASSERT_TRUE(pw_info_get(info, "files_open", v, sizeof(v)));
 	EXPECT_STREQ("0", v);
 	free(info);
 }

@@ -434,20 +434,20 @@ static void target(struct race *rc, enum churn kind)
 static void count_runs(const char *text, unsigned long start, unsigned long end,
 		       struct reader *st)
 {
-	const char *line;
+	char *copy = strdup(text), *rest = copy, *line;
+	struct ptw_line l;
+	struct pw_run r;
 
-	for (line = strstr(text, "\nrun "); line; line = strstr(line + 1, "\nrun ")) {
-		unsigned long s, e;
-		char size[8];
-
-		if (sscanf(line + 1, "run 0x%lx-0x%lx %7s", &s, &e, size) != 3 ||
-		    s < start || s >= end)
+	while ((line = ptw_next_line(&rest))) {
+		if (ptw_tokenize(line, &l) || strcmp(l.tag, "run") || pw_run_parse(&l, &r) ||
+		    r.start < start || r.start >= end)
 			continue;
-		if (!strcmp(size, "2M"))
+		if (r.page == HPAGE)
 			st->huge_runs++;
 		else
 			st->small_runs++;
 	}
+	free(copy);
 }
 
 static void maps_reader(struct race *rc, int idx, bool nonpresent)
@@ -496,6 +496,7 @@ static void walk_reader(struct race *rc, int idx)
 		int fd = open(PTWALK_DIR "/walk", O_RDWR);
 		char req[64], why[256];
 		char *text = NULL;
+		struct pw_walk w;
 
 		if (fd < 0)
 			_exit(30);
@@ -511,9 +512,11 @@ static void walk_reader(struct race *rc, int idx)
 				snprintf(st->walk_why, sizeof(st->walk_why), "%s", why);
 				snprintf(st->walk_text, sizeof(st->walk_text), "%s", text);
 			}
-			if (strstr(text, " leaf=2M "))
+			if (pw_walk_parse(text, &w))
+				w.leaf = 0;	/* malformed: pw_walk_check() said so */
+			if (w.leaf == HPAGE)
 				st->huge_runs++;
-			else if (strstr(text, " leaf=4K "))
+			else if (w.leaf == PAGE)
 				st->small_runs++;
 			st->reads++;
 		}
@@ -780,19 +783,19 @@ TEST_F_TIMEOUT(race, fork_cow_and_dontneed_under_maps_readers, 90)
 static unsigned long pmd_entry_pa(pid_t pid, unsigned long va)
 {
 	struct pw_walk w;
-	char req[64], *text, *l;
+	char req[64], *text;
 	unsigned long pa = 0;
+	int i;
 
 	snprintf(req, sizeof(req), "%d 0x%lx", pid, va);
 	if (pw_walk(req, &w, &text)) {
 		fprintf(stderr, "# walk %s: %s\n", req, strerror(errno));
 		return 0;
 	}
-	l = strstr(text, "\nPMD ");
-	l = l ? strstr(l, " entry=0x") : NULL;
-	if (l)
-		pa = strtoul(l + 9, NULL, 16);
-	else
+	for (i = 0; i < w.nlevels; i++)
+		if (!strcmp(w.level[i], "PMD"))
+			pa = w.entry[i];
+	if (!pa)
 		fprintf(stderr, "# walk %s: no PMD line:\n%s", req, text);
 	free(text);
 	return pa;

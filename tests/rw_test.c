@@ -216,8 +216,8 @@ static void check_start(struct __test_metadata *_metadata,
 	char want[128];
 
 	ASSERT_NE(NULL, text);
-	snprintf(want, sizeof(want), "ptwalk-%s 1\n",
-		 variant->path + strlen(PTWALK_DIR "/"));
+	snprintf(want, sizeof(want), "ptwalk-%s %d\n", variant->path + strlen(PTWALK_DIR "/"),
+		 ptw_format_version(variant->path + strlen(PTWALK_DIR "/")));
 	EXPECT_EQ(0, strncmp(text, want, strlen(want)))
 		TH_LOG("output after request %d starts \"%.40s\"", i, text);
 	if (is(variant, "maps")) {
@@ -230,7 +230,7 @@ static void check_start(struct __test_metadata *_metadata,
 		EXPECT_NE(NULL, strstr(text, "\nend\n"));
 	} else if (is(variant, "walk") || is(variant, "whatis")) {
 		snprintf(want, sizeof(want), is(variant, "walk") ? " va=0x%lx " :
-			 "\nva: 0x%lx\n", self->va[i]);
+			 "\ntarget va=0x%lx ", self->va[i]);
 		EXPECT_NE(NULL, strstr(text, want)) TH_LOG("no \"%s\"", want);
 	} else {
 		snprintf(want, sizeof(want), "\nend allocations=%d\n", i + 1);
@@ -476,7 +476,7 @@ TEST(reading_before_any_request)
 	text = read_fd_sized(fd, 4096, NULL);
 	close(fd);
 	ASSERT_NE(NULL, text);
-	snprintf(want, sizeof(want), "ptwalk-maps 1\ntarget pid=%d ", getpid());
+	snprintf(want, sizeof(want), PTW_HEADER(maps) "target pid=%d ", getpid());
 	EXPECT_EQ(0, strncmp(text, want, strlen(want))) TH_LOG("%.60s", text);
 	EXPECT_NE(NULL, strstr(text, "\nend runs="));
 	free(text);

@@ -454,7 +454,7 @@ static void r_whatis(struct soak *sk, int rd)
 	} else if (!(text = read_all(fd, &len))) {
 		rd_bad(sk, rd, "read %s: %s", req, strerror(errno));
 	} else {
-		snprintf(head, sizeof(head), "ptwalk-whatis 1\nva: 0x%lx\nregion: ", va);
+		snprintf(head, sizeof(head), PTW_HEADER(whatis) "target va=0x%lx region=", va);
 		sk->outputs[rd]++;
 		sk->bytes[rd] += len;
 		if (strncmp(text, head, strlen(head)) || text[len - 1] != '\n')
@@ -500,7 +500,7 @@ static void r_alloc(struct soak *sk, int rd)
 		sk->outputs[rd]++;
 		sk->bytes[rd] += len;
 		snprintf(want, sizeof(want), "end allocations=%d\n", made);
-		if (strncmp(text, "ptwalk-alloc 1\nfile ", 20) || strcmp(last_line(text, len), want))
+		if (strncmp(text, PTW_HEADER(alloc) "file ", strlen(PTW_HEADER(alloc) "file ")) || strcmp(last_line(text, len), want))
 			rd_bad(sk, rd, "alloc output %.40s ... %s, expected %s", text,
 			       last_line(text, len), want);
 		free(text);
@@ -562,7 +562,7 @@ static void r_tables(struct soak *sk, int rd)
 	} else {
 		sk->outputs[rd]++;
 		sk->bytes[rd] += len;
-		snprintf(head, sizeof(head), "ptwalk-tables 1\ntarget pid=%d ", pid);
+		snprintf(head, sizeof(head), PTW_HEADER(tables) "target pid=%d ", pid);
 		if (strncmp(text, head, strlen(head)) || strcmp(last_line(text, len), "end\n"))
 			rd_bad(sk, rd, "tables: %.40s ... %s", text, last_line(text, len));
 		free(text);
@@ -580,14 +580,14 @@ static void reader(struct soak *sk, int rd)
 		case RD_WHATIS: r_whatis(sk, rd); break;
 		case RD_ALLOC: r_alloc(sk, rd); break;
 		case RD_KERNEL:
-			r_plain(sk, rd, "kernel", "ptwalk-kernel 1\n", "end runs=");
+			r_plain(sk, rd, "kernel", PTW_HEADER(kernel), "end runs=");
 			break;
 		case RD_SHARING:
-			r_plain(sk, rd, "sharing", "ptwalk-sharing 1\n", "end exceptions=");
+			r_plain(sk, rd, "sharing", PTW_HEADER(sharing), "end exceptions=");
 			break;
 		case RD_TABLES: r_tables(sk, rd); break;
 		default:
-			r_plain(sk, rd, "info", "ptwalk-info 2\n", NULL);
+			r_plain(sk, rd, "info", PTW_HEADER(info), NULL);
 			usleep(10000);
 		}
 		sk->loops[rd]++;
@@ -787,12 +787,14 @@ static int soak_secs(void)
 /* Kernel addresses for whatis: the region starts of /proc/ptwalk/kernel. */
 static void collect_kaddrs(struct soak *sk)
 {
-	char *text = pw_request(PTWALK_DIR "/kernel", NULL), *l;
-	unsigned long s, e;
+	char *text = pw_request(PTWALK_DIR "/kernel", NULL), *rest = text, *line;
+	unsigned long long s;
+	struct ptw_line l;
 
-	for (l = text; l && *l && sk->nkaddr < MAX_KADDR - 1; l = strchr(l, '\n'), l = l ? l + 1 : NULL)
-		if (sscanf(l, "region 0x%lx-0x%lx", &s, &e) == 2 ||
-		    (sk->nkaddr < MAX_KADDR / 2 && sscanf(l, "run 0x%lx-0x%lx", &s, &e) == 2))
+	while (sk->nkaddr < MAX_KADDR - 1 && (line = ptw_next_line(&rest)))
+		if (!ptw_tokenize(line, &l) && !ptw_num(ptw_get(&l, "start"), &s) &&
+		    (!strcmp(l.tag, "region") ||
+		     (sk->nkaddr < MAX_KADDR / 2 && !strcmp(l.tag, "run"))))
 			sk->kaddr[sk->nkaddr++] = s;
 	free(text);
 	sk->kaddr[sk->nkaddr++] = ~0UL - PAGE + 1;

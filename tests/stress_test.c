@@ -118,13 +118,7 @@ static int reader(struct shared *sh, int kind)
 
 static int files_open(void)
 {
-	char *info = read_whole(PTWALK_DIR "/info", NULL);
-	char v[16] = "-1";
-
-	if (info)
-		kv_get(info, "files_open", v, sizeof(v));
-	free(info);
-	return atoi(v);
+	return pw_info_num("files_open");
 }
 
 /* The harness's per-test timeout is set with a fixture. */

@@ -169,17 +169,18 @@ TEST_F(swap, walk_stops_at_the_swap_entry)
 
 	for (i = 0; i < PAGES; i++) {
 		struct pw_walk w;
-		char req[64], want[96];
+		char req[64];
 
 		if (!(self->pm[i] & PM_SWAP))
 			continue;
 		snprintf(req, sizeof(req), "%d %p", getpid(), self->p + i * 4096);
 		ASSERT_EQ(0, pw_walk(req, &w, NULL));
-		snprintf(want, sizeof(want),
-			 "not-present level=PTE kind=swap type=%llu offset=0x%llx",
-			 (unsigned long long)PM_SWAP_TYPE(self->pm[i]),
-			 (unsigned long long)PM_SWAP_OFF(self->pm[i]));
-		EXPECT_STREQ(want, w.stop);
+		EXPECT_STREQ("not-present", w.stop);
+		EXPECT_STREQ("PTE", w.stop_level);
+		EXPECT_STREQ("swap", w.stop_kind);
+		ASSERT_TRUE(w.stop_swap);
+		EXPECT_EQ(PM_SWAP_TYPE(self->pm[i]), w.stop_type);
+		EXPECT_EQ(PM_SWAP_OFF(self->pm[i]), w.stop_offset);
 		break;
 	}
 }
@@ -224,9 +225,10 @@ TEST_F(swap, unprivileged_sees_no_swap_location)
 		snprintf(req, sizeof(req), "%d %p", getpid(), p);
 		if (pw_walk(req, &w, &text))
 			_exit(4);
-		if (strncmp(w.stop, "not-present level=PTE kind=swap", 31))
+		if (strcmp(w.stop, "not-present") || strcmp(w.stop_level, "PTE") ||
+		    strcmp(w.stop_kind, "swap"))
 			_exit(5);	/* not swapped: nothing to check */
-		if (!strstr(w.stop, "type=0 offset=0x0"))
+		if (!w.stop_swap || w.stop_type || w.stop_offset)
 			_exit(6);
 		free(text);
 		if (pw_maps_read(0, true, &m))

@@ -38,54 +38,74 @@ struct tables {
 
 static const char *const level_names[5] = { "PGD", "P4D", "PUD", "PMD", "PTE" };
 
+/* A number field of @l into @v; -1 if absent or not a number. */
+static int field(const struct ptw_line *l, const char *key, unsigned long *v)
+{
+	unsigned long long n;
+
+	if (ptw_num(ptw_get(l, key), &n))
+		return -1;
+	*v = n;
+	return 0;
+}
+
 /* Read and parse the file for @pid; 0 or -1. */
 static int read_tables(pid_t pid, struct tables *t)
 {
-	char req[16], *text, *l;
-	int i;
+	char req[16], *text, *rest, *line;
+	unsigned long levels;
+	struct ptw_line l;
+	bool ended = false;
+	int i, ret = -1;
 
 	memset(t, 0, sizeof(*t));
+	t->deposited = t->vmpte = ULONG_MAX;
 	snprintf(req, sizeof(req), "%d", pid);
 	text = pw_request(PTWALK_DIR "/tables", req);
 	if (!text)
 		return -1;
 	snprintf(t->text, sizeof(t->text), "%s", text);
+	if (strncmp(text, PTW_HEADER(tables) "target pid=",
+		    strlen(PTW_HEADER(tables) "target pid=")))
+		goto out;
+	rest = text + strlen(PTW_HEADER(tables));
+	while ((line = ptw_next_line(&rest))) {
+		if (ptw_tokenize(line, &l))
+			goto out;
+		if (!strcmp(l.tag, "target")) {
+			if (field(&l, "levels", &levels))
+				goto out;
+			t->levels = levels;
+		} else if (!strcmp(l.tag, "level")) {
+			for (i = 0; i < 5; i++)
+				if (ptw_get(&l, "name") && !strcmp(ptw_get(&l, "name"), level_names[i]))
+					break;
+			if (i == 5 || field(&l, "tables", &t->tables[i]) ||
+			    field(&l, "entries", &t->entries[i]) ||
+			    field(&l, "capacity", &t->capacity[i]) ||
+			    field(&l, "bytes", &t->bytes[i]))
+				goto out;
+		} else if (!strcmp(l.tag, "leaves")) {
+			if (field(&l, "1G", &t->leaves_1g) || field(&l, "2M", &t->leaves_2m) ||
+			    field(&l, "4K", &t->leaves_4k))
+				goto out;
+		} else if (!strcmp(l.tag, "deposited")) {
+			if (field(&l, "tables", &t->deposited))
+				goto out;
+		} else if (!strcmp(l.tag, "kernel")) {
+			if (field(&l, "tables", &t->kernel_tables))
+				goto out;
+		} else if (!strcmp(l.tag, "vmpte")) {
+			if (field(&l, "bytes", &t->vmpte))
+				goto out;
+		} else if (!strcmp(l.tag, "end")) {
+			ended = true;
+		}
+	}
+	ret = ended ? 0 : -1;
+out:
 	free(text);
-	if (strncmp(t->text, "ptwalk-tables 1\ntarget pid=", 27))
-		return -1;
-	l = line_find(t->text, "target ", 0);
-	t->levels = l ? (int)line_num(l, "levels") : 0;
-	free(l);
-	for (i = 0; i < 5; i++) {
-		char prefix[16];
-
-		snprintf(prefix, sizeof(prefix), "level %s ", level_names[i]);
-		l = line_find(t->text, prefix, 0);
-		if (!l)
-			continue;
-		t->tables[i] = line_num(l, "tables");
-		t->entries[i] = line_num(l, "entries");
-		t->capacity[i] = line_num(l, "capacity");
-		t->bytes[i] = line_num(l, "bytes");
-		free(l);
-	}
-	l = line_find(t->text, "leaves ", 0);
-	if (l) {
-		t->leaves_1g = line_num(l, "1G");
-		t->leaves_2m = line_num(l, "2M");
-		t->leaves_4k = line_num(l, "4K");
-		free(l);
-	}
-	l = line_find(t->text, "deposited ", 0);
-	t->deposited = l ? line_num(l, "tables") : ULONG_MAX;
-	free(l);
-	l = line_find(t->text, "kernel ", 0);
-	t->kernel_tables = l ? line_num(l, "tables") : 0;
-	free(l);
-	l = line_find(t->text, "vmpte ", 0);
-	t->vmpte = l ? line_num(l, "bytes") : ULONG_MAX;
-	free(l);
-	return strstr(t->text, "\nend\n") ? 0 : -1;
+	return ret;
 }
 
 /* Where the child's region is, for the parent to check with pagemap. */

@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -36,6 +38,7 @@
 #define EXIT_NOMODULE	3
 #define EXIT_PERM	4
 #define EXIT_NOPROC	5
+#define EXIT_FORMAT	6
 
 static int run(struct tool_result *r, const char *const *argv)
 {
@@ -59,9 +62,9 @@ static struct jval *run_json(struct __test_metadata *_metadata,
 	if (!doc)
 		TH_LOG("ptwalk %s: bad JSON at offset %zu: %.200s", argv[1], at, r.out + at);
 	tool_result_free(&r);
-	if (doc && (jint(jget(doc, "ptwalk_json")) != 1 ||
+	if (doc && (jint(jget(doc, "ptwalk_json")) != 2 ||
 		    strcmp(jstr(jget(doc, "command")), command))) {
-		TH_LOG("ptwalk %s: not a version-1 '%s' document", argv[1], command);
+		TH_LOG("ptwalk %s: not a version-2 '%s' document", argv[1], command);
 		jfree(doc);
 		return NULL;
 	}
@@ -86,13 +89,13 @@ TEST(info_json_agrees_with_module)
 
 	ASSERT_NE(NULL, text);
 	ASSERT_NE(NULL, doc);
-	ASSERT_TRUE(kv_get(text, "release", v, sizeof(v)));
+	ASSERT_TRUE(pw_info_get(text, "release", v, sizeof(v)));
 	EXPECT_STREQ(v, jstr(jget(doc, "release")));
-	ASSERT_TRUE(kv_get(text, "paging_levels", v, sizeof(v)));
+	ASSERT_TRUE(pw_info_get(text, "paging_levels", v, sizeof(v)));
 	EXPECT_EQ(atoi(v), jint(jget(doc, "paging_levels")));
-	ASSERT_TRUE(kv_get(text, "pti", v, sizeof(v)));
+	ASSERT_TRUE(pw_info_get(text, "pti", v, sizeof(v)));
 	EXPECT_EQ(!strcmp(v, "on"), jbool(jget(doc, "pti")));
-	ASSERT_TRUE(kv_get(text, "user_top", v, sizeof(v)));
+	ASSERT_TRUE(pw_info_get(text, "user_top", v, sizeof(v)));
 	EXPECT_EQ(strtoull(v, NULL, 16), jhex(jget(doc, "user_top")));
 	/* The tool reads the THP mode from sysfs itself (the module cannot). */
 	thp_mode_sysfs(v, sizeof(v));
@@ -170,10 +173,12 @@ TEST_F(target, maps_json_agrees_with_module)
 static void check_walk(struct __test_metadata *_metadata, const char *who,
 		       unsigned long va)
 {
-	char vastr[32], req[64], *text, *line;
+	char vastr[32], req[64], *text, *rest, *line, name[16];
 	const char *argv[] = { "", "walk", "--json", who, vastr, NULL };
 	struct jval *doc;
 	const struct jval *entries, *res;
+	unsigned long long raw;
+	struct ptw_line l;
 	struct pw_walk w;
 	size_t i = 0;
 
@@ -183,18 +188,21 @@ static void check_walk(struct __test_metadata *_metadata, const char *who,
 	ASSERT_NE(NULL, doc);
 	ASSERT_EQ(0, pw_walk(req, &w, &text)) TH_LOG("walk %s: %s", req, strerror(errno));
 	entries = jget(doc, "entries");
-	for (line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
-		char name[16], *raw = strstr(line, " raw=");
+	rest = strchr(text, '\n') + 1;
+	while ((line = ptw_next_line(&rest))) {
 		const struct jval *e;
 
-		if (sscanf(line, "%15s", name) != 1 || !strstr(line, " index=") ||
-		    strstr(line, " index=") > strchr(line, '\n'))
+		ASSERT_EQ(0, ptw_tokenize(line, &l)) TH_LOG("%s: %s", req, line);
+		if (strcmp(l.tag, "level"))
 			continue;
 		e = jat(entries, i++);
 		ASSERT_NE(NULL, e) TH_LOG("%s: JSON has fewer entries", req);
+		/* The user copy of the PGD: what the JSON calls it is the tool's business. */
+		snprintf(name, sizeof(name), "%s%s", ptw_get(&l, "name"),
+			 ptw_get(&l, "copy") ? "-user" : "");
 		EXPECT_STREQ(name, jstr(jget(e, "level")));
-		ASSERT_NE(NULL, raw);
-		EXPECT_EQ(strtoull(raw + 5, NULL, 16), jhex(jget(e, "raw")));
+		ASSERT_EQ(0, ptw_num(ptw_get(&l, "raw"), &raw));
+		EXPECT_EQ(raw, jhex(jget(e, "raw")));
 	}
 	EXPECT_EQ(i, jlen(entries));
 	res = jget(doc, "result");
@@ -202,10 +210,9 @@ static void check_walk(struct __test_metadata *_metadata, const char *who,
 	if (w.translated) {
 		EXPECT_EQ(w.pa, jhex(jget(res, "pa")));
 	} else {
-		char want[64];
-
-		snprintf(want, sizeof(want), "%s", jstr(jget(res, "stop")));
-		EXPECT_EQ(0, strncmp(w.stop, want, strlen(want))) TH_LOG("%s vs %s", w.stop, want);
+		EXPECT_STREQ(w.stop, jstr(jget(res, "stop")));
+		if (w.stop_level[0])
+			EXPECT_STREQ(w.stop_level, jstr(jget(res, "level")));
 	}
 	free(text);
 	jfree(doc);
@@ -251,8 +258,10 @@ TEST(whatis_json_agrees_with_module)
 {
 	char va[32];
 	const char *argv[] = { "", "whatis", "--json", va, NULL };
-	char *text, *line, *save = NULL;
+	char *text, *line, *rest;
 	struct jval *doc;
+	struct ptw_line l;
+	int k, lines = 0;
 
 	if (access(PTWALK_DIR "/whatis", F_OK))
 		SKIP(return, "module has no /proc/ptwalk/whatis");
@@ -261,24 +270,34 @@ TEST(whatis_json_agrees_with_module)
 	ASSERT_NE(NULL, doc);
 	text = pw_request(PTWALK_DIR "/whatis", va);
 	ASSERT_NE(NULL, text);
-	ASSERT_EQ(0, strncmp(text, "ptwalk-whatis 1\n", 16));
-	for (line = strtok_r(text + 16, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *colon = strchr(line, ':'), *v;
-		const struct jval *j;
+	ASSERT_EQ(0, strncmp(text, PTW_HEADER(whatis), strlen(PTW_HEADER(whatis))));
+	/* docs/json.md's one rule: a member per tag, an object of its fields. */
+	rest = text + strlen(PTW_HEADER(whatis));
+	while ((line = ptw_next_line(&rest))) {
+		const struct jval *o;
 
-		ASSERT_NE(NULL, colon);
-		*colon = '\0';
-		v = colon + 2;
-		j = jget(doc, line);
-		ASSERT_NE(NULL, j) TH_LOG("no '%s' in the JSON", line);
-		if (j->type == J_STR) {
-			EXPECT_STREQ(v, jstr(j));
-		} else if (j->type == J_BOOL && strcmp(line, "compound")) {
-			EXPECT_EQ(!strcmp(v, "yes"), jbool(j));
-		} else if (j->type == J_NUM) {
-			EXPECT_EQ(strtoll(v, NULL, 10), jint(j));
+		ASSERT_EQ(0, ptw_tokenize(line, &l)) TH_LOG("bad line");
+		o = jget(doc, l.tag);
+		ASSERT_NE(NULL, o) TH_LOG("no '%s' in the JSON", l.tag);
+		for (k = 0; k < l.n; k++) {
+			const struct jval *j = jget(o, l.key[k]);
+			const char *v = l.val[k];
+
+			ASSERT_NE(NULL, j) TH_LOG("no '%s.%s' in the JSON", l.tag, l.key[k]);
+			if (j->type == J_STR) {
+				EXPECT_STREQ(v, jstr(j));
+			} else if (j->type == J_BOOL) {
+				EXPECT_STREQ(v, jbool(j) ? "yes" : "no");
+			} else if (j->type == J_NUM) {
+				EXPECT_EQ(strtoll(v, NULL, 10), jint(j));
+			} else {
+				EXPECT_TRUE(false) TH_LOG("'%s.%s' is neither string, bool nor number",
+							  l.tag, l.key[k]);
+			}
 		}
+		lines++;
 	}
+	EXPECT_LE(4, lines);
 	free(text);
 	jfree(doc);
 }
@@ -303,10 +322,10 @@ TEST(kernel_text_is_kallsyms_text)
 	free(syms);
 	doc = run_json(_metadata, wargv, "whatis");
 	ASSERT_NE(NULL, doc);
-	EXPECT_EQ(kernel_text(), jhex(jget(doc, "va")));
-	EXPECT_STREQ("kernel-image", jstr(jget(doc, "region")));
-	EXPECT_TRUE(jbool(jget(doc, "mapped")));
-	EXPECT_TRUE(jbool(jget(doc, "agree")));
+	EXPECT_EQ(kernel_text(), jhex(jget(jget(doc, "target"), "va")));
+	EXPECT_STREQ("kernel-image", jstr(jget(jget(doc, "target"), "region")));
+	EXPECT_NE(NULL, jget(doc, "leaf"));
+	EXPECT_TRUE(jbool(jget(jget(doc, "helper"), "agree")));
 	jfree(doc);
 	doc = run_json(_metadata, kargv, "walk");
 	ASSERT_NE(NULL, doc);
@@ -319,7 +338,7 @@ TEST(kernel_text_is_kallsyms_text)
 TEST_F(target, tables_json_agrees_with_module_and_vmpte)
 {
 	const char *argv[] = { "", "tables", "--json", self->pidstr, NULL };
-	char path[64], v[32], *status, *text, *l;
+	char path[64], v[32], *status, *text, *rest, *l;
 	const struct jval *levels;
 	struct jval *doc;
 	size_t i;
@@ -337,14 +356,25 @@ TEST_F(target, tables_json_agrees_with_module_and_vmpte)
 	EXPECT_EQ(strtoull(v, NULL, 10) * 1024, jint(jget(doc, "vmpte_bytes")));
 	EXPECT_EQ(self->pid, jint(jget(doc, "pid")));
 	levels = jget(doc, "per_level");
-	for (i = 0; (l = line_find(text, "level ", i)); i++) {
-		const struct jval *j = jat(levels, i);
+	rest = text;
+	for (i = 0; (l = ptw_next_line(&rest)); ) {
+		const struct jval *j;
+		struct ptw_line tl;
+		unsigned long long n;
 
-		ASSERT_NE(NULL, j) TH_LOG("no per_level[%zu]", i);
-		EXPECT_EQ(0, strncmp(l + 6, jstr(jget(j, "level")), 3));
-		EXPECT_EQ(line_num(l, "tables"), (unsigned long long)jint(jget(j, "tables")));
-		EXPECT_EQ(line_num(l, "entries"), (unsigned long long)jint(jget(j, "entries")));
-		free(l);
+		if (l == text)
+			continue;	/* the header */
+		ASSERT_EQ(0, ptw_tokenize(l, &tl)) TH_LOG("%s", l);
+		if (strcmp(tl.tag, "level"))
+			continue;
+		j = jat(levels, i++);
+		ASSERT_NE(NULL, j) TH_LOG("no per_level[%zu]", i - 1);
+		ASSERT_NE(NULL, ptw_get(&tl, "name"));
+		EXPECT_EQ(0, strncmp(ptw_get(&tl, "name"), jstr(jget(j, "level")), 3));
+		ASSERT_EQ(0, ptw_num(ptw_get(&tl, "tables"), &n));
+		EXPECT_EQ(n, (unsigned long long)jint(jget(j, "tables")));
+		ASSERT_EQ(0, ptw_num(ptw_get(&tl, "entries"), &n));
+		EXPECT_EQ(n, (unsigned long long)jint(jget(j, "entries")));
 	}
 	EXPECT_EQ(i, jlen(levels));
 	EXPECT_EQ(cpu_has_flag("la57") ? 5U : 4U, i);
@@ -629,6 +659,56 @@ TEST(error_alloc_requests)
 	expect_error(_metadata, false, unknown, EXIT_USAGE, "is not a request");
 	expect_error(_metadata, false, refused, EXIT_USAGE, "the module refused the request 'kmalloc 0'");
 	expect_error(_metadata, false, no_id, 1, "no such allocation");
+}
+
+/*
+ * A module whose format this tool does not read: the tool refuses it with
+ * EXIT_FORMAT and names the module release that prints what it reads
+ * (docs/tool.md). /proc/ptwalk/info is overlaid, in this test's own mount
+ * namespace, by what module 0.1.0 printed (info format 2), by a format
+ * from the future, and by something else.
+ */
+static bool overlay_info(struct __test_metadata *_metadata, const char *text)
+{
+	const char *path = "/tmp/ptwalk-overlay-info";
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
+		TH_LOG("%s: %s", path, strerror(errno));
+		return false;
+	}
+	close(fd);
+	umount2(PTWALK_DIR "/info", MNT_DETACH);
+	if (mount(path, PTWALK_DIR "/info", NULL, MS_BIND, NULL)) {
+		TH_LOG("bind %s over " PTWALK_DIR "/info: %s", path, strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+TEST(format_version_mismatch_names_the_module_needed)
+{
+	const char *info[] = { "", "info", NULL };
+	char want[160];
+
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		SKIP(return, "no private mount namespace: %s", strerror(errno));
+	snprintf(want, sizeof(want), "this ptwalk reads ptwalk-info %d, which the ptwalk module %s prints",
+		 PTW_VERSION_info, PTWALK_VERSION);
+	ASSERT_TRUE(overlay_info(_metadata,
+				 "ptwalk-info 2\nversion: 0.1.0\nrelease: 6.1.0\npaging_levels: 4\n"));
+	expect_error(_metadata, false, info, EXIT_FORMAT,
+		     "/proc/ptwalk/info has format ptwalk-info 2 (module 0.1.0)");
+	expect_error(_metadata, false, info, EXIT_FORMAT, want);
+	ASSERT_TRUE(overlay_info(_metadata, "ptwalk-info 9\nmodule version=0.9.0 files_open=0\n"));
+	expect_error(_metadata, false, info, EXIT_FORMAT,
+		     "/proc/ptwalk/info has format ptwalk-info 9 (module 0.9.0)");
+	expect_error(_metadata, false, info, EXIT_FORMAT, want);
+	ASSERT_TRUE(overlay_info(_metadata, "something else\n"));
+	expect_error(_metadata, false, info, EXIT_FORMAT, "/proc/ptwalk/info: not a ptwalk-info file");
+	ASSERT_TRUE(overlay_info(_metadata, ""));
+	expect_error(_metadata, false, info, EXIT_FORMAT, "/proc/ptwalk/info: empty or cut short");
+	umount2(PTWALK_DIR "/info", MNT_DETACH);
 }
 
 TEST(error_module_not_loaded)

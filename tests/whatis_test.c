@@ -24,6 +24,7 @@
 #include "kselftest_harness.h"
 #include "harness_main.h"
 #include "oracle.h"
+#include "ptwfmt.h"
 #include "util.h"
 
 #define WHATIS_PATH	PTWALK_DIR "/whatis"
@@ -37,11 +38,18 @@ struct whatis {
 	unsigned long long pa, helper_pa, pfn;
 };
 
-static unsigned long long hex(const char *text, const char *key)
+static unsigned long long hex(const char *text, const char *tag, const char *key)
 {
 	char v[64];
 
-	return kv_get(text, key, v, sizeof(v)) ? strtoull(v, NULL, 16) : ULLONG_MAX;
+	return ptw_find(text, tag, key, v, sizeof(v)) ? strtoull(v, NULL, 16) : ULLONG_MAX;
+}
+
+/* @tag's @key into @out, "" when absent. */
+static void field(const char *text, const char *tag, const char *key, char *out, size_t sz)
+{
+	if (!ptw_find(text, tag, key, out, sz))
+		out[0] = '\0';
 }
 
 /* Ask whatis about @va; 0 or -errno. */
@@ -63,16 +71,24 @@ static int whatis(unsigned long va, struct whatis *w)
 		return -EIO;
 	snprintf(w->text, sizeof(w->text), "%s", t);
 	free(t);
-	kv_get(w->text, "region", w->region, sizeof(w->region));
-	kv_get(w->text, "mapped", w->mapped, sizeof(w->mapped));
-	kv_get(w->text, "page_size", w->page_size, sizeof(w->page_size));
-	kv_get(w->text, "kind", w->kind, sizeof(w->kind));
-	kv_get(w->text, "compound", w->compound, sizeof(w->compound));
-	kv_get(w->text, "agree", w->agree, sizeof(w->agree));
-	kv_get(w->text, "stop", w->stop, sizeof(w->stop));
-	w->pa = hex(w->text, "pa");
-	w->helper_pa = hex(w->text, "helper_pa");
-	w->pfn = hex(w->text, "pfn");
+	field(w->text, "target", "region", w->region, sizeof(w->region));
+	field(w->text, "leaf", "size", w->page_size, sizeof(w->page_size));
+	snprintf(w->mapped, sizeof(w->mapped), "%s", w->page_size[0] ? "yes" : "no");
+	field(w->text, "page", "kind", w->kind, sizeof(w->kind));
+	field(w->text, "page", "compound", w->compound, sizeof(w->compound));
+	if (!strcmp(w->compound, "head") || !strcmp(w->compound, "tail")) {
+		char order[16], head[32];
+
+		field(w->text, "page", "order", order, sizeof(order));
+		field(w->text, "page", "head_pfn", head, sizeof(head));
+		snprintf(w->compound + strlen(w->compound), sizeof(w->compound) - strlen(w->compound),
+			 " order=%s head_pfn=%s", order, head);
+	}
+	field(w->text, "helper", "agree", w->agree, sizeof(w->agree));
+	field(w->text, "stop", "reason", w->stop, sizeof(w->stop));
+	w->pa = hex(w->text, "leaf", "pa");
+	w->helper_pa = hex(w->text, "helper", "pa");
+	w->pfn = hex(w->text, "page", "pfn");
 	return 0;
 }
 
@@ -145,8 +161,8 @@ TEST_F(whatis, format_and_version)
 
 	ASSERT_NE(0, va);
 	ASSERT_EQ(0, whatis(va, &w));
-	ASSERT_EQ(0, strncmp(w.text, "ptwalk-whatis 1\n", 16));
-	ASSERT_TRUE(kv_get(w.text, "va", v, sizeof(v)));
+	ASSERT_EQ(0, strncmp(w.text, PTW_HEADER(whatis), strlen(PTW_HEADER(whatis))));
+	ASSERT_TRUE(ptw_find(w.text, "target", "va", v, sizeof(v)));
 	EXPECT_EQ(va, strtoull(v, NULL, 16));
 }
 
@@ -266,7 +282,7 @@ TEST_F(whatis, vmalloc_guard_page_is_unmapped)
 	EXPECT_STREQ("vmalloc", w.region);
 	EXPECT_STREQ("no", w.mapped) TH_LOG("%s", w.text);
 	EXPECT_NE(0, w.stop[0]);
-	EXPECT_EQ(NULL, strstr(w.text, "pa:"));
+	EXPECT_EQ(NULL, strstr(w.text, "\nleaf "));
 }
 
 TEST(module_text)
@@ -279,7 +295,7 @@ TEST(module_text)
 	ASSERT_EQ(0, whatis(va, &w));
 	EXPECT_STREQ("modules", w.region) TH_LOG("%s", w.text);
 	check_pa(_metadata, va, &w);
-	EXPECT_NE(NULL, strstr(w.text, "helper: vmalloc_to_pfn\n"));
+	EXPECT_NE(NULL, strstr(w.text, "\nhelper name=vmalloc_to_pfn "));
 }
 
 TEST(kernel_text)
@@ -305,7 +321,9 @@ TEST(user_address)
 
 	ASSERT_EQ(0, whatis((unsigned long)&local, &w));
 	EXPECT_STREQ("user", w.region);
-	EXPECT_EQ(NULL, strstr(w.text, "mapped:"));
+	/* The answer ends with the target line: no walk, no stop. */
+	EXPECT_EQ(NULL, strstr(w.text, "\nleaf "));
+	EXPECT_EQ(NULL, strstr(w.text, "\nstop "));
 	ASSERT_EQ(0, whatis(0, &w));
 	EXPECT_STREQ("user", w.region);
 }
@@ -321,7 +339,9 @@ TEST(non_canonical_address)
 	for (i = 0; i < sizeof(vas) / sizeof(vas[0]); i++) {
 		ASSERT_EQ(0, whatis(vas[i], &w));
 		EXPECT_STREQ("non-canonical", w.region) TH_LOG("0x%lx", vas[i]);
-		EXPECT_EQ(NULL, strstr(w.text, "mapped:"));
+		/* The answer ends with the target line: no walk, no stop. */
+	EXPECT_EQ(NULL, strstr(w.text, "\nleaf "));
+	EXPECT_EQ(NULL, strstr(w.text, "\nstop "));
 	}
 }
 
@@ -378,7 +398,7 @@ TEST(sweep_of_the_kernel_half)
  * of assorted sizes through alloc (closing the file frees them) and
  * publishes each area's address; the parent asks whatis about addresses
  * inside the latest area meanwhile. The area may be gone by then, so the
- * answer may be "mapped: no" or another mapping, but never a splat (the
+ * answer may be "stop" or another mapping, but never a splat (the
  * rig boots with panic_on_warn), and a mapped answer always agrees with
  * the helper asked inside the same protected walk.
  */

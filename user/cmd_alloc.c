@@ -18,7 +18,7 @@
 #define MAX_REQUESTS	64
 #define REQUEST_MAX	128	/* the module takes at most 127 bytes */
 
-static const char alloc_help[] =
+const char alloc_help[] =
 	"usage: ptwalk alloc [--json] [--hold] REQUEST...\n"
 	"Ask the kernel for memory and show where it landed: the virtual\n"
 	"address, its region, the physical frames (from the page tables,\n"
@@ -82,17 +82,17 @@ static unsigned long long module_bytes_now(void)
 	return af.module_bytes;
 }
 
-int cmd_alloc(int argc, char **argv)
+int cmd_alloc(char **args, int n)
 {
-	int first = parse_options(argc, argv, OPTS_HOLD, alloc_help), n, i, fd;
 	static char reqs[MAX_REQUESTS][REQUEST_MAX];
 	unsigned long long after;
 	struct pt_alloc_file af;
 	struct json j;
+	int nr, i, fd;
 
-	n = group_requests(argc - first, argv + first, reqs);
+	nr = group_requests(n, args, reqs);
 	fd = alloc_open();
-	for (i = 0; i < n; i++)
+	for (i = 0; i < nr; i++)
 		alloc_request(fd, reqs[i]);
 	alloc_list(fd, &af);
 	if (opt_hold) {
@@ -104,7 +104,7 @@ int cmd_alloc(int argc, char **argv)
 	if (opt_json) {
 		json_open(&j, stdout, "alloc");
 		json_arr(&j, "requests");
-		for (i = 0; i < n; i++)
+		for (i = 0; i < nr; i++)
 			json_str(&j, NULL, reqs[i]);
 		json_end(&j);
 		json_alloc_members(&j, &af);
@@ -112,9 +112,9 @@ int cmd_alloc(int argc, char **argv)
 		json_close(&j);
 		return EXIT_OK;
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < nr; i++)
 		printf("%s%s", i ? "; " : "requests: ", reqs[i]);
-	printf("%s", n ? "\n" : "no requests: the empty file's state\n");
+	printf("%s", nr ? "\n" : "no requests: the empty file's state\n");
 	print_alloc(stdout, &af, "");
 	printf("closed the file: everything it held is freed (all alloc files now hold %llu bytes)\n",
 	       after);

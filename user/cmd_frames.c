@@ -9,7 +9,7 @@
 #include "source.h"
 #include "svg.h"
 
-static const char frames_help[] =
+const char frames_help[] =
 	"usage: ptwalk frames PID... [--json] [--svg FILE]\n"
 	"Show the physical frames each process maps (counted once per process)\n"
 	"and the physical ranges that two or more of them share: shared\n"
@@ -18,22 +18,17 @@ static const char frames_help[] =
 	"  --svg FILE  draw physical memory as a strip of frames, each process in\n"
 	"              its own colour, shared frames marked\n";
 
-int cmd_frames(int argc, char **argv)
+int cmd_frames(char **args, int n)
 {
-	int first = parse_options(argc, argv, OPTS_SVG, frames_help);
-	int nr = argc - first, i;
+	int i;
 	struct pt_maps *maps;
 	struct frame_set fs;
 	struct json j;
 
-	if (nr < 1)
-		fatal(EXIT_USAGE, "frames needs at least one PID (see ptwalk frames --help)");
-	if (nr > FRAMES_MAX_PROCS)
-		fatal(EXIT_USAGE, "frames takes at most %d PIDs", FRAMES_MAX_PROCS);
-	maps = xalloc(nr * sizeof(*maps));
-	for (i = 0; i < nr; i++)
-		read_maps(parse_pid_arg(argv[first + i]), &maps[i]);
-	frames_collect(&fs, maps, nr);
+	maps = xalloc(n * sizeof(*maps));
+	for (i = 0; i < n; i++)
+		read_maps(parse_pid_arg(args[i]), &maps[i]);
+	frames_collect(&fs, maps, n);
 	if (opt_svg)
 		svg_frames_file(opt_svg, &fs);
 	if (opt_json) {

@@ -7,20 +7,16 @@
 #include "ptwalk.h"
 #include "source.h"
 
-static const char info_help[] =
+const char info_help[] =
 	"usage: ptwalk info [--json]\n"
 	"Show the module version, kernel release, paging levels (4 or 5), whether\n"
 	"page-table isolation (PTI) is on, the page size, the top of the user\n"
 	"half and the transparent-hugepage mode. Needs no privileges.\n";
 
-int cmd_info(int argc, char **argv)
+int cmd_info(char **args UNUSED, int n UNUSED)
 {
 	struct pt_info info;
 	struct json j;
-	int first = parse_options(argc, argv, 0, info_help);
-
-	if (first != argc)
-		fatal(EXIT_USAGE, "info takes no arguments (see ptwalk info --help)");
 	read_info(&info);
 	if (opt_json) {
 		json_open(&j, stdout, "info");

@@ -11,7 +11,7 @@
 #include "render.h"
 #include "source.h"
 
-static const char kernel_help[] =
+const char kernel_help[] =
 	"usage: ptwalk kernel [--json]\n"
 	"Dump the kernel half of the address space as ptdump would, plus the\n"
 	"frames: each region (direct map, vmalloc, vmemmap, cpu_entry_area,\n"
@@ -21,14 +21,11 @@ static const char kernel_help[] =
 	"maps only what entering the kernel needs. Root only: the dump reveals\n"
 	"the layout KASLR hides.\n";
 
-int cmd_kernel(int argc, char **argv)
+int cmd_kernel(char **args UNUSED, int n UNUSED)
 {
-	int first = parse_options(argc, argv, 0, kernel_help);
 	struct pt_kernel k;
 	struct json j;
 
-	if (first != argc)
-		fatal(EXIT_USAGE, "kernel takes no arguments (see ptwalk kernel --help)");
 	read_kernel(&k);
 	if (opt_json) {
 		json_open(&j, stdout, "kernel");

@@ -10,7 +10,7 @@
 #include "source.h"
 #include "svg.h"
 
-static const char maps_help[] =
+const char maps_help[] =
 	"usage: ptwalk maps [PID] [--json] [--nonpresent] [--svg FILE]\n"
 	"Show the address space of PID (default: ptwalk itself): every VMA as in\n"
 	"/proc/PID/maps, with the page-table runs under it (range, page size,\n"
@@ -20,19 +20,16 @@ static const char maps_help[] =
 	"  --svg FILE    also draw the address space from 0 to the top of the\n"
 	"                user half, holes compressed, present pages marked\n";
 
-int cmd_maps(int argc, char **argv)
+int cmd_maps(char **args, int n)
 {
-	int first = parse_options(argc, argv, OPTS_SVG | OPTS_NONPRESENT, maps_help);
 	struct pt_maps maps;
 	struct pt_info info;
 	pid_t pid = 0;
 	bool self;
 	struct json j;
 
-	if (argc - first > 1)
-		fatal(EXIT_USAGE, "maps takes at most one PID (see ptwalk maps --help)");
-	if (argc - first == 1)
-		pid = parse_pid_arg(argv[first]);
+	if (n == 1)
+		pid = parse_pid_arg(args[0]);
 	read_info(&info);
 	read_maps(pid, &maps);
 	self = maps.pid == getpid();

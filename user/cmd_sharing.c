@@ -11,7 +11,7 @@
 #include "render.h"
 #include "source.h"
 
-static const char sharing_help[] =
+const char sharing_help[] =
 	"usage: ptwalk sharing [--json]\n"
 	"Compare the kernel slots (the upper half of the top-level table) of\n"
 	"every process with ptwalk's own: a slot is shared when both entries\n"
@@ -20,14 +20,11 @@ static const char sharing_help[] =
 	"that set an LDT has its own ldt-remap slot), the PTI user copy, and\n"
 	"the page-table memory the sharing saves. Root only.\n";
 
-int cmd_sharing(int argc, char **argv)
+int cmd_sharing(char **args UNUSED, int n UNUSED)
 {
-	int first = parse_options(argc, argv, 0, sharing_help);
 	struct pt_sharing sh;
 	struct json j;
 
-	if (first != argc)
-		fatal(EXIT_USAGE, "sharing takes no arguments (see ptwalk sharing --help)");
 	read_sharing(&sh);
 	if (opt_json) {
 		json_open(&j, stdout, "sharing");

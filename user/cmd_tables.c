@@ -11,7 +11,7 @@
 #include "ptwalk.h"
 #include "source.h"
 
-static const char tables_help[] =
+const char tables_help[] =
 	"usage: ptwalk tables [PID] [--json]\n"
 	"Count the page-table pages of PID (default: ptwalk itself) per level:\n"
 	"how many, their bytes, and how many of their entries are in use. Also\n"
@@ -78,16 +78,13 @@ static void json_tables(const struct pt_tables *t)
 	json_close(&j);
 }
 
-int cmd_tables(int argc, char **argv)
+int cmd_tables(char **args, int n)
 {
-	int first = parse_options(argc, argv, 0, tables_help);
 	struct pt_tables t;
 	pid_t pid = 0;
 
-	if (argc - first > 1)
-		fatal(EXIT_USAGE, "tables takes at most one PID (see ptwalk tables --help)");
-	if (argc - first == 1)
-		pid = parse_pid_arg(argv[first]);
+	if (n == 1)
+		pid = parse_pid_arg(args[0]);
 	read_tables(pid, &t);
 	if (opt_json)
 		json_tables(&t);

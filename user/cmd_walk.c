@@ -9,7 +9,7 @@
 #include "render.h"
 #include "source.h"
 
-static const char walk_help[] =
+const char walk_help[] =
 	"usage: ptwalk walk PID VA [--json]\n"
 	"       ptwalk walk kernel VA|kernel-text [--json]\n"
 	"Walk the page tables for one virtual address (hex, 0x optional) the way\n"
@@ -19,21 +19,18 @@ static const char walk_help[] =
 	"half (root only); another process needs root. kernel-text is the start\n"
 	"of the kernel image as mapped now (KASLR moves it at every boot).\n";
 
-int cmd_walk(int argc, char **argv)
+int cmd_walk(char **args, int n UNUSED)
 {
-	int first = parse_options(argc, argv, 0, walk_help);
 	struct pt_walk walk;
 	unsigned long va;
 	pid_t pid = 0;
 	struct json j;
 
-	if (argc - first != 2)
-		fatal(EXIT_USAGE, "walk needs PID (or 'kernel') and VA (see ptwalk walk --help)");
-	if (strcmp(argv[first], "kernel")) {
-		pid = parse_pid_arg(argv[first]);
-		va = parse_va_arg(argv[first + 1]);
+	if (strcmp(args[0], "kernel")) {
+		pid = parse_pid_arg(args[0]);
+		va = parse_va_arg(args[1]);
 	} else {
-		va = kernel_va_arg(argv[first + 1]);
+		va = kernel_va_arg(args[1]);
 	}
 	read_walk(pid, va, &walk);
 	if (opt_json) {

@@ -28,7 +28,7 @@
 /* Stack the snapshot code may use (read, parse); touched beforehand. */
 #define SNAP_STACK	(32 * 1024)
 
-static const char demo_help[] =
+const char demo_help[] =
 	"usage: ptwalk demo [STEP...] [--json] [--out DIR] [--hold]\n"
 	"Run the virtual-memory lecture's experiments on ptwalk's own address\n"
 	"space and show their effect on its page tables (root: physical\n"
@@ -251,6 +251,11 @@ static void json_step_members(struct json *j, const struct step *s)
 
 		json_obj(j, NULL);
 		json_str(j, "label", sn->label);
+		/* The step's region, the whole space included (step 1). */
+		json_obj(j, "range");
+		json_hex(j, "start", s->lo);
+		json_hex(j, "end", s->hi);
+		json_end(j);
 		json_maps_members(j, &sn->maps, sn->self, s->lo, s->hi);
 		if (sn->has_walk) {
 			json_obj(j, "walk");
@@ -315,20 +320,19 @@ static const char *step_unavailable(int n, int *status)
 	return why;
 }
 
-int cmd_demo(int argc, char **argv)
+int cmd_demo(char **args, int nargs)
 {
-	int first = parse_options(argc, argv, OPTS_OUT | OPTS_HOLD, demo_help);
-	bool want[DEMO_STEPS + 1] = { false }, all = first == argc;
+	bool want[DEMO_STEPS + 1] = { false }, all = !nargs;
 	int i, n, status = EXIT_OK, why_status;
 	const char *why;
 	struct json j;
 
-	for (i = first; i < argc; i++) {
+	for (i = 0; i < nargs; i++) {
 		char *end;
 
-		n = strtol(argv[i], &end, 10);
+		n = strtol(args[i], &end, 10);
 		if (*end || n < 1 || n > DEMO_STEPS)
-			fatal(EXIT_USAGE, "no demo step '%s' (steps are 1 to %d)", argv[i],
+			fatal(EXIT_USAGE, "no demo step '%s' (steps are 1 to %d)", args[i],
 			      DEMO_STEPS);
 		want[n] = true;
 	}

@@ -6,9 +6,11 @@
  * 0x80 and above pass through, as file names are bytes.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "json.h"
+#include "ptwfmt.h"
 #include "ptwalk.h"
 
 static void indent(struct json *j)
@@ -157,6 +159,35 @@ void json_list(struct json *j, const char *key, const char *csv)
 		item[n] = '\0';
 		json_str(j, NULL, item);
 		p = comma ? comma + 1 : NULL;
+	}
+	json_end(j);
+}
+
+static bool is_decimal(const char *s)
+{
+	s += *s == '-';
+	if (!*s || (s[0] == '0' && s[1]))
+		return false;
+	return strspn(s, "0123456789") == strlen(s);
+}
+
+void json_line(struct json *j, const char *key, const struct ptw_line *l)
+{
+	char val[PTW_VALUE_MAX];
+	int i;
+
+	json_obj(j, key ? key : l->tag);
+	for (i = 0; i < l->n; i++) {
+		snprintf(val, sizeof(val), "%s", l->val[i]);
+		ptw_unescape(val);
+		if (!strcmp(l->key[i], "flags"))
+			json_list(j, l->key[i], strcmp(val, "-") ? val : "");
+		else if (!strcmp(val, "yes") || !strcmp(val, "no"))
+			json_bool(j, l->key[i], val[0] == 'y');
+		else if (is_decimal(val))
+			json_int(j, l->key[i], strtoll(val, NULL, 10));
+		else
+			json_str(j, l->key[i], val);
 	}
 	json_end(j);
 }

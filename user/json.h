@@ -37,4 +37,12 @@ void json_null(struct json *j, const char *key);
 /* A comma-separated list as an array of strings ("" gives []). */
 void json_list(struct json *j, const char *key, const char *csv);
 
+struct ptw_line;
+/*
+ * A module line by the one rule of docs/json.md: an object of its fields
+ * under @key (the line's tag when NULL); decimal numbers as numbers, yes
+ * and no as booleans, flags as an array, every other value as a string.
+ */
+void json_line(struct json *j, const char *key, const struct ptw_line *l);
+
 #endif /* PTWALK_JSON_H */

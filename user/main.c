@@ -14,7 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "frames.h"
 #include "ptwalk.h"
+#include "ptwfmt.h"	/* PTW_STR */
 
 bool opt_json;
 bool opt_color;
@@ -26,23 +28,47 @@ const char *opt_out;
 /* stdout's buffer is static so that printing never grows the heap. */
 static char stdout_buf[1 << 16];
 
+/* A command: what it takes, and the function that runs it. */
 struct command {
 	const char *name;
-	int (*run)(int argc, char **argv);
-	const char *summary;
+	const char *summary;		/* a line of `ptwalk --help` */
+	const char *help;		/* `ptwalk NAME --help` */
+	unsigned int options;		/* OPTS_* besides --json and --help */
+	int min_operands, max_operands;
+	const char *operands;		/* the rule, for a wrong count */
+	int (*run)(char **args, int n);
 };
 
 static const struct command commands[] = {
-	{ "info", cmd_info, "the module, kernel and paging mode" },
-	{ "maps", cmd_maps, "a process's address space: VMAs and page-table runs" },
-	{ "walk", cmd_walk, "what the MMU does for one address (PID or kernel)" },
-	{ "frames", cmd_frames, "physical frames of processes, and which are shared" },
-	{ "kernel", cmd_kernel, "the kernel half of the address space" },
-	{ "sharing", cmd_sharing, "which top-level slots processes share" },
-	{ "tables", cmd_tables, "what a process's page tables cost, per level" },
-	{ "alloc", cmd_alloc, "where kernel allocations land (kmalloc, pages, vmalloc)" },
-	{ "whatis", cmd_whatis, "what a kernel address belongs to" },
-	{ "demo", cmd_demo, "the lecture's experiments, step by step" },
+	{ .name = "info", .summary = "the module, kernel and paging mode",
+	  .help = info_help, .operands = "takes no arguments", .run = cmd_info },
+	{ .name = "maps", .summary = "a process's address space: VMAs and page-table runs",
+	  .help = maps_help, .options = OPTS_SVG | OPTS_NONPRESENT,
+	  .max_operands = 1, .operands = "takes at most one PID", .run = cmd_maps },
+	{ .name = "walk", .summary = "what the MMU does for one address (PID or kernel)",
+	  .help = walk_help, .min_operands = 2, .max_operands = 2,
+	  .operands = "needs PID (or 'kernel') and VA", .run = cmd_walk },
+	{ .name = "frames", .summary = "physical frames of processes, and which are shared",
+	  .help = frames_help, .options = OPTS_SVG, .min_operands = 1,
+	  .max_operands = FRAMES_MAX_PROCS,
+	  .operands = "needs 1 to " PTW_STR(FRAMES_MAX_PROCS) " PIDs",
+	  .run = cmd_frames },
+	{ .name = "kernel", .summary = "the kernel half of the address space",
+	  .help = kernel_help, .operands = "takes no arguments", .run = cmd_kernel },
+	{ .name = "sharing", .summary = "which top-level slots processes share",
+	  .help = sharing_help, .operands = "takes no arguments", .run = cmd_sharing },
+	{ .name = "tables", .summary = "what a process's page tables cost, per level",
+	  .help = tables_help, .max_operands = 1, .operands = "takes at most one PID",
+	  .run = cmd_tables },
+	{ .name = "alloc", .summary = "where kernel allocations land (kmalloc, pages, vmalloc)",
+	  .help = alloc_help, .options = OPTS_HOLD, .max_operands = INT_MAX,
+	  .run = cmd_alloc },
+	{ .name = "whatis", .summary = "what a kernel address belongs to",
+	  .help = whatis_help, .min_operands = 1, .max_operands = 1,
+	  .operands = "needs one VA", .run = cmd_whatis },
+	{ .name = "demo", .summary = "the lecture's experiments, step by step",
+	  .help = demo_help, .options = OPTS_OUT | OPTS_HOLD, .max_operands = INT_MAX,
+	  .run = cmd_demo },
 };
 
 void fatal(int status, const char *fmt, ...)
@@ -74,8 +100,12 @@ static void usage(FILE *out)
 		"Exit statuses and JSON schemas: docs/tool.md, docs/json.md.\n");
 }
 
-int parse_options(int argc, char **argv, unsigned int allowed,
-		  const char *help)
+/*
+ * Parse a command's options; prints the command's help and exits on
+ * --help. Returns the index of the first operand.
+ */
+static int parse_options(int argc, char **argv, unsigned int allowed,
+			 const char *help)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -170,6 +200,21 @@ bad:
 	      s);
 }
 
+/* @argv starts at the command's name. */
+static int run(const struct command *c, int argc, char **argv)
+{
+	int first = parse_options(argc, argv, c->options, c->help);
+	int n = argc - first, ret;
+
+	if (n < c->min_operands || n > c->max_operands)
+		fatal(EXIT_USAGE, "%s %s (see ptwalk %s --help)", c->name, c->operands,
+		      c->name);
+	ret = c->run(argv + first, n);
+	if (fflush(stdout))
+		fatal(EXIT_FAIL, "writing output: %s", strerror(errno));
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	const char *nc = getenv("NO_COLOR");
@@ -195,13 +240,8 @@ int main(int argc, char **argv)
 		argc--;
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		if (!strcmp(argv[1], commands[i].name)) {
-			int ret = commands[i].run(argc - 1, argv + 1);
-
-			if (fflush(stdout))
-				fatal(EXIT_FAIL, "writing output: %s", strerror(errno));
-			return ret;
-		}
+		if (!strcmp(argv[1], commands[i].name))
+			return run(&commands[i], argc - 1, argv + 1);
 	}
 	fprintf(stderr, "ptwalk: unknown command '%s'\n", argv[1]);
 	usage(stderr);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "parse.h"
+#include "ptwfmt.h"
 #include "ptwalk.h"
 
 #define MAX_WORDS	32
@@ -21,60 +22,87 @@ void bad_line(const char *file, const char *line)
 	fatal(EXIT_FORMAT, "unexpected line in /proc/ptwalk/%s: '%.80s'", file, line);
 }
 
-char *parse_version(char *text, const char *name, int version)
+/*
+ * What the loaded module says of its release, for the message about a
+ * version this tool does not read: "module version=" in info format 3,
+ * "version: " before it.
+ */
+static const char *module_version(char *buf, size_t size)
 {
-	char want[64], *nl = strchr(text, '\n');
-	size_t n;
+	FILE *f = fopen("/proc/ptwalk/info", "r");
+	char line[256];
+	bool found = false;
+
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		found = ptw_find(line, "module", "version", buf, size) ||
+			(!strncmp(line, "version: ", 9) &&
+			 snprintf(buf, size, "%s", line + 9) >= 0);
+	}
+	if (f)
+		fclose(f);
+	return found ? buf : NULL;
+}
+
+char *parse_version(char *text, const char *name)
+{
+	enum ptw_header h;
+	const char *body;
+	char msg[512], mv[64];
 	int got;
 
-	if (!nl)
-		fatal(EXIT_FORMAT, "/proc/ptwalk/%s: empty or cut short", name);
-	n = snprintf(want, sizeof(want), "ptwalk-%s ", name);
-	if (strncmp(text, want, n))
-		fatal(EXIT_FORMAT, "/proc/ptwalk/%s: not a ptwalk-%s file", name, name);
-	got = atoi(text + n);
-	if (got != version)
-		fatal(EXIT_FORMAT,
-		      "/proc/ptwalk/%s has format version %d; this ptwalk knows only %d (update the tool)",
-		      name, got, version);
-	return nl + 1;
+	h = ptw_header(text, name, &got, &body);
+	if (h == PTW_HEADER_OK)
+		return (char *)body;
+	ptw_header_message(msg, sizeof(msg), name, h, got,
+			   h == PTW_HEADER_VERSION ? module_version(mv, sizeof(mv)) : NULL);
+	fatal(EXIT_FORMAT, "%s", msg);
 }
 
-int split_words(char *line, char **words, int max)
-{
-	int n = 0;
-	char *w;
+/* The line being parsed, as the module wrote it, for error messages. */
+static char current[96];
 
-	while ((w = strsep(&line, " \t")) && n < max) {
-		if (*w)
-			words[n++] = w;
-	}
-	return n;
+void bad_line_here(const char *file)
+{
+	bad_line(file, current);
 }
 
-const char *word_value(char **words, int n, const char *key)
+void parse_line(char *line, struct ptw_line *l, const char *file)
 {
-	size_t kl = strlen(key);
-	int i;
+	snprintf(current, sizeof(current), "%s", line);
+	if (ptw_tokenize(line, l))
+		bad_line(file, current);
+}
 
-	for (i = 0; i < n; i++) {
-		if (!strncmp(words[i], key, kl) && words[i][kl] == '=')
-			return words[i] + kl + 1;
-	}
-	return NULL;
+const char *field(const struct ptw_line *l, const char *key, const char *file)
+{
+	const char *v = ptw_get(l, key);
+
+	if (!v)
+		fatal(EXIT_FORMAT, "/proc/ptwalk/%s: no '%s=' in '%.80s'", file, key, current);
+	return v;
+}
+
+unsigned long long field_num(const struct ptw_line *l, const char *key, const char *file)
+{
+	return parse_num(field(l, key, file), file);
+}
+
+bool field_on(const struct ptw_line *l, const char *key)
+{
+	const char *v = ptw_get(l, key);
+
+	return v && (!strcmp(v, "on") || !strcmp(v, "yes"));
 }
 
 unsigned long long parse_num(const char *s, const char *file)
 {
 	unsigned long long v;
-	char *end;
 
 	if (!s || !*s)
 		fatal(EXIT_FORMAT, "/proc/ptwalk/%s: a required field is missing", file);
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || *end)
-		fatal(EXIT_FORMAT, "/proc/ptwalk/%s: bad number '%s'", file, s);
+	if (ptw_num(s, &v))
+		fatal(EXIT_FORMAT, "/proc/ptwalk/%s: bad number '%.40s'", file, s);
 	return v;
 }
 
@@ -96,15 +124,7 @@ unsigned long size_bytes(const char *name)
 
 bool has_flag(const char *flags, const char *flag)
 {
-	size_t fl = strlen(flag);
-	const char *p = flags;
-
-	while ((p = strstr(p, flag))) {
-		if ((p == flags || p[-1] == ',') && (p[fl] == ',' || !p[fl]))
-			return true;
-		p += fl;
-	}
-	return false;
+	return ptw_has_flag(flags, flag);
 }
 
 size_t count_lines(const char *text, const char *prefix)
@@ -136,172 +156,125 @@ void copy_flags(char *dst, size_t sz, const char *src, const char *file)
 
 void parse_info(char *text, struct pt_info *info)
 {
-	char *line, *rest = parse_version(text, "info", 2);
-	char v[128];
+	char *rest = parse_version(text, "info"), *line;
+	struct ptw_line l;
+	const char *v;
+	unsigned long long n;
 
 	memset(info, 0, sizeof(*info));
-	while ((line = strsep(&rest, "\n"))) {
-		char *colon = strchr(line, ':');
-
-		if (!*line)
-			continue;
-		if (!colon)
-			bad_line("info", line);
-		*colon = '\0';
-		snprintf(v, sizeof(v), "%s", colon + 1 + (colon[1] == ' '));
-		if (!strcmp(line, "version"))
-			copy_field(info->version, sizeof(info->version), v, "info");
-		else if (!strcmp(line, "release"))
-			copy_field(info->release, sizeof(info->release), v, "info");
-		else if (!strcmp(line, "paging_levels"))
-			info->levels = parse_num(v, "info");
-		else if (!strcmp(line, "pti"))
-			info->pti = !strcmp(v, "on");
-		else if (!strcmp(line, "page_size"))
-			info->page_size = parse_num(v, "info");
-		else if (!strcmp(line, "user_top"))
-			info->user_top = parse_num(v, "info");
+	while ((line = ptw_next_line(&rest))) {
+		parse_line(line, &l, "info");
+		if (!strcmp(l.tag, "module")) {
+			copy_field(info->version, sizeof(info->version),
+				   ptw_get(&l, "version"), "info");
+		} else if (!strcmp(l.tag, "kernel")) {
+			copy_field(info->release, sizeof(info->release),
+				   ptw_get(&l, "release"), "info");
+			ptw_unescape(info->release);
+			info->levels = parse_num(ptw_get(&l, "paging_levels"), "info");
+			v = ptw_get(&l, "pti");
+			info->pti = v && !strcmp(v, "on");
+			info->page_size = parse_num(ptw_get(&l, "page_size"), "info");
+			n = parse_num(ptw_get(&l, "user_top"), "info");
+			info->user_top = n;
+		}
 	}
 	if (!info->levels || !info->page_size || !info->user_top)
 		fatal(EXIT_FORMAT, "/proc/ptwalk/info: paging_levels, page_size or user_top missing");
 }
 
-/* Names escape newline and backslash as \ooo (maps' own rule). */
-static char *unescape(const char *s)
+/* A string value, unescaped, in memory of its own. */
+static char *string_value(const char *v)
 {
-	char *out = xalloc(strlen(s) + 1), *o = out;
+	char *out = xalloc(strlen(v) + 1);
 
-	while (*s) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '7' && s[2] >= '0' &&
-		    s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
-			*o++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
-			s += 4;
-		} else {
-			*o++ = *s++;
-		}
-	}
-	*o = '\0';
+	strcpy(out, v);
+	ptw_unescape(out);
 	return out;
 }
 
-/* "START-END" in hex, with or without 0x. */
-void parse_range(const char *s, unsigned long *start, unsigned long *end,
-			const char *file)
+/* vma start= end= perms= offset= dev= inode= [name=] */
+static void parse_vma_line(const struct ptw_line *l, struct pt_vma *vma)
 {
-	char *dash, *e1, *e2;
+	const char *name = ptw_get(l, "name");
 
-	dash = strchr(s, '-');
-	if (!dash)
-		fatal(EXIT_FORMAT, "/proc/ptwalk/%s: bad range '%s'", file, s);
-	*start = strtoul(s, &e1, 16);
-	*end = strtoul(dash + 1, &e2, 16);
-	/* An end of 0 is the top of the address space (kernel, sharing). */
-	if (e1 != dash || *e2 || (*end < *start && *end))
-		fatal(EXIT_FORMAT, "/proc/ptwalk/%s: bad range '%s'", file, s);
+	vma->start = field_num(l, "start", "maps");
+	vma->end = field_num(l, "end", "maps");
+	if (vma->end <= vma->start)
+		bad_line_here("maps");
+	copy_field(vma->perms, sizeof(vma->perms), field(l, "perms", "maps"), "maps");
+	vma->offset = field_num(l, "offset", "maps");
+	copy_field(vma->dev, sizeof(vma->dev), field(l, "dev", "maps"), "maps");
+	vma->inode = field_num(l, "inode", "maps");
+	vma->name = string_value(name ? name : "");
 }
 
-/* vma START-END PERMS OFFSET MAJ:MIN INODE NAME (NAME may hold spaces) */
-static void parse_vma_line(char *line, struct pt_vma *vma)
+void parse_run_line(const struct ptw_line *l, struct pt_run *run, const char *file)
 {
-	char *f[6], *p = line + 4;
-	int i;
-
-	for (i = 0; i < 6; i++) {
-		while (*p == ' ')
-			p++;
-		f[i] = p;
-		p = strchr(p, ' ');
-		if (!p && i < 5)
-			bad_line("maps", line);
-		if (p)
-			*p++ = '\0';
-	}
-	parse_range(f[0], &vma->start, &vma->end, "maps");
-	copy_field(vma->perms, sizeof(vma->perms), f[1], "maps");
-	vma->offset = strtoull(f[2], NULL, 16);
-	copy_field(vma->dev, sizeof(vma->dev), f[3], "maps");
-	vma->inode = strtoul(f[4], NULL, 10);
-	vma->name = unescape(f[5] ? f[5] : "");
-}
-
-void parse_run_line(char *line, struct pt_run *run, const char *file)
-{
-	char *w[MAX_WORDS];
 	const char *v;
-	int n = split_words(line, w, MAX_WORDS);
 
-	if (n < 7)
-		bad_line(file, line);
-	parse_range(w[1], &run->start, &run->end, file);
-	copy_field(run->size, sizeof(run->size), w[2], file);
+	run->start = field_num(l, "start", file);
+	run->end = field_num(l, "end", file);
+	/* An end of 0 is the top of the address space (kernel). */
+	if (run->end <= run->start && run->end)
+		bad_line_here(file);
+	copy_field(run->size, sizeof(run->size), field(l, "size", file), file);
 	run->page_size = size_bytes(run->size);
-	run->pages = parse_num(w[3], file);
-	copy_field(run->kind, sizeof(run->kind), w[4], file);
-	v = word_value(w, n, "pa");
-	if (v) {
+	run->pages = field_num(l, "pages", file);
+	copy_field(run->kind, sizeof(run->kind), field(l, "kind", file), file);
+	if ((v = ptw_get(l, "pa"))) {
 		run->has_pa = true;
 		run->pa = parse_num(v, file);
 	}
-	v = word_value(w, n, "offset");
-	if (v) {
+	if ((v = ptw_get(l, "offset"))) {
 		run->has_swap = true;
 		run->offset = parse_num(v, file);
-		run->type = parse_num(word_value(w, n, "type"), file);
+		run->type = field_num(l, "type", file);
 	}
-	v = word_value(w, n, "bits");
-	if (v) {
+	if ((v = ptw_get(l, "bits"))) {
 		run->has_bits = true;
 		run->bits = parse_num(v, file);
 	}
-	copy_flags(run->flags, sizeof(run->flags), word_value(w, n, "flags"), file);
-	copy_field(run->cache, sizeof(run->cache), word_value(w, n, "cache"), file);
+	copy_flags(run->flags, sizeof(run->flags), field(l, "flags", file), file);
+	copy_field(run->cache, sizeof(run->cache), field(l, "cache", file), file);
 }
 
 void parse_maps(char *text, struct pt_maps *maps)
 {
-	char *rest = parse_version(text, "maps", 1), *line, *w[MAX_WORDS];
-	size_t nvma = 0, nrun = 0, vi = 0, ri = 0;
+	char *rest = parse_version(text, "maps"), *line;
+	size_t nvma, nrun, vi = 0, ri = 0;
 	bool ended = false;
-	char *p;
-	int n;
+	struct ptw_line l;
 
 	memset(maps, 0, sizeof(*maps));
-	/* First pass: count, so the arrays are allocated once. */
-	for (p = rest; *p; p++) {
-		if (p == rest || p[-1] == '\n') {
-			nvma += !strncmp(p, "vma ", 4);
-			nrun += !strncmp(p, "run ", 4);
-		}
-	}
+	/* Count first, so the arrays are allocated once. */
+	nvma = count_lines(rest, "vma ");
+	nrun = count_lines(rest, "run ");
 	maps->vmas = xalloc((nvma + 1) * sizeof(*maps->vmas));
-	while ((line = strsep(&rest, "\n"))) {
-		if (!strncmp(line, "vma ", 4)) {
+	while ((line = ptw_next_line(&rest))) {
+		parse_line(line, &l, "maps");
+		if (ended)
+			bad_line_here("maps");
+		if (!strcmp(l.tag, "vma") && vi < nvma) {
 			struct pt_vma *vma = &maps->vmas[vi++];
 
-			parse_vma_line(line, vma);
+			parse_vma_line(&l, vma);
 			vma->runs = xalloc((nrun - ri + 1) * sizeof(*vma->runs));
-		} else if (!strncmp(line, "run ", 4)) {
-			struct pt_vma *vma;
+		} else if (!strcmp(l.tag, "run") && vi && ri < nrun) {
+			struct pt_vma *vma = &maps->vmas[vi - 1];
 
-			if (!vi)
-				bad_line("maps", line);
-			vma = &maps->vmas[vi - 1];
-			parse_run_line(line, &vma->runs[vma->nr_runs++], "maps");
+			parse_run_line(&l, &vma->runs[vma->nr_runs++], "maps");
 			ri++;
-		} else if (!strncmp(line, "target ", 7)) {
-			n = split_words(line, w, MAX_WORDS);
-			maps->pid = parse_num(word_value(w, n, "pid"), "maps");
-			maps->levels = parse_num(word_value(w, n, "levels"), "maps");
-			p = (char *)word_value(w, n, "pfn");
-			maps->pfn_shown = p && !strcmp(p, "shown");
-			p = (char *)word_value(w, n, "nonpresent");
-			maps->nonpresent = p && !strcmp(p, "on");
-		} else if (!strncmp(line, "end ", 4)) {
-			n = split_words(line, w, MAX_WORDS);
-			maps->nr_runs = parse_num(word_value(w, n, "runs"), "maps");
+		} else if (!strcmp(l.tag, "target")) {
+			maps->pid = field_num(&l, "pid", "maps");
+			maps->levels = field_num(&l, "levels", "maps");
+			maps->pfn_shown = !strcmp(field(&l, "pfn", "maps"), "shown");
+			maps->nonpresent = field_on(&l, "nonpresent");
+		} else if (!strcmp(l.tag, "end")) {
+			maps->nr_runs = field_num(&l, "runs", "maps");
 			ended = true;
-		} else if (*line) {
-			bad_line("maps", line);
+		} else {
+			bad_line_here("maps");
 		}
 	}
 	maps->nr_vmas = vi;
@@ -312,96 +285,89 @@ void parse_maps(char *text, struct pt_maps *maps)
 		      maps->nr_runs, ri);
 }
 
-static void parse_level_line(char **w, int n, struct pt_level *lv)
+/* level name= [copy=user] index= entry= raw= flags= and what the entry is. */
+static void parse_level_line(const struct ptw_line *l, struct pt_level *lv)
 {
-	const char *v;
-	int i;
+	const char *v, *copy = ptw_get(l, "copy");
 
-	copy_field(lv->name, sizeof(lv->name), w[0], "walk");
-	lv->index = parse_num(word_value(w, n, "index"), "walk");
-	lv->entry = parse_num(word_value(w, n, "entry"), "walk");
-	lv->raw = parse_num(word_value(w, n, "raw"), "walk");
-	copy_flags(lv->flags, sizeof(lv->flags), word_value(w, n, "flags"), "walk");
-	if ((v = word_value(w, n, "next"))) {
+	snprintf(lv->name, sizeof(lv->name), "%.3s%s", field(l, "name", "walk"),
+		 copy && !strcmp(copy, "user") ? "-user" : "");
+	lv->index = field_num(l, "index", "walk");
+	lv->entry = field_num(l, "entry", "walk");
+	lv->raw = field_num(l, "raw", "walk");
+	copy_flags(lv->flags, sizeof(lv->flags), field(l, "flags", "walk"), "walk");
+	if ((v = ptw_get(l, "next"))) {
 		lv->kind = PTE_KIND_TABLE;
 		lv->next = parse_num(v, "walk");
-	} else if ((v = word_value(w, n, "leaf"))) {
+	} else if ((v = ptw_get(l, "leaf"))) {
 		lv->kind = PTE_KIND_LEAF;
 		copy_field(lv->leaf, sizeof(lv->leaf), v, "walk");
-		copy_field(lv->cache, sizeof(lv->cache), word_value(w, n, "cache"), "walk");
-		lv->frame = parse_num(word_value(w, n, "frame"), "walk");
-	} else {
-		/* A bare word after flags= names a non-present kind. */
-		lv->kind = PTE_KIND_NONE;
-		for (i = 1; i < n; i++) {
-			if (!strchr(w[i], '=')) {
-				lv->kind = PTE_KIND_NONPRESENT;
-				copy_field(lv->np_kind, sizeof(lv->np_kind), w[i], "walk");
-			}
-		}
-		if ((v = word_value(w, n, "pa"))) {
+		copy_field(lv->cache, sizeof(lv->cache), field(l, "cache", "walk"), "walk");
+		lv->frame = field_num(l, "frame", "walk");
+	} else if ((v = ptw_get(l, "kind"))) {
+		lv->kind = PTE_KIND_NONPRESENT;
+		copy_field(lv->np_kind, sizeof(lv->np_kind), v, "walk");
+		if ((v = ptw_get(l, "pa"))) {
 			lv->np_has_pa = true;
 			lv->np_pa = parse_num(v, "walk");
 		}
-		if ((v = word_value(w, n, "offset"))) {
+		if ((v = ptw_get(l, "offset"))) {
 			lv->np_offset = parse_num(v, "walk");
-			lv->np_type = parse_num(word_value(w, n, "type"), "walk");
+			lv->np_type = field_num(l, "type", "walk");
 		}
+	} else {
+		lv->kind = PTE_KIND_NONE;
 	}
 }
 
 void parse_walk(char *text, struct pt_walk *walk)
 {
-	char *rest, *line, *w[MAX_WORDS];
+	char *rest, *line;
 	const char *v;
 	bool done = false;
-	int n;
+	struct ptw_line l;
 
 	memset(walk, 0, sizeof(*walk));
 	if (!*text)
 		fatal(EXIT_FORMAT, "/proc/ptwalk/walk: empty answer");
-	rest = parse_version(text, "walk", 1);
-	while ((line = strsep(&rest, "\n"))) {
-		n = split_words(line, w, MAX_WORDS);
-		if (!n)
-			continue;
-		if (!strcmp(w[0], "target")) {
-			if (n < 2)
-				bad_line("walk", line);
-			walk->kernel = !strcmp(w[1], "kernel");
+	rest = parse_version(text, "walk");
+	while ((line = ptw_next_line(&rest))) {
+		parse_line(line, &l, "walk");
+		if (done)
+			bad_line_here("walk");
+		if (!strcmp(l.tag, "target")) {
+			walk->kernel = !strcmp(field(&l, "space", "walk"), "kernel");
 			if (!walk->kernel)
-				walk->pid = parse_num(word_value(w, n, "pid"), "walk");
-			walk->va = parse_num(word_value(w, n, "va"), "walk");
-			walk->levels = parse_num(word_value(w, n, "levels"), "walk");
-			v = word_value(w, n, "pti");
-			walk->pti = v && !strcmp(v, "on");
-			v = word_value(w, n, "pfn");
-			walk->pfn_shown = v && !strcmp(v, "shown");
-		} else if (!strcmp(w[0], "top")) {
+				walk->pid = field_num(&l, "pid", "walk");
+			walk->va = field_num(&l, "va", "walk");
+			walk->levels = field_num(&l, "levels", "walk");
+			walk->pti = field_on(&l, "pti");
+			walk->pfn_shown = !strcmp(field(&l, "pfn", "walk"), "shown");
+		} else if (!strcmp(l.tag, "top")) {
 			walk->has_top = true;
-			walk->top = parse_num(word_value(w, n, "pa"), "walk");
-		} else if (!strcmp(w[0], "pa") && n == 2) {
+			walk->top = field_num(&l, "pa", "walk");
+		} else if (!strcmp(l.tag, "result")) {
 			walk->translated = true;
-			walk->pa = parse_num(w[1], "walk");
+			walk->pa = field_num(&l, "pa", "walk");
 			done = true;
-		} else if (!strcmp(w[0], "stop") && n >= 2) {
-			copy_field(walk->stop, sizeof(walk->stop), w[1], "walk");
-			if ((v = word_value(w, n, "level")))
+		} else if (!strcmp(l.tag, "stop")) {
+			copy_field(walk->stop, sizeof(walk->stop), field(&l, "reason", "walk"), "walk");
+			if ((v = ptw_get(&l, "level")))
 				copy_field(walk->stop_level, sizeof(walk->stop_level), v, "walk");
-			if ((v = word_value(w, n, "kind")))
+			if ((v = ptw_get(&l, "kind")))
 				copy_field(walk->stop_kind, sizeof(walk->stop_kind), v, "walk");
-			if ((v = word_value(w, n, "offset"))) {
+			if ((v = ptw_get(&l, "offset"))) {
 				walk->stop_has_swap = true;
 				walk->stop_offset = parse_num(v, "walk");
-				walk->stop_type = parse_num(word_value(w, n, "type"), "walk");
+				walk->stop_type = field_num(&l, "type", "walk");
 			}
 			done = true;
-		} else if (word_value(w, n, "index") && walk->nr_levels < PT_MAX_LEVELS) {
-			parse_level_line(w, n, &walk->level[walk->nr_levels++]);
+		} else if (!strcmp(l.tag, "level") && walk->nr_levels < PT_MAX_LEVELS) {
+			parse_level_line(&l, &walk->level[walk->nr_levels++]);
 		} else {
-			bad_line("walk", line);
+			bad_line_here("walk");
 		}
 	}
 	if (!done)
-		fatal(EXIT_FORMAT, "/proc/ptwalk/walk: output cut short (no 'pa' or 'stop' line)");
+		fatal(EXIT_FORMAT, "/proc/ptwalk/walk: output cut short (no 'result' or 'stop' line)");
 }

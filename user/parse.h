@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* ptwalk-info 2, plus the THP mode from sysfs */
+/* ptwalk-info, plus the THP mode from sysfs */
 struct pt_info {
 	char version[32];
 	char release[128];
@@ -22,7 +22,7 @@ struct pt_info {
 	char thp[16];
 };
 
-/* One "run" line of ptwalk-maps 1: merged entries of one kind. */
+/* One "run" line of ptwalk-maps: merged entries of one kind. */
 struct pt_run {
 	unsigned long start, end;
 	char size[8];			/* "4K", "2M", "1G" */
@@ -52,7 +52,7 @@ struct pt_vma {
 	size_t nr_runs;
 };
 
-/* ptwalk-maps 1 */
+/* ptwalk-maps */
 struct pt_maps {
 	pid_t pid;
 	int levels;
@@ -65,7 +65,7 @@ struct pt_maps {
 
 enum pt_entry_kind { PTE_KIND_TABLE, PTE_KIND_LEAF, PTE_KIND_NONPRESENT, PTE_KIND_NONE };
 
-/* One level line of ptwalk-walk 1. */
+/* One level line of ptwalk-walk. */
 struct pt_level {
 	char name[12];			/* PGD, PGD-user, P4D, PUD, PMD, PTE */
 	unsigned int index;
@@ -86,7 +86,7 @@ struct pt_level {
 
 #define PT_MAX_LEVELS	8
 
-/* ptwalk-walk 1 */
+/* ptwalk-walk */
 struct pt_walk {
 	bool kernel;
 	pid_t pid;
@@ -108,7 +108,7 @@ struct pt_walk {
 	unsigned long long stop_offset;
 };
 
-/* One "region" line of ptwalk-kernel 1 and what the walk found in it. */
+/* One "region" line of ptwalk-kernel and what the walk found in it. */
 struct pt_kclone {
 	unsigned long start, end;
 	char level[8];			/* PMD, PUD, ... */
@@ -125,7 +125,7 @@ struct pt_kregion {
 	size_t nr_clones;
 };
 
-/* One "copy" of ptwalk-kernel 1: the kernel table, or PTI's user copy. */
+/* One "copy" of ptwalk-kernel: the kernel table, or PTI's user copy. */
 struct pt_kcopy {
 	char name[8];			/* "kernel", "user" */
 	unsigned long long top;
@@ -133,7 +133,7 @@ struct pt_kcopy {
 	size_t nr_regions;
 };
 
-/* ptwalk-kernel 1 */
+/* ptwalk-kernel */
 struct pt_kernel {
 	int levels;
 	bool pti;
@@ -149,7 +149,7 @@ struct pt_exception {
 	unsigned long long next;
 };
 
-/* A "slot" or "user-slot" line of ptwalk-sharing 1 and its exceptions. */
+/* A "slot" or "user-slot" line of ptwalk-sharing and its exceptions. */
 struct pt_slot {
 	bool user;			/* the PTI user copy */
 	unsigned int index;
@@ -165,7 +165,7 @@ struct pt_slot {
 	size_t nr_exc;
 };
 
-/* ptwalk-sharing 1 */
+/* ptwalk-sharing */
 struct pt_sharing {
 	pid_t reader;
 	int levels;
@@ -179,7 +179,7 @@ struct pt_sharing {
 	unsigned long exceptions, unlisted;	/* "end" line */
 };
 
-/* ptwalk-alloc 1: an object (kmalloc) or a page (vmalloc) line. */
+/* ptwalk-alloc: an object (kmalloc) or a page (vmalloc) line. */
 struct pt_aitem {
 	unsigned int index;
 	unsigned long va;
@@ -232,7 +232,7 @@ struct pt_alloc {
 	size_t nr_run_list;
 };
 
-/* ptwalk-alloc 1 */
+/* ptwalk-alloc */
 struct pt_alloc_file {
 	unsigned long allocations, max_allocations;
 	unsigned long long bytes, cap, module_bytes, module_cap;
@@ -243,13 +243,13 @@ struct pt_alloc_file {
 void parse_info(char *text, struct pt_info *info);
 void parse_maps(char *text, struct pt_maps *maps);
 void parse_walk(char *text, struct pt_walk *walk);
-/* One "level" line of ptwalk-tables 1. */
+/* One "level" line of ptwalk-tables. */
 struct pt_table_level {
 	char name[8];			/* PGD, P4D, PUD, PMD, PTE */
 	unsigned long long tables, bytes, entries, capacity;
 };
 
-/* ptwalk-tables 1 */
+/* ptwalk-tables */
 struct pt_tables {
 	pid_t pid;
 	int levels;
@@ -265,24 +265,30 @@ void parse_tables(char *text, struct pt_tables *t);
 void parse_sharing(char *text, struct pt_sharing *sh);
 void parse_alloc(char *text, struct pt_alloc_file *af);
 
+struct ptw_line;
 /*
- * Check @text's first line is "ptwalk-@name @version"; returns the rest.
- * Shared with the parsers of the other files (parse_kernel.c, parse_alloc.c).
+ * Check @text's first line is the header this tool reads for @name
+ * (include/ptwalk/format.h); returns the rest. Otherwise ends the tool
+ * with EXIT_FORMAT, naming the module release that prints it.
  */
-char *parse_version(char *text, const char *name, int version);
-/* Split a line into words; "k=v" words can be looked up with word_value. */
-int split_words(char *line, char **words, int max);
-const char *word_value(char **words, int n, const char *key);
+char *parse_version(char *text, const char *name);
+/* Tokenize @line of @file (lib/ptwfmt.c), or end the tool (EXIT_FORMAT). */
+void parse_line(char *line, struct ptw_line *l, const char *file);
+/* A required field of the line parse_line() read last; EXIT_FORMAT if absent. */
+const char *field(const struct ptw_line *l, const char *key, const char *file);
+unsigned long long field_num(const struct ptw_line *l, const char *key, const char *file);
+/* "on" or "yes" */
+bool field_on(const struct ptw_line *l, const char *key);
 /* Numbers in the module's notation: decimal, or hex with 0x. */
 unsigned long long parse_num(const char *s, const char *file);
 /* Helpers for the per-file parsers (parse_*.c); @file names the file. */
 void bad_line(const char *file, const char *line) __attribute__((noreturn));
+/* The line parse_line() read last is not what @file has. */
+void bad_line_here(const char *file) __attribute__((noreturn));
 void copy_field(char *dst, size_t sz, const char *src, const char *file);
 void copy_flags(char *dst, size_t sz, const char *src, const char *file);
-void parse_range(const char *s, unsigned long *start, unsigned long *end,
-		 const char *file);
 /* A "run" line as maps and kernel print it. */
-void parse_run_line(char *line, struct pt_run *run, const char *file);
+void parse_run_line(const struct ptw_line *l, struct pt_run *run, const char *file);
 /* Lines of @text (after the version line) that start with @prefix. */
 size_t count_lines(const char *text, const char *prefix);
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Parser for /proc/ptwalk/alloc ("ptwalk-alloc 1", docs/interface.md): a
+ * Parser for /proc/ptwalk/alloc (docs/interface.md): a
  * "file" line, then per allocation its "alloc" line followed by its
  * "object" (kmalloc) or "page" (vmalloc) lines and its "share" (kmalloc)
  * or "run" (vmalloc) lines, then "end". Every line after "file" names its
@@ -10,150 +10,138 @@
 
 #include "parse.h"
 #include "ptwalk.h"
+#include "ptwfmt.h"
 
-#define MAX_WORDS	32
-
-static unsigned long long num(char **w, int n, const char *key)
+static unsigned long long num(const struct ptw_line *l, const char *key)
 {
-	return parse_num(word_value(w, n, key), "alloc");
+	return field_num(l, key, "alloc");
+}
+
+/* "FIRST-LAST", both numbers. */
+static void pfn_range(const char *v, unsigned long long *first, unsigned long long *last)
+{
+	if (ptw_range(v, first, last) || *last < *first)
+		bad_line_here("alloc");
 }
 
 /* pa=0x...|none */
-static void pa_field(char **w, int n, bool *has, unsigned long long *pa)
+static void pa_field(const struct ptw_line *l, bool *has, unsigned long long *pa)
 {
-	const char *v = word_value(w, n, "pa");
+	const char *v = field(l, "pa", "alloc");
 
-	if (!v)
-		fatal(EXIT_FORMAT, "/proc/ptwalk/alloc: a required field is missing");
 	*has = strcmp(v, "none") != 0;
 	*pa = *has ? parse_num(v, "alloc") : 0;
 }
 
-static bool has_word(char **w, int n, const char *word)
+static void alloc_file_line(const struct ptw_line *l, struct pt_alloc_file *af)
 {
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (!strcmp(w[i], word))
-			return true;
-	return false;
-}
-
-static void alloc_file_line(char **w, int n, struct pt_alloc_file *af)
-{
-	af->allocations = num(w, n, "allocations");
-	af->bytes = num(w, n, "bytes");
-	af->cap = num(w, n, "cap");
-	af->max_allocations = num(w, n, "max_allocations");
-	af->module_bytes = num(w, n, "module_bytes");
-	af->module_cap = num(w, n, "module_cap");
+	af->allocations = num(l, "allocations");
+	af->bytes = num(l, "bytes");
+	af->cap = num(l, "cap");
+	af->max_allocations = num(l, "max_allocations");
+	af->module_bytes = num(l, "module_bytes");
+	af->module_cap = num(l, "module_cap");
 }
 
 /* alloc id=N kind=K ...: the fields each kind documents are required. */
-static void alloc_line(char **w, int n, char *line, struct pt_alloc *a)
+static void alloc_line(const struct ptw_line *l, struct pt_alloc *a)
 {
 	const char *pfns;
-	unsigned long first, last;
 
-	a->id = num(w, n, "id");
-	copy_field(a->kind, sizeof(a->kind), word_value(w, n, "kind"), "alloc");
-	a->bytes = num(w, n, "bytes");
+	a->id = num(l, "id");
+	copy_field(a->kind, sizeof(a->kind), field(l, "kind", "alloc"), "alloc");
+	a->bytes = num(l, "bytes");
 	if (!strcmp(a->kind, "kmalloc")) {
-		a->size = num(w, n, "size");
-		a->count = num(w, n, "count");
-		a->bucket = num(w, n, "bucket");
+		a->size = num(l, "size");
+		a->count = num(l, "count");
+		a->bucket = num(l, "bucket");
 		return;
 	}
 	if (strcmp(a->kind, "pages") && strcmp(a->kind, "vmalloc"))
-		bad_line("alloc", line);
-	a->pages = num(w, n, "pages");
+		bad_line_here("alloc");
+	a->pages = num(l, "pages");
 	a->count = a->pages;
 	a->has_va = true;
-	a->va = num(w, n, "va");
-	copy_field(a->region, sizeof(a->region), word_value(w, n, "region"), "alloc");
-	a->runs = num(w, n, "runs");
+	a->va = num(l, "va");
+	copy_field(a->region, sizeof(a->region), field(l, "region", "alloc"), "alloc");
+	a->runs = num(l, "runs");
 	if (!strcmp(a->kind, "vmalloc")) {
-		a->size = num(w, n, "size");
+		a->size = num(l, "size");
 		return;
 	}
-	a->order = num(w, n, "order");
-	pa_field(w, n, &a->has_pa, &a->pa);
-	pfns = word_value(w, n, "pfns");
-	parse_range(pfns ? pfns : "", &first, &last, "alloc");
-	a->pfn_first = first;
-	a->pfn_last = last;
+	a->order = num(l, "order");
+	pa_field(l, &a->has_pa, &a->pa);
+	pfns = field(l, "pfns", "alloc");
+	pfn_range(pfns, &a->pfn_first, &a->pfn_last);
 	a->has_pfns = a->has_pa;
-	if (has_word(w, n, "mismatch")) {
+	if (field_on(l, "mismatch")) {
 		a->mismatch = true;
-		a->mismatch_index = num(w, n, "index");
-		a->helper = num(w, n, "helper");
+		a->mismatch_index = num(l, "index");
+		a->helper = num(l, "helper");
 	}
 }
 
 /* object id= index= va= region= pa= ksize= | page id= index= va= pa= */
-static void item_line(char **w, int n, struct pt_aitem *it, bool object)
+static void item_line(const struct ptw_line *l, struct pt_aitem *it, bool object)
 {
-	it->index = num(w, n, "index");
-	it->va = num(w, n, "va");
-	pa_field(w, n, &it->has_pa, &it->pa);
+	it->index = num(l, "index");
+	it->va = num(l, "va");
+	pa_field(l, &it->has_pa, &it->pa);
 	if (object) {
-		copy_field(it->region, sizeof(it->region), word_value(w, n, "region"),
+		copy_field(it->region, sizeof(it->region), field(l, "region", "alloc"),
 			   "alloc");
-		it->ksize = num(w, n, "ksize");
+		it->ksize = num(l, "ksize");
 	}
-	if (has_word(w, n, "mismatch")) {
+	if (field_on(l, "mismatch")) {
 		it->mismatch = true;
-		it->helper = num(w, n, "helper");
+		it->helper = num(l, "helper");
 	}
 }
 
 /* "a,b,c" into @out (at most PT_ALLOC_COUNT_MAX); returns how many. */
-static unsigned int num_list(const char *csv, unsigned long long *out, char *line)
+static unsigned int num_list(const char *csv, unsigned long long *out)
 {
 	char buf[1024], *p = buf, *item;
 	unsigned int n = 0;
 
 	if (!csv || strlen(csv) >= sizeof(buf))
-		bad_line("alloc", line);
+		bad_line_here("alloc");
 	strcpy(buf, csv);
 	while ((item = strsep(&p, ","))) {
 		if (n == PT_ALLOC_COUNT_MAX)
-			bad_line("alloc", line);
+			bad_line_here("alloc");
 		out[n++] = parse_num(item, "alloc");
 	}
 	return n;
 }
 
 /* share id= pfn= count= objects=I,J offsets=0x..,0x.. */
-static void share_line(char **w, int n, char *line, struct pt_ashare *s)
+static void share_line(const struct ptw_line *l, struct pt_ashare *s)
 {
 	unsigned long long objs[PT_ALLOC_COUNT_MAX];
 	unsigned int i, no;
 
-	s->pfn = num(w, n, "pfn");
-	s->count = num(w, n, "count");
-	no = num_list(word_value(w, n, "objects"), objs, line);
-	if (num_list(word_value(w, n, "offsets"), s->offsets, line) != no ||
+	s->pfn = num(l, "pfn");
+	s->count = num(l, "count");
+	no = num_list(field(l, "objects", "alloc"), objs);
+	if (num_list(field(l, "offsets", "alloc"), s->offsets) != no ||
 	    no != s->count)
-		bad_line("alloc", line);
+		bad_line_here("alloc");
 	for (i = 0; i < no; i++)
 		s->objects[i] = objs[i];
 }
 
 /* run id= index= pages= pfns=FIRST-LAST|none */
-static void run_line(char **w, int n, struct pt_arun *r)
+static void run_line(const struct ptw_line *l, struct pt_arun *r)
 {
-	const char *v = word_value(w, n, "pfns");
-	unsigned long first, last;
+	const char *v = field(l, "pfns", "alloc");
 
-	r->index = num(w, n, "index");
-	r->pages = num(w, n, "pages");
-	r->has_pfns = v && strcmp(v, "none");
+	r->index = num(l, "index");
+	r->pages = num(l, "pages");
+	r->has_pfns = strcmp(v, "none") != 0;
 	if (!r->has_pfns)
 		return;
-	parse_range(v, &first, &last, "alloc");
-	r->first = first;
-	r->last = last;
+	pfn_range(v, &r->first, &r->last);
 }
 
 /* @a's lines of one kind are consecutive: point at the first one. */
@@ -166,54 +154,55 @@ static void run_line(char **w, int n, struct pt_arun *r)
 
 void parse_alloc(char *text, struct pt_alloc_file *af)
 {
-	char *rest = parse_version(text, "alloc", 1), *line, *w[MAX_WORDS];
-	size_t nitems = 0, nshares = 0, nruns = 0;
+	char *rest = parse_version(text, "alloc"), *line;
+	size_t nitems = 0, nshares = 0, nruns = 0, maxallocs, maxitems, maxshares, maxruns;
 	struct pt_aitem *items;
 	struct pt_ashare *shares;
 	struct pt_arun *runs;
 	struct pt_alloc *a = NULL;
 	bool ended = false, file = false;
-	int n;
+	struct ptw_line l;
 
 	memset(af, 0, sizeof(*af));
-	af->allocs = xalloc((count_lines(rest, "alloc ") + 1) * sizeof(*af->allocs));
-	items = xalloc((count_lines(rest, "object ") + count_lines(rest, "page ") + 1) *
-		       sizeof(*items));
-	shares = xalloc((count_lines(rest, "share ") + 1) * sizeof(*shares));
-	runs = xalloc((count_lines(rest, "run ") + 1) * sizeof(*runs));
-	while ((line = strsep(&rest, "\n"))) {
-		if (!*line)
-			continue;
+	maxallocs = count_lines(rest, "alloc ");
+	maxitems = count_lines(rest, "object ") + count_lines(rest, "page ");
+	maxshares = count_lines(rest, "share ");
+	maxruns = count_lines(rest, "run ");
+	af->allocs = xalloc((maxallocs + 1) * sizeof(*af->allocs));
+	items = xalloc((maxitems + 1) * sizeof(*items));
+	shares = xalloc((maxshares + 1) * sizeof(*shares));
+	runs = xalloc((maxruns + 1) * sizeof(*runs));
+	while ((line = ptw_next_line(&rest))) {
+		parse_line(line, &l, "alloc");
 		if (ended)
-			bad_line("alloc", line);
-		n = split_words(line, w, MAX_WORDS);
-		if (!strcmp(w[0], "file")) {
-			alloc_file_line(w, n, af);
+			bad_line_here("alloc");
+		if (!strcmp(l.tag, "file")) {
+			alloc_file_line(&l, af);
 			file = true;
-		} else if (!strcmp(w[0], "alloc")) {
+		} else if (!strcmp(l.tag, "alloc") && af->nr_allocs < maxallocs) {
 			a = &af->allocs[af->nr_allocs++];
-			alloc_line(w, n, line, a);
-		} else if (!strcmp(w[0], "end")) {
-			if (num(w, n, "allocations") != af->nr_allocs)
+			alloc_line(&l, a);
+		} else if (!strcmp(l.tag, "end")) {
+			if (num(&l, "allocations") != af->nr_allocs)
 				fatal(EXIT_FORMAT, "/proc/ptwalk/alloc: 'end allocations=%s' but %zu alloc lines",
-				      word_value(w, n, "allocations"), af->nr_allocs);
+				      ptw_get(&l, "allocations"), af->nr_allocs);
 			ended = true;
-		} else if (!a || num(w, n, "id") != a->id) {
-			bad_line("alloc", line);
-		} else if (!strcmp(w[0], "object") || !strcmp(w[0], "page")) {
-			item_line(w, n, &items[nitems], w[0][0] == 'o');
+		} else if (!a || num(&l, "id") != a->id) {
+			bad_line_here("alloc");
+		} else if ((!strcmp(l.tag, "object") || !strcmp(l.tag, "page")) && nitems < maxitems) {
+			item_line(&l, &items[nitems], l.tag[0] == 'o');
 			ATTACH(a, items, nr_items, &items[nitems]);
 			nitems++;
-		} else if (!strcmp(w[0], "share")) {
-			share_line(w, n, line, &shares[nshares]);
+		} else if (!strcmp(l.tag, "share") && nshares < maxshares) {
+			share_line(&l, &shares[nshares]);
 			ATTACH(a, shares, nr_shares, &shares[nshares]);
 			nshares++;
-		} else if (!strcmp(w[0], "run")) {
-			run_line(w, n, &runs[nruns]);
+		} else if (!strcmp(l.tag, "run") && nruns < maxruns) {
+			run_line(&l, &runs[nruns]);
 			ATTACH(a, run_list, nr_run_list, &runs[nruns]);
 			nruns++;
 		} else {
-			bad_line("alloc", line);
+			bad_line_here("alloc");
 		}
 	}
 	if (!file)

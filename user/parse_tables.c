@@ -1,59 +1,58 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Parser for /proc/ptwalk/tables ("ptwalk-tables 1", docs/interface.md):
- * "target", one "level" line per paging level in use, "leaves",
- * "deposited", "kernel", "vmpte", then "end".
+ * Parser for /proc/ptwalk/tables (docs/interface.md): "target", one
+ * "level" line per paging level in use, "leaves", "deposited", "kernel",
+ * "vmpte", then "end".
  */
 #include <string.h>
 
 #include "parse.h"
 #include "ptwalk.h"
+#include "ptwfmt.h"
 
-#define MAX_WORDS	8
-
-static unsigned long long num(char **w, int n, const char *key)
+static unsigned long long num(const struct ptw_line *l, const char *key)
 {
-	return parse_num(word_value(w, n, key), "tables");
+	return field_num(l, key, "tables");
 }
 
 void parse_tables(char *text, struct pt_tables *t)
 {
-	char *line, *rest = parse_version(text, "tables", 1), *w[MAX_WORDS];
+	char *line, *rest = parse_version(text, "tables");
 	bool ended = false;
-	int n;
+	struct ptw_line l;
 
 	memset(t, 0, sizeof(*t));
-	while ((line = strsep(&rest, "\n")) && !ended) {
-		if (!*line)
-			continue;
-		n = split_words(line, w, MAX_WORDS);
-		if (!strcmp(w[0], "target")) {
-			t->pid = num(w, n, "pid");
-			t->levels = num(w, n, "levels");
-			copy_field(t->pti, sizeof(t->pti), word_value(w, n, "pti"), "tables");
-		} else if (!strcmp(w[0], "level") && n > 1 && t->nr_levels < 5) {
-			struct pt_table_level *l = &t->level[t->nr_levels++];
+	while ((line = ptw_next_line(&rest))) {
+		parse_line(line, &l, "tables");
+		if (ended)
+			bad_line_here("tables");
+		if (!strcmp(l.tag, "target")) {
+			t->pid = num(&l, "pid");
+			t->levels = num(&l, "levels");
+			copy_field(t->pti, sizeof(t->pti), field(&l, "pti", "tables"), "tables");
+		} else if (!strcmp(l.tag, "level") && t->nr_levels < 5) {
+			struct pt_table_level *lv = &t->level[t->nr_levels++];
 
-			copy_field(l->name, sizeof(l->name), w[1], "tables");
-			l->tables = num(w, n, "tables");
-			l->bytes = num(w, n, "bytes");
-			l->entries = num(w, n, "entries");
-			l->capacity = num(w, n, "capacity");
-		} else if (!strcmp(w[0], "leaves")) {
-			t->leaves_1g = num(w, n, "1G");
-			t->leaves_2m = num(w, n, "2M");
-			t->leaves_4k = num(w, n, "4K");
-		} else if (!strcmp(w[0], "deposited")) {
-			t->deposited = num(w, n, "tables");
-		} else if (!strcmp(w[0], "kernel")) {
-			t->kernel_tables = num(w, n, "tables");
-			t->kernel_bytes = num(w, n, "bytes");
-		} else if (!strcmp(w[0], "vmpte")) {
-			t->vmpte_bytes = num(w, n, "bytes");
-		} else if (!strcmp(w[0], "end")) {
+			copy_field(lv->name, sizeof(lv->name), field(&l, "name", "tables"), "tables");
+			lv->tables = num(&l, "tables");
+			lv->bytes = num(&l, "bytes");
+			lv->entries = num(&l, "entries");
+			lv->capacity = num(&l, "capacity");
+		} else if (!strcmp(l.tag, "leaves")) {
+			t->leaves_1g = num(&l, "1G");
+			t->leaves_2m = num(&l, "2M");
+			t->leaves_4k = num(&l, "4K");
+		} else if (!strcmp(l.tag, "deposited")) {
+			t->deposited = num(&l, "tables");
+		} else if (!strcmp(l.tag, "kernel")) {
+			t->kernel_tables = num(&l, "tables");
+			t->kernel_bytes = num(&l, "bytes");
+		} else if (!strcmp(l.tag, "vmpte")) {
+			t->vmpte_bytes = num(&l, "bytes");
+		} else if (!strcmp(l.tag, "end")) {
 			ended = true;
 		} else {
-			bad_line("tables", line);
+			bad_line_here("tables");
 		}
 	}
 	if (!ended || !t->nr_levels)

@@ -13,7 +13,7 @@
 #include <sys/types.h>
 
 #define PTWALK_DIR	"/proc/ptwalk"
-#define PTWALK_JSON_VERSION	1
+#define PTWALK_JSON_VERSION	2
 
 /* Exit statuses, documented in docs/tool.md. */
 enum {
@@ -55,17 +55,27 @@ bool arena_contains(unsigned long start, unsigned long end);
 pid_t parse_pid_arg(const char *s);	/* "self" is the tool itself */
 unsigned long parse_va_arg(const char *s);
 
-/* Commands: argc/argv start at the command name. */
-int cmd_info(int argc, char **argv);
-int cmd_maps(int argc, char **argv);
-int cmd_walk(int argc, char **argv);
-int cmd_frames(int argc, char **argv);
-int cmd_kernel(int argc, char **argv);
-int cmd_sharing(int argc, char **argv);
-int cmd_tables(int argc, char **argv);
-int cmd_alloc(int argc, char **argv);
-int cmd_whatis(int argc, char **argv);
-int cmd_demo(int argc, char **argv);
+/* A parameter a command's signature has but the command does not need. */
+#define UNUSED	__attribute__((unused))
+
+/*
+ * Commands (the table in main.c): each runs with its options parsed and
+ * the number of its @n operands checked; @args are the operands.
+ */
+int cmd_info(char **args, int n);
+int cmd_maps(char **args, int n);
+int cmd_walk(char **args, int n);
+int cmd_frames(char **args, int n);
+int cmd_kernel(char **args, int n);
+int cmd_sharing(char **args, int n);
+int cmd_tables(char **args, int n);
+int cmd_alloc(char **args, int n);
+int cmd_whatis(char **args, int n);
+int cmd_demo(char **args, int n);
+/* Their --help texts, next to their code. */
+extern const char info_help[], maps_help[], walk_help[], frames_help[],
+	kernel_help[], sharing_help[], tables_help[], alloc_help[],
+	whatis_help[], demo_help[];
 
 /* Option sets a command accepts (besides --json and --help). */
 enum {
@@ -75,11 +85,5 @@ enum {
 	OPTS_NONPRESENT = 1 << 3,
 };
 
-/*
- * Parse a command's options; prints the command's help and exits on
- * --help. Returns the index of the first operand.
- */
-int parse_options(int argc, char **argv, unsigned int allowed,
-		  const char *usage);
 
 #endif /* PTWALK_TOOL_H */

@@ -181,12 +181,6 @@ void json_maps_members(struct json *j, const struct pt_maps *maps, bool self,
 	json_int(j, "levels", maps->levels);
 	json_bool(j, "pfn_shown", maps->pfn_shown);
 	json_bool(j, "nonpresent", maps->nonpresent);
-	if (lo != ALL_LO || hi != ALL_HI) {
-		json_obj(j, "range");
-		json_hex(j, "start", lo);
-		json_hex(j, "end", hi);
-		json_end(j);
-	}
 	json_uint(j, "present_pages", present_pages(maps, lo, hi));
 	json_arr(j, "vmas");
 	for (i = 0; i < maps->nr_vmas; i++) {

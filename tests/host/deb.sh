@@ -1,7 +1,7 @@
 #!/bin/bash
 # make deb (scripts/deb.sh) builds ptwalk-dkms_VERSION_all.deb and
 # ptwalk_VERSION_amd64.deb from a clean copy of the tree, VERSION being
-# module/ptwalk.h's; lintian reports nothing down to pedantic level on
+# include/ptwalk/format.h's; lintian reports nothing down to pedantic level on
 # either (overrides shown, so none hides); each holds what it must.
 set -uo pipefail
 . "$(dirname "$0")/../../scripts/lib.sh"
@@ -21,7 +21,7 @@ out=$(echo "$out" | grep -v '^running with root privileges is not recommended!$'
 
 contents() { dpkg-deb -c "$1" | awk '{ print $6 }' | sed 's|^\./|/|'; }
 src=/usr/src/ptwalk-$ver
-for f in $src/dkms.conf $src/Makefile $src/Kbuild $src/module/ptwalk.h $src/module/main.c; do
+for f in $src/dkms.conf $src/Makefile $src/Kbuild $src/include/ptwalk/format.h $src/module/ptwalk.h $src/module/main.c; do
 	contents "$dkms_deb" | grep -qx "$f" || fail "ptwalk-dkms lacks $f"
 done
 [ "$(contents "$dkms_deb" | grep -c "^$src/module/.*\.[ch]$")" = \

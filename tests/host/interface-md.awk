@@ -5,7 +5,7 @@
 # "## /proc/ptwalk/NAME (MODE, ...)" headings; format and line kinds from
 # the fenced examples (a line's first word, a trailing ':' dropped); the
 # backticked words of the first column of "| request |" tables (requests)
-# and "| key |" tables (line kinds); every backticked errno in the section.
+# and "| key |" or "| line |" tables (line kinds); every backticked errno in the section.
 function ticked(s, kind,    w) {
 	while (match(s, /`[^`]+`/)) {
 		w = substr(s, RSTART + 1, RLENGTH - 2)
@@ -35,7 +35,7 @@ block {
 	next
 }
 /^\| *request *\|/ { table = "request"; next }
-/^\| *key *\|/ { table = "line"; next }
+/^\| *(key|line) *\|/ { table = "line"; next }
 /^\|---/ { next }
 /^\|/ && table != "" { split($0, cell, "|"); ticked(cell[2], table) }
 !/^\|/ { table = "" }

@@ -14,7 +14,7 @@ section_items() {
 	awk -v sec="$1" '/^\.Sh / { on = ($0 == ".Sh " sec) ; next }
 		on && /^\.It / { print }' "$page"
 }
-cmds=$(sed -n 's/^\t{ "\([a-z]*\)", cmd_[a-z]*,.*/\1/p' "$PTWALK_TOP/user/main.c")
+cmds=$(sed -n 's/^\t{ \.name = "\([a-z]*\)",.*/\1/p' "$PTWALK_TOP/user/main.c")
 [ -n "$cmds" ] || miss "nothing: no commands read from user/main.c"
 for c in $cmds; do
 	section_items COMMANDS | grep -q "^\.It Cm $c\( \|$\)" || miss "command $c under COMMANDS"

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "kernel_oracle.h"
+#include "ptwalk.h"
 #include "util.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -46,38 +47,54 @@ static unsigned long page_bytes(const char *s)
 	return 0;
 }
 
-static bool has_item(const char *list, const char *item)
+/* A number field of @l into @v; -1 if absent or not a number. */
+static int num(const struct ptw_line *l, const char *key, unsigned long long *v)
 {
-	size_t n = strlen(item);
-	const char *p = list;
-
-	while ((p = strstr(p, item))) {
-		if ((p == list || p[-1] == ',') && (p[n] == ',' || !p[n]))
-			return true;
-		p += n;
-	}
-	return false;
+	return ptw_num(ptw_get(l, key), v);
 }
 
-static int parse_run(const char *line, struct ko_range *r)
+/* A number field into an unsigned long; -1 if absent or not a number. */
+static int unum(const struct ptw_line *l, const char *key, unsigned long *v)
 {
-	char size[8], flags[256];
-	unsigned long pages;
+	unsigned long long n;
+
+	if (num(l, key, &n))
+		return -1;
+	*v = n;
+	return 0;
+}
+
+/* A string field of @l into @out, whole; -1 if absent or too long. */
+static int str(const struct ptw_line *l, const char *key, char *out, size_t sz)
+{
+	const char *v = ptw_get(l, key);
+
+	if (!v || strlen(v) >= sz)
+		return -1;
+	strcpy(out, v);
+	return 0;
+}
+
+/* The kernel's runs are leaves: "mapped" runs of maps' grammar. */
+static int parse_run(const struct ptw_line *l, struct ko_range *r)
+{
+	struct pw_run run;
 
 	memset(r, 0, sizeof(*r));
-	if (sscanf(line, "run 0x%lx-0x%lx %7s %lu mapped pa=0x%llx flags=%255s cache=%7s",
-		   &r->start, &r->end, size, &pages, &r->pa, flags, r->cache) != 7)
+	if (pw_run_parse(l, &run) || strcmp(run.kind, "mapped"))
 		return -1;
-	r->page = page_bytes(size);
-	if (!r->page || pages * r->page != r->end - r->start)
-		return -1;
-	if (has_item(flags, "user"))
+	r->start = run.start;
+	r->end = run.end;
+	r->page = run.page;
+	r->pa = run.pa;
+	snprintf(r->cache, sizeof(r->cache), "%s", run.cache);
+	if (ptw_has_flag(run.flags, "user"))
 		r->attrs |= KO_USER;
-	if (has_item(flags, "write"))
+	if (ptw_has_flag(run.flags, "write"))
 		r->attrs |= KO_RW;
-	if (has_item(flags, "nx"))
+	if (ptw_has_flag(run.flags, "nx"))
 		r->attrs |= KO_NX;
-	if (has_item(flags, "global"))
+	if (ptw_has_flag(run.flags, "global"))
 		r->attrs |= KO_GLOBAL;
 	return 0;
 }
@@ -90,73 +107,80 @@ static bool in_region(const struct ko_region *g, const struct ko_range *r)
 int ko_parse_dump(const char *text, struct ko_dump *d)
 {
 	size_t rcap[2] = { 0, 0 }, ccap[2] = { 0, 0 };
+	char *copy, *rest, *line;
 	struct ko_copy *c = NULL;
-	const char *line = text;
+	struct ptw_line l;
+	int ret = -1;
 
 	memset(d, 0, sizeof(*d));
-	if (strncmp(text, "ptwalk-kernel 1\n", 16)) {
+	if (strncmp(text, PTW_HEADER(kernel), strlen(PTW_HEADER(kernel)))) {
 		fprintf(stderr, "# kernel: bad format line\n");
 		return -1;
 	}
-	for (; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
-		char word[16];
+	copy = strdup(text);
+	rest = copy + strlen(PTW_HEADER(kernel));
+	while ((line = ptw_next_line(&rest))) {
+		unsigned long long v;
+		const char *p;
 
-		if (!strncmp(line, "layout ", 7)) {
-			char p[4];
-
-			if (sscanf(line, "layout levels=%d pti=%3s", &d->levels, p) != 2)
-				return -1;
+		if (ptw_tokenize(line, &l))
+			goto bad;
+		if (!strcmp(l.tag, "layout")) {
+			if (num(&l, "levels", &v) || !(p = ptw_get(&l, "pti")))
+				goto bad;
+			d->levels = v;
 			d->pti = !strcmp(p, "on");
-		} else if (!strncmp(line, "copy ", 5)) {
+		} else if (!strcmp(l.tag, "copy")) {
 			if (d->ncopies == 2)
-				return -1;
+				goto bad;
 			c = &d->copy[d->ncopies++];
 			c->runs_in_regions = true;
-			if (sscanf(line, "copy %7s top=0x%llx", c->name, &c->top) != 2)
-				return -1;
-		} else if (!strncmp(line, "region ", 7) && c) {
+			if (str(&l, "name", c->name, sizeof(c->name)) || num(&l, "top", &c->top))
+				goto bad;
+		} else if (!strcmp(l.tag, "region") && c) {
 			struct ko_region *g = &c->regions[c->nregions];
 
-			if (c->nregions == ARRAY_LEN(c->regions) ||
-			    sscanf(line, "region 0x%lx-0x%lx %31s", &g->start,
-				   &g->end, g->name) != 3)
-				return -1;
+			if (c->nregions == ARRAY_LEN(c->regions) || unum(&l, "start", &g->start) ||
+			    unum(&l, "end", &g->end) || str(&l, "name", g->name, sizeof(g->name)))
+				goto bad;
 			c->nregions++;
-		} else if (!strncmp(line, "run ", 4) && c) {
+		} else if (!strcmp(l.tag, "run") && c) {
 			int i = c - d->copy;
 
 			c->runs = grow(c->runs, c->nruns, &rcap[i], sizeof(*c->runs));
-			if (parse_run(line, &c->runs[c->nruns])) {
-				fprintf(stderr, "# kernel: bad run line: %.120s\n", line);
-				return -1;
-			}
+			if (parse_run(&l, &c->runs[c->nruns]))
+				goto bad;
 			if (!c->nregions ||
 			    !in_region(&c->regions[c->nregions - 1], &c->runs[c->nruns]))
 				c->runs_in_regions = false;
 			c->nruns++;
-		} else if (!strncmp(line, "clone ", 6) && c) {
+		} else if (!strcmp(l.tag, "clone") && c) {
 			int i = c - d->copy;
 			struct ko_span *s;
-			unsigned long count;
 			char level[8];
 
 			c->clones = grow(c->clones, c->nclones, &ccap[i], sizeof(*c->clones));
 			s = &c->clones[c->nclones++];
-			if (sscanf(line, "clone 0x%lx-0x%lx %7s %lu", &s->start,
-				   &s->end, level, &count) != 4)
-				return -1;
-		} else if (!strncmp(line, "end ", 4)) {
-			if (sscanf(line, "end runs=%lu clones=%lu", &d->end_runs,
-				   &d->end_clones) != 2)
-				return -1;
+			if (unum(&l, "start", &s->start) || unum(&l, "end", &s->end) ||
+			    str(&l, "level", level, sizeof(level)) || num(&l, "count", &v) ||
+			    num(&l, "next", &v))
+				goto bad;
+		} else if (!strcmp(l.tag, "end")) {
+			if (unum(&l, "runs", &d->end_runs) || unum(&l, "clones", &d->end_clones))
+				goto bad;
 			d->complete = true;
-		} else if (*line && *line != '\n' && sscanf(line, "%15s", word) == 1 &&
-			   strcmp(word, "ptwalk-kernel")) {
-			fprintf(stderr, "# kernel: unknown line: %.120s\n", line);
-			return -1;
+		} else {
+			goto bad;	/* an unknown line, or one before the first copy */
 		}
 	}
-	return 0;
+	ret = 0;
+	goto out;
+bad:
+	line = (char *)text + (line - copy);
+	fprintf(stderr, "# kernel: bad line: %.*s\n", (int)strcspn(line, "\n"), line);
+out:
+	free(copy);
+	return ret;
 }
 
 void ko_dump_free(struct ko_dump *d)
@@ -420,84 +444,109 @@ unsigned long ko_kernel_start(int levels)
 	return levels == 5 ? 0xff00000000000000UL : 0xffff800000000000UL;
 }
 
-static int parse_slot(const char *line, struct ko_slot *s)
+/* "next=0x..." or "next=none" (0). */
+static int next_field(const struct ptw_line *l, unsigned long long *next)
 {
-	char next[32], *p;
-	int n = 0;
+	const char *v = ptw_get(l, "next");
+
+	*next = 0;
+	return v && !strcmp(v, "none") ? 0 : num(l, "next", next);
+}
+
+static int parse_slot(const struct ptw_line *l, struct ko_slot *s)
+{
+	unsigned long long v;
 
 	memset(s, 0, sizeof(*s));
-	s->user = !strncmp(line, "user-slot ", 10);
-	if (sscanf(line + (s->user ? 10 : 5), "%u 0x%lx-0x%lx next=%31s %n",
-		   &s->index, &s->start, &s->end, next, &n) != 4 || !n)
+	s->user = !strcmp(l->tag, "user-slot");
+	if (num(l, "index", &v) || unum(l, "start", &s->start) || unum(l, "end", &s->end) ||
+	    next_field(l, &s->next))
 		return -1;
-	s->next = strcmp(next, "none") ? strtoull(next, NULL, 16) : 0;
-	p = strstr(line, " kernel=");
-	if (p)
-		sscanf(p, " kernel=%11s", s->kernel);
-	p = strstr(line, " mapped=");
-	if (!p || sscanf(p, " mapped=%u same=%u differ=%u", &s->mapped, &s->same,
-			 &s->differ) != 3)
+	s->index = v;
+	/* kernel= on user-slot lines, tables= on slot lines only. */
+	if (s->user ? str(l, "kernel", s->kernel, sizeof(s->kernel)) :
+	    unum(l, "tables", &s->tables))
 		return -1;
-	p = strstr(line, " tables=");
-	if (p)
-		sscanf(p, " tables=%lu", &s->tables);
-	p = strstr(line, " regions=");
-	if (!p || sscanf(p, " regions=%159s", s->regions) != 1)
+	if (num(l, "mapped", &v))
 		return -1;
-	return 0;
+	s->mapped = v;
+	if (num(l, "same", &v))
+		return -1;
+	s->same = v;
+	if (num(l, "differ", &v))
+		return -1;
+	s->differ = v;
+	return str(l, "regions", s->regions, sizeof(s->regions));
 }
 
 int ko_parse_sharing(const char *text, struct ko_sharing *s)
 {
 	size_t scap = 0, ecap = 0;
-	const char *line;
+	char *copy, *rest, *line;
+	struct ptw_line l;
+	int ret = -1;
 
 	memset(s, 0, sizeof(*s));
-	if (strncmp(text, "ptwalk-sharing 1\n", 17))
+	if (strncmp(text, PTW_HEADER(sharing), strlen(PTW_HEADER(sharing))))
 		return -1;
-	for (line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
-		if (!strncmp(line, "reader ", 7)) {
-			char p[4];
+	copy = strdup(text);
+	rest = copy + strlen(PTW_HEADER(sharing));
+	while ((line = ptw_next_line(&rest))) {
+		unsigned long long v;
+		const char *p;
 
-			if (sscanf(line, "reader pid=%d levels=%d pti=%3s", &s->reader,
-				   &s->levels, p) != 3)
-				return -1;
+		if (ptw_tokenize(line, &l))
+			goto bad;
+		if (!strcmp(l.tag, "reader")) {
+			if (num(&l, "pid", &v))
+				goto bad;
+			s->reader = v;
+			if (num(&l, "levels", &v) || !(p = ptw_get(&l, "pti")))
+				goto bad;
+			s->levels = v;
 			s->pti = !strcmp(p, "on");
-		} else if (!strncmp(line, "slot ", 5) || !strncmp(line, "user-slot ", 10)) {
+		} else if (!strcmp(l.tag, "slot") || !strcmp(l.tag, "user-slot")) {
 			s->slots = grow(s->slots, s->nslots, &scap, sizeof(*s->slots));
-			if (parse_slot(line, &s->slots[s->nslots])) {
-				fprintf(stderr, "# sharing: bad slot line: %.120s\n", line);
-				return -1;
-			}
+			if (parse_slot(&l, &s->slots[s->nslots]))
+				goto bad;
 			s->nslots++;
-		} else if (!strncmp(line, "exception ", 10) ||
-			   !strncmp(line, "user-exception ", 15)) {
+		} else if (!strcmp(l.tag, "exception") || !strcmp(l.tag, "user-exception")) {
 			struct ko_exception *x;
-			char next[32];
-			bool user = line[0] == 'u';
 
 			s->exc = grow(s->exc, s->nexc, &ecap, sizeof(*s->exc));
 			x = &s->exc[s->nexc++];
-			x->user = user;
-			if (sscanf(line + (user ? 15 : 10), "slot=%u pid=%d next=%31s",
-				   &x->slot, &x->pid, next) != 3)
-				return -1;
-			x->next = strcmp(next, "none") ? strtoull(next, NULL, 16) : 0;
-		} else if (!strncmp(line, "user-copy none", 14)) {
-			s->user_copy_none = true;
-		} else if (!strncmp(line, "total ", 6)) {
-			if (sscanf(line, "total processes=%lu skipped=%lu slots=%lu shared_by_all=%lu tables=%lu saved_bytes=%lu",
-				   &s->processes, &s->skipped, &s->in_use, &s->by_all,
-				   &s->tables, &s->saved) != 6)
-				return -1;
-		} else if (!strncmp(line, "end ", 4)) {
-			if (sscanf(line, "end exceptions=%lu unlisted=%lu",
-				   &s->end_exceptions, &s->unlisted) != 2)
-				return -1;
+			x->user = l.tag[0] == 'u';
+			if (num(&l, "slot", &v))
+				goto bad;
+			x->slot = v;
+			if (num(&l, "pid", &v) || next_field(&l, &x->next))
+				goto bad;
+			x->pid = v;
+		} else if (!strcmp(l.tag, "user-copy")) {
+			if (!(p = ptw_get(&l, "present")))
+				goto bad;
+			s->user_copy_none = !strcmp(p, "no");
+		} else if (!strcmp(l.tag, "total")) {
+			if (unum(&l, "processes", &s->processes) ||
+			    unum(&l, "skipped", &s->skipped) || unum(&l, "slots", &s->in_use) ||
+			    unum(&l, "shared_by_all", &s->by_all) ||
+			    unum(&l, "tables", &s->tables) || unum(&l, "saved_bytes", &s->saved))
+				goto bad;
+		} else if (!strcmp(l.tag, "end")) {
+			if (unum(&l, "exceptions", &s->end_exceptions) ||
+			    unum(&l, "unlisted", &s->unlisted))
+				goto bad;
 			s->complete = true;
 		}
 	}
-	return 0;
+	ret = 0;
+	goto out;
+bad:
+	line = (char *)text + (line - copy);
+	fprintf(stderr, "# sharing: bad line: %.*s\n", (int)strcspn(line, "\n"), line);
+out:
+	free(copy);
+	return ret;
 }
 
 void ko_sharing_free(struct ko_sharing *s)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Readers for the kernel-half tests: /proc/ptwalk/kernel ("ptwalk-kernel
- * 1"), /proc/ptwalk/sharing ("ptwalk-sharing 1"), and the oracle module's
+ * Readers for the kernel-half tests: /proc/ptwalk/kernel and
+ * /proc/ptwalk/sharing (include/ptwalk/format.h), and the oracle module's
  * ptdump text (arch/x86/mm/dump_pagetables.c), normalised so that the two
  * dumps can be compared address by address.
  */
@@ -116,7 +116,7 @@ struct ko_exception {
 struct ko_sharing {
 	int reader, levels;
 	bool pti;
-	bool user_copy_none;		/* "user-copy none" */
+	bool user_copy_none;		/* "user-copy present=no" */
 	struct ko_slot *slots;
 	size_t nslots;
 	struct ko_exception *exc;

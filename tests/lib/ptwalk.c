@@ -36,77 +36,169 @@ static void squeeze(char *dst, size_t sz, const char *src, size_t len)
 	dst[n] = '\0';
 }
 
-static int parse_run(const char *line, struct pw_run *r)
+/* A number field of @l into @v; -1 if absent or not a number. */
+static int num(const struct ptw_line *l, const char *key, unsigned long long *v)
 {
-	char size[8], kind[24], v[64];
-	int n = 0;
+	return ptw_num(ptw_get(l, key), v);
+}
+
+/* A string field of @l into @out, whole; -1 if absent or too long. */
+static int str(const struct ptw_line *l, const char *key, char *out, size_t sz)
+{
+	const char *v = ptw_get(l, key);
+
+	if (!v || strlen(v) >= sz)
+		return -1;
+	strcpy(out, v);
+	return 0;
+}
+
+static bool np_kind(const char *kind)
+{
+	int i;
+
+	for (i = 0; i < PTWNP_NR; i++)
+		if (!strcmp(kind, ptw_np_names[i]))
+			return true;
+	return false;
+}
+
+/*
+ * The fields of a run line, each present and readable, the keys its kind
+ * has included; no arithmetic between them (pw_maps_check() classifies
+ * that). 0 or -1.
+ */
+static int run_fields(const struct ptw_line *l, struct pw_run *r)
+{
+	unsigned long long start, end, pages, v;
+	char size[8];
 
 	memset(r, 0, sizeof(*r));
-	if (sscanf(line, "run 0x%lx-0x%lx %7s %lu %23s %n", &r->start, &r->end,
-		   size, &r->pages, kind, &n) < 5)
+	if (strcmp(l->tag, "run") || num(l, "start", &start) || num(l, "end", &end) ||
+	    str(l, "size", size, sizeof(size)) || num(l, "pages", &pages) ||
+	    str(l, "kind", r->kind, sizeof(r->kind)) ||
+	    str(l, "flags", r->flags, sizeof(r->flags)) ||
+	    str(l, "cache", r->cache, sizeof(r->cache)))
 		return -1;
+	r->start = start;
+	r->end = end;
+	r->pages = pages;
 	r->page = size_bytes(size);
-	snprintf(r->kind, sizeof(r->kind), "%s", kind);
-	if (line_field(line, "pa", v, sizeof(v)))
-		r->pa = strtoull(v, NULL, 16);
-	if (line_field(line, "type", v, sizeof(v)))
-		r->type = strtoul(v, NULL, 10);
-	if (line_field(line, "offset", v, sizeof(v)))
-		r->offset = strtoul(v, NULL, 16);
-	if (!line_field(line, "flags", r->flags, sizeof(r->flags)) ||
-	    !line_field(line, "cache", r->cache, sizeof(r->cache)) || !r->page)
+	if (!r->page)
 		return -1;
-	if (r->end <= r->start || (r->end - r->start) / r->page != r->pages)
+	if (!strcmp(r->kind, "swap") || !strcmp(r->kind, "other")) {
+		if (num(l, "type", &v) || num(l, "offset", &r->offset))
+			return -1;
+		r->type = v;
+	} else if (!strcmp(r->kind, "marker")) {
+		if (num(l, "bits", &v))
+			return -1;
+	} else if (strcmp(r->kind, "mapped") && !np_kind(r->kind)) {
 		return -1;
+	} else if (num(l, "pa", &r->pa)) {
+		return -1;	/* mapped, migration, device, hwpoison */
+	}
+	return 0;
+}
+
+int pw_run_parse(const struct ptw_line *l, struct pw_run *r)
+{
+	if (run_fields(l, r) || r->end <= r->start ||
+	    (r->end - r->start) / r->page != r->pages ||
+	    (r->end - r->start) % r->page)
+		return -1;
+	return 0;
+}
+
+/*
+ * The maps line of a vma line's fields: /proc/PID/maps prints the name
+ * raw but for a newline, which it writes \012 (seq_file_path()).
+ */
+static int vma_fields(const struct ptw_line *l, struct pw_vma *vm)
+{
+	unsigned long long start, end, offset, inode;
+	char perms[8], dev[16], name[PTW_VALUE_MAX], line[PTW_VALUE_MAX * 4 + 128];
+	const char *nm = ptw_get(l, "name");
+	size_t n, i;
+
+	if (strcmp(l->tag, "vma") || num(l, "start", &start) || num(l, "end", &end) ||
+	    str(l, "perms", perms, sizeof(perms)) || strlen(perms) != 4 ||
+	    num(l, "offset", &offset) || str(l, "dev", dev, sizeof(dev)) ||
+	    num(l, "inode", &inode) || (nm && strlen(nm) >= sizeof(name)))
+		return -1;
+	vm->start = start;
+	vm->end = end;
+	snprintf(name, sizeof(name), "%s", nm ? nm : "");
+	ptw_unescape(name);
+	n = snprintf(line, sizeof(line), "%08llx-%08llx %s %08llx %s %llu ", start, end,
+		     perms, offset, dev, inode);
+	for (i = 0; name[i]; i++)
+		n += name[i] == '\n' ? snprintf(line + n, sizeof(line) - n, "\\012") :
+		     snprintf(line + n, sizeof(line) - n, "%c", name[i]);
+	squeeze(vm->line, sizeof(vm->line), line, n);
 	return 0;
 }
 
 int pw_maps_parse(const char *text, struct pw_maps *m)
 {
-	const char *line = text;
+	char *copy, *rest, *line;
 	size_t cap_r = 64, cap_v = 16;
+	struct ptw_line l;
+	int ret = -1;
 
 	memset(m, 0, sizeof(*m));
-	if (strncmp(text, "ptwalk-maps 1\n", 14)) {
+	if (strncmp(text, PTW_HEADER(maps), strlen(PTW_HEADER(maps)))) {
 		fprintf(stderr, "# maps: bad version line\n");
 		return -1;
 	}
+	copy = strdup(text);
+	rest = copy + strlen(PTW_HEADER(maps));
 	m->runs = malloc(cap_r * sizeof(*m->runs));
 	m->vmas = malloc(cap_v * sizeof(*m->vmas));
-	for (; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
-		size_t len = strcspn(line, "\n");
-		char v[32];
+	while ((line = ptw_next_line(&rest))) {
+		unsigned long long v;
 
-		if (!strncmp(line, "target ", 7)) {
-			char l[256];
-
-			snprintf(l, sizeof(l), " %.*s", (int)len, line + 7);
-			if (line_field(l, "pid", v, sizeof(v)))
-				m->pid = atoi(v);
-			if (line_field(l, "levels", v, sizeof(v)))
-				m->levels = atoi(v);
-			m->pfn_shown = line_field(l, "pfn", v, sizeof(v)) && !strcmp(v, "shown");
-		} else if (!strncmp(line, "vma ", 4)) {
-			struct pw_vma *vm;
-
+		if (ptw_tokenize(line, &l)) {
+			fprintf(stderr, "# maps: malformed line: %.120s\n", line);
+			goto out;
+		}
+		if (!strcmp(l.tag, "target")) {
+			if (num(&l, "pid", &v))
+				goto bad;
+			m->pid = v;
+			if (num(&l, "levels", &v))
+				goto bad;
+			m->levels = v;
+			m->pfn_shown = ptw_get(&l, "pfn") && !strcmp(ptw_get(&l, "pfn"), "shown");
+		} else if (!strcmp(l.tag, "vma")) {
 			if (m->nvmas == cap_v)
 				m->vmas = realloc(m->vmas, (cap_v *= 2) * sizeof(*m->vmas));
-			vm = &m->vmas[m->nvmas++];
-			squeeze(vm->line, sizeof(vm->line), line + 4, len - 4);
-			sscanf(vm->line, "%lx-%lx", &vm->start, &vm->end);
-		} else if (!strncmp(line, "run ", 4)) {
+			if (vma_fields(&l, &m->vmas[m->nvmas]))
+				goto bad;
+			m->nvmas++;
+		} else if (!strcmp(l.tag, "run")) {
 			if (m->nruns == cap_r)
 				m->runs = realloc(m->runs, (cap_r *= 2) * sizeof(*m->runs));
-			if (parse_run(line, &m->runs[m->nruns])) {
-				fprintf(stderr, "# maps: bad run line: %.*s\n", (int)len, line);
-				return -1;
-			}
+			if (pw_run_parse(&l, &m->runs[m->nruns]))
+				goto bad;
 			m->nruns++;
-		} else if (!strncmp(line, "end runs=", 9)) {
-			m->complete = (size_t)atol(line + 9) == m->nruns;
+		} else if (!strcmp(l.tag, "end")) {
+			if (num(&l, "runs", &v))
+				goto bad;
+			m->complete = v == m->nruns;
 		}
 	}
-	return 0;
+	ret = 0;
+	goto out;
+bad:
+	line = (char *)text + (line - copy);
+	fprintf(stderr, "# maps: bad %s line: %.*s\n", l.tag,
+		(int)(strcspn(line, "\n") < 120 ? strcspn(line, "\n") : 120), line);
+out:
+	if (ret)
+		pw_maps_free(m);
+	free(copy);
+	return ret;
 }
 
 char *pw_request(const char *path, const char *req)
@@ -173,17 +265,9 @@ const struct pw_run *pw_maps_find(const struct pw_maps *m, unsigned long va)
 	return NULL;
 }
 
-bool pw_has_flag(const char *flags, const char *name)
+bool pw_info_get(const char *text, const char *key, char *out, size_t sz)
 {
-	size_t n = strlen(name);
-	const char *p = flags;
-
-	while ((p = strstr(p, name))) {
-		if ((p == flags || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
-			return true;
-		p += n;
-	}
-	return false;
+	return ptw_find(text, "module", key, out, sz) || ptw_find(text, "kernel", key, out, sz);
 }
 
 long pw_info_num(const char *key)
@@ -191,8 +275,8 @@ long pw_info_num(const char *key)
 	char *info = read_whole(PTWALK_DIR "/info", NULL);
 	char v[32] = "-1";
 
-	if (info)
-		kv_get(info, key, v, sizeof(v));
+	if (info && !pw_info_get(info, key, v, sizeof(v)))
+		strcpy(v, "-1");
 	free(info);
 	return strtol(v, NULL, 0);
 }
@@ -209,39 +293,83 @@ long pw_module_bytes(void)
 	return v;
 }
 
+int pw_walk_parse(const char *text, struct pw_walk *w)
+{
+	char *copy = strdup(text), *rest = copy, *line;
+	unsigned long long v;
+	struct ptw_line l;
+	const char *s;
+
+	memset(w, 0, sizeof(*w));
+	while ((line = ptw_next_line(&rest))) {
+		if (line == copy)
+			continue;	/* the header: the callers check it */
+		if (ptw_tokenize(line, &l))
+			goto bad;
+		if (!strcmp(l.tag, "target")) {
+			if (num(&l, "va", &v))
+				goto bad;
+			w->va = v;
+		} else if (!strcmp(l.tag, "result")) {
+			if (num(&l, "pa", &w->pa))
+				goto bad;
+			w->translated = true;
+		} else if (!strcmp(l.tag, "stop")) {
+			if (str(&l, "reason", w->stop, sizeof(w->stop)) ||
+			    (ptw_get(&l, "level") &&
+			     str(&l, "level", w->stop_level, sizeof(w->stop_level))) ||
+			    (ptw_get(&l, "kind") &&
+			     str(&l, "kind", w->stop_kind, sizeof(w->stop_kind))))
+				goto bad;
+			if (ptw_get(&l, "offset")) {
+				if (num(&l, "type", &v) || num(&l, "offset", &w->stop_offset))
+					goto bad;
+				w->stop_type = v;
+				w->stop_swap = true;
+			}
+		} else if (!strcmp(l.tag, "level")) {
+			int i = w->nlevels;
+
+			if (ptw_get(&l, "copy")) {
+				w->has_user_copy = true;
+				continue;
+			}
+			if (i == PW_MAX_LEVELS || str(&l, "name", w->level[i], sizeof(w->level[i])) ||
+			    num(&l, "entry", &w->entry[i]) ||
+			    (ptw_get(&l, "next") && num(&l, "next", &w->next[i])) ||
+			    str(&l, "flags", w->flags, sizeof(w->flags)))
+				goto bad;
+			s = ptw_get(&l, "leaf");
+			w->leaf = s ? size_bytes(s) : 0;
+			if (s && !w->leaf)
+				goto bad;
+			snprintf(w->leaf_line, sizeof(w->leaf_line), "%.*s",
+				 (int)strcspn(text + (line - copy), "\n"), text + (line - copy));
+			w->nlevels++;
+		}
+	}
+	free(copy);
+	return 0;
+bad:
+	free(copy);
+	errno = EBADMSG;
+	return -1;
+}
+
 int pw_walk(const char *req, struct pw_walk *w, char **textp)
 {
 	char *text = pw_request(PTWALK_DIR "/walk", req);
-	const char *line;
+	int ret;
 
 	memset(w, 0, sizeof(*w));
 	if (!text)
 		return -1;
-	for (line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
-		size_t len = strcspn(line, "\n");
-		char name[16];
-
-		if (!strncmp(line, "pa 0x", 5)) {
-			w->translated = true;
-			w->pa = strtoull(line + 5, NULL, 16);
-		} else if (!strncmp(line, "stop ", 5)) {
-			snprintf(w->stop, sizeof(w->stop), "%.*s", (int)len - 5, line + 5);
-		} else if (sscanf(line, "%15s index=", name) == 1 &&
-			   !strncmp(line + strlen(name), " index=", 7)) {
-			if (strstr(name, "-user")) {
-				w->has_user_copy = true;
-				continue;
-			}
-			if (w->nlevels < 6)
-				snprintf(w->level[w->nlevels++], sizeof(w->level[0]), "%s", name);
-			snprintf(w->leaf_line, sizeof(w->leaf_line), "%.*s", (int)len, line);
-		}
-	}
-	if (textp)
+	ret = pw_walk_parse(text, w);
+	if (textp && !ret)
 		*textp = text;
 	else
 		free(text);
-	return 0;
+	return ret;
 }
 
 uint64_t *pagemap_range(pid_t pid, unsigned long start, unsigned long end)
@@ -391,23 +519,33 @@ unsigned long pw_maps_check(const char *text, struct pw_faults *f)
 	unsigned long vma_start = 0, vma_end = 0, prev_vma_end = 0;
 	unsigned long prev_run_end = 0, runs = 0, found = 0;
 	bool have_vma = false, ended = false;
+	char *copy = strdup(text);
 	const char *line, *next;
+	struct ptw_line l;
 	int nr = 0;
 
 	f->outputs++;
-	if (strncmp(text, "ptwalk-maps 1\n", 14))
+	if (strncmp(text, PTW_HEADER(maps), strlen(PTW_HEADER(maps))))
 		fault(f, PWF_HEADER, text, &found);
 	for (line = text; *line; line = next, nr++) {
 		size_t len = strcspn(line, "\n");
-		unsigned long start, end, pages, size;
-		char sz[8];
-		int n = 0;
+		char *tok = copy + (line - text);
+		unsigned long long v;
+		struct pw_vma vm;
+		struct pw_run r;
 
 		next = line[len] ? line + len + 1 : line + len;
+		tok[len] = '\0';
 		if (nr == 0)
 			continue;	/* checked above */
+		if (ptw_tokenize(tok, &l)) {
+			fault(f, nr == 1 ? PWF_HEADER : PWF_SYNTAX, line, &found);
+			continue;
+		}
 		if (nr == 1) {
-			if (strncmp(line, "target ", 7))
+			if (strcmp(l.tag, "target") || num(&l, "pid", &v) ||
+			    num(&l, "levels", &v) || !ptw_get(&l, "pfn") ||
+			    !ptw_get(&l, "nonpresent"))
 				fault(f, PWF_HEADER, line, &found);
 			continue;
 		}
@@ -415,13 +553,12 @@ unsigned long pw_maps_check(const char *text, struct pw_faults *f)
 			fault(f, PWF_END, line, &found);	/* lines after the end */
 			break;
 		}
-		if (!strncmp(line, "vma ", 4)) {
-			if (sscanf(line, "vma %lx-%lx %n", &start, &end, &n) != 2 || !n ||
-			    start >= end) {
+		if (!strcmp(l.tag, "vma")) {
+			if (vma_fields(&l, &vm) || vm.start >= vm.end) {
 				fault(f, PWF_SYNTAX, line, &found);
 				continue;
 			}
-			if (have_vma && start < prev_vma_end) {
+			if (have_vma && vm.start < prev_vma_end) {
 				char both[192];
 
 				snprintf(both, sizeof(both), "vma %lx-%lx, then %.*s",
@@ -429,32 +566,28 @@ unsigned long pw_maps_check(const char *text, struct pw_faults *f)
 				fault(f, PWF_VMA_ORDER, both, &found);
 			}
 			have_vma = true;
-			vma_start = start;
-			vma_end = prev_vma_end = end;
-		} else if (!strncmp(line, "run ", 4)) {
+			vma_start = vm.start;
+			vma_end = prev_vma_end = vm.end;
+		} else if (!strcmp(l.tag, "run")) {
 			runs++;
 			f->runs++;
-			if (sscanf(line, "run 0x%lx-0x%lx %7s %lu %n", &start, &end, sz,
-				   &pages, &n) != 4 || !n || !(size = size_bytes(sz))) {
+			if (run_fields(&l, &r)) {
 				fault(f, PWF_SYNTAX, line, &found);
 				continue;
 			}
-			if (start & (size - 1))
+			if (r.start & (r.page - 1))
 				fault(f, PWF_RUN_ALIGN, line, &found);
-			if (!pages)
+			if (!r.pages)
 				fault(f, PWF_RUN_PAGES, line, &found);
-			if (end != start + pages * size)
+			if (r.end != r.start + r.pages * r.page)
 				fault(f, PWF_RUN_END, line, &found);
-			if (start < prev_run_end)
+			if (r.start < prev_run_end)
 				fault(f, PWF_RUN_ORDER, line, &found);
-			if (!have_vma || start < vma_start || end > vma_end)
+			if (!have_vma || r.start < vma_start || r.end > vma_end)
 				fault(f, PWF_RUN_VMA, line, &found);
-			prev_run_end = end;
-		} else if (!strncmp(line, "end runs=", 9)) {
-			char *e;
-			unsigned long want = strtoul(line + 9, &e, 10);
-
-			if (want != runs || e != line + len || !line[len])
+			prev_run_end = r.end;
+		} else if (!strcmp(l.tag, "end")) {
+			if (l.n != 1 || num(&l, "runs", &v) || v != runs || !line[len])
 				fault(f, PWF_END, line, &found);
 			ended = true;
 		} else {
@@ -463,6 +596,7 @@ unsigned long pw_maps_check(const char *text, struct pw_faults *f)
 	}
 	if (!ended)
 		fault(f, PWF_END, "(output ends without \"end runs=N\")", &found);
+	free(copy);
 	return found;
 }
 
@@ -497,7 +631,49 @@ static unsigned long leaf_bytes(const char *level)
 	return 0;
 }
 
-#define WHY(...) (snprintf(why, whysz, __VA_ARGS__), -1)
+#define WHY(...) snprintf(why, whysz, __VA_ARGS__)
+
+/* One level line of a walk, as pw_walk_check() needs it. */
+struct walk_level {
+	enum { WL_NONE, WL_TABLE, WL_LEAF, WL_NONPRESENT } entry;
+	unsigned long leaf;		/* leaf= in bytes */
+	unsigned long long frame;
+	char kind[24];			/* kind= of a non-present entry */
+};
+
+/*
+ * The keys of a level line: index, entry, raw and flags, then next= (a
+ * table), cache= leaf= frame= (a leaf), kind= with pa= or type= offset= (a
+ * non-present entry), or nothing more (no entry, or a bad one). 0 or -1.
+ */
+static int level_fields(const struct ptw_line *l, struct walk_level *wl)
+{
+	const char *leaf = ptw_get(l, "leaf");
+	unsigned long long v;
+
+	memset(wl, 0, sizeof(*wl));
+	if (num(l, "index", &v) || num(l, "entry", &v) || num(l, "raw", &v) ||
+	    !ptw_get(l, "flags"))
+		return -1;
+	if (ptw_get(l, "next")) {
+		wl->entry = WL_TABLE;
+		return num(l, "next", &v) || leaf || ptw_get(l, "kind") ? -1 : 0;
+	}
+	if (leaf) {
+		wl->entry = WL_LEAF;
+		wl->leaf = size_bytes(leaf);
+		return !wl->leaf || num(l, "frame", &wl->frame) || !ptw_get(l, "cache") ||
+		       ptw_get(l, "kind") ? -1 : 0;
+	}
+	if (!ptw_get(l, "kind"))
+		return ptw_get(l, "pa") || ptw_get(l, "offset") ? -1 : 0;
+	wl->entry = WL_NONPRESENT;
+	if (str(l, "kind", wl->kind, sizeof(wl->kind)) || !np_kind(wl->kind))
+		return -1;
+	if (ptw_get(l, "pa"))
+		return num(l, "pa", &v) || ptw_get(l, "offset") ? -1 : 0;
+	return num(l, "type", &v) || num(l, "offset", &v) ? -1 : 0;
+}
 
 int pw_walk_check(const char *text, pid_t pid, unsigned long va, int levels,
 		  char *why, size_t whysz)
@@ -505,93 +681,154 @@ int pw_walk_check(const char *text, pid_t pid, unsigned long va, int levels,
 	static const char *const order5[] = { "PGD", "P4D", "PUD", "PMD", "PTE" };
 	static const char *const order4[] = { "PGD", "PUD", "PMD", "PTE" };
 	const char *const *order = levels == 5 ? order5 : order4;
-	int norder = levels == 5 ? 5 : 4, nlev = 0, nr = 0;
-	char last[16] = "", last_line[512] = "", head[128], v[64];
-	const char *line, *next;
+	int norder = levels == 5 ? 5 : 4, nlev = 0, nr = 0, ret = -1;
+	char last[16] = "", last_line[512] = "", *copy = strdup(text);
+	struct walk_level wl, prev = { .entry = WL_NONE };
+	const char *line, *next, *name, *v;
 	bool hidden = false, done = false;
+	unsigned long long n;
+	struct ptw_line l;
 
-	if (strncmp(text, "ptwalk-walk 1\n", 14))
-		return WHY("first line is not \"ptwalk-walk 1\"");
+	if (strncmp(text, PTW_HEADER(walk), strlen(PTW_HEADER(walk)))) {
+		WHY("first line is not the walk header");
+		goto out;
+	}
 	for (line = text; *line; line = next, nr++) {
 		size_t len = strcspn(line, "\n");
-		char name[16];
+		char *tok = copy + (line - text);
 
 		next = line[len] ? line + len + 1 : line + len;
-		if (!line[len])
-			return WHY("last line without a newline: %.*s", (int)len, line);
+		tok[len] = '\0';
+		if (!line[len]) {
+			WHY("last line without a newline: %.*s", (int)len, line);
+			goto out;
+		}
 		if (nr == 0)
 			continue;
-		if (done)
-			return WHY("a line after the outcome: %.*s", (int)len, line);
+		if (done) {
+			WHY("a line after the outcome: %.*s", (int)len, line);
+			goto out;
+		}
+		if (ptw_tokenize(tok, &l)) {
+			WHY("not TAG key=value ...: %.*s", (int)len, line);
+			goto out;
+		}
 		if (nr == 1) {
-			snprintf(head, sizeof(head), "target pid=%d va=0x%lx levels=%d ",
-				 pid, va, levels);
-			if (strncmp(line, head, strlen(head)))
-				return WHY("target line \"%.*s\", expected \"%s...\"",
-					   (int)len, line, head);
-			hidden = strstr(line, " pfn=hidden") != NULL;
+			if (strcmp(l.tag, "target") || !(v = ptw_get(&l, "space")) ||
+			    strcmp(v, "user") || num(&l, "pid", &n) || n != (unsigned long long)pid ||
+			    num(&l, "va", &n) || n != va || num(&l, "levels", &n) ||
+			    n != (unsigned long long)levels || !(v = ptw_get(&l, "pti")) ||
+			    (strcmp(v, "on") && strcmp(v, "off")) || !(v = ptw_get(&l, "pfn")) ||
+			    (strcmp(v, "shown") && strcmp(v, "hidden"))) {
+				WHY("target line \"%.*s\", expected space=user pid=%d va=0x%lx levels=%d pti=on|off pfn=shown|hidden",
+				    (int)len, line, pid, va, levels);
+				goto out;
+			}
+			hidden = !strcmp(v, "hidden");
 			continue;
 		}
 		if (nr == 2) {
-			if (strncmp(line, "top pa=0x", 9))
-				return WHY("no top line: %.*s", (int)len, line);
+			if (strcmp(l.tag, "top") || l.n != 1 || num(&l, "pa", &n)) {
+				WHY("no top line: %.*s", (int)len, line);
+				goto out;
+			}
 			continue;
 		}
-		if (sscanf(line, "%15s index=", name) == 1 &&
-		    !strncmp(line + strlen(name), " index=", 7)) {
-			if (!strcmp(name, "PGD-user")) {
-				if (nlev != 1 || strcmp(last, "PGD"))
-					return WHY("PGD-user not right after PGD");
+		if (!strcmp(l.tag, "level")) {
+			name = ptw_get(&l, "name");
+			if (!name || level_fields(&l, &wl)) {
+				WHY("malformed level line: %.*s", (int)len, line);
+				goto out;
+			}
+			if ((v = ptw_get(&l, "copy"))) {
+				if (strcmp(v, "user") || strcmp(name, "PGD") || nlev != 1 ||
+				    strcmp(last, "PGD")) {
+					WHY("%.*s: not the user copy right after PGD",
+					    (int)len, line);
+					goto out;
+				}
 				continue;
 			}
-			if (nlev >= norder || strcmp(name, order[nlev]))
-				return WHY("level %s where %s was due", name,
-					   nlev < norder ? order[nlev] : "the outcome");
-			if (nlev && !strstr(last_line, " next=0x"))
-				return WHY("level %s below a level that is no table: %s",
-					   name, last_line);
+			if (nlev >= norder || strcmp(name, order[nlev])) {
+				WHY("level %s where %s was due", name,
+				    nlev < norder ? order[nlev] : "the outcome");
+				goto out;
+			}
+			if (nlev && prev.entry != WL_TABLE) {
+				WHY("level %s below a level that is no table: %s",
+				    name, last_line);
+				goto out;
+			}
 			snprintf(last, sizeof(last), "%s", name);
 			snprintf(last_line, sizeof(last_line), "%.*s", (int)len, line);
+			prev = wl;
 			nlev++;
-		} else if (!strncmp(line, "pa 0x", 5)) {
-			unsigned long long pa = strtoull(line + 5, NULL, 16), frame;
+		} else if (!strcmp(l.tag, "result")) {
 			unsigned long size = leaf_bytes(last);
-			char want[16];
 
 			done = true;
-			if (!line_field(last_line, "leaf", v, sizeof(v)))
-				return WHY("pa after a level without leaf=: %s", last_line);
-			snprintf(want, sizeof(want), "%s", size == 4096 ? "4K" :
-				 size == 2UL << 20 ? "2M" : size == 1UL << 30 ? "1G" : "?");
-			if (strcmp(v, want))
-				return WHY("leaf=%s at level %s", v, last);
-			if (!line_field(last_line, "frame", v, sizeof(v)))
-				return WHY("leaf without frame=: %s", last_line);
-			frame = strtoull(v, NULL, 16);
-			if (frame & (size - 1))
-				return WHY("frame 0x%llx not aligned to %s", frame, want);
-			if (!hidden && pa != frame + (va & (size - 1)))
-				return WHY("pa 0x%llx, frame 0x%llx + offset 0x%lx", pa,
-					   frame, va & (size - 1));
-		} else if (!strncmp(line, "stop ", 5)) {
+			if (l.n != 1 || num(&l, "pa", &n)) {
+				WHY("malformed result line: %.*s", (int)len, line);
+				goto out;
+			}
+			if (prev.entry != WL_LEAF) {
+				WHY("result after a level without leaf=: %s", last_line);
+				goto out;
+			}
+			if (prev.leaf != size) {
+				WHY("a leaf of %lu bytes at level %s", prev.leaf, last);
+				goto out;
+			}
+			if (prev.frame & (size - 1)) {
+				WHY("frame 0x%llx not aligned to its %lu bytes", prev.frame, size);
+				goto out;
+			}
+			if (!hidden && n != prev.frame + (va & (size - 1))) {
+				WHY("pa 0x%llx, frame 0x%llx + offset 0x%lx", n,
+				    prev.frame, va & (size - 1));
+				goto out;
+			}
+		} else if (!strcmp(l.tag, "stop")) {
+			const char *kind = ptw_get(&l, "kind");
+
 			done = true;
-			if (!line_field(line, "level", v, sizeof(v)) ||
-			    (strncmp(line, "stop none ", 10) &&
-			     strncmp(line, "stop not-present ", 17) &&
-			     strncmp(line, "stop bad ", 9)))
-				return WHY("stop line for a mapped user address: %.*s",
-					   (int)len, line);
-			if (nlev ? strcmp(v, last) : strcmp(v, "PGD"))
-				return WHY("%.*s after level %s", (int)len, line,
-					   nlev ? last : "none");
-			if (strstr(last_line, " next=0x") || strstr(last_line, " leaf="))
-				return WHY("%.*s after a table or leaf: %s", (int)len, line,
-					   last_line);
+			v = ptw_get(&l, "reason");
+			name = ptw_get(&l, "level");
+			if (!v || !name || (strcmp(v, "none") && strcmp(v, "not-present") &&
+					    strcmp(v, "bad"))) {
+				WHY("stop line for a mapped user address: %.*s",
+				    (int)len, line);
+				goto out;
+			}
+			if (nlev ? strcmp(name, last) : strcmp(name, "PGD")) {
+				WHY("%.*s after level %s", (int)len, line,
+				    nlev ? last : "none");
+				goto out;
+			}
+			if (prev.entry == WL_TABLE || prev.entry == WL_LEAF) {
+				WHY("%.*s after a table or leaf: %s", (int)len, line,
+				    last_line);
+				goto out;
+			}
+			/* Not present: the kind of the level's entry, swap with its place. */
+			if (!strcmp(v, "not-present") != (prev.entry == WL_NONPRESENT) ||
+			    (kind ? strcmp(kind, prev.kind) : prev.entry == WL_NONPRESENT) ||
+			    (kind && !strcmp(kind, "swap") &&
+			     (num(&l, "type", &n) || num(&l, "offset", &n)))) {
+				WHY("%.*s after %s", (int)len, line, last_line);
+				goto out;
+			}
 		} else {
-			return WHY("unknown line: %.*s", (int)len, line);
+			WHY("unknown line: %.*s", (int)len, line);
+			goto out;
 		}
 	}
-	if (!done)
-		return WHY("no pa or stop line (%d lines)", nr);
-	return 0;
+	if (!done) {
+		WHY("no result or stop line (%d lines)", nr);
+		goto out;
+	}
+	ret = 0;
+out:
+	free(copy);
+	return ret;
 }

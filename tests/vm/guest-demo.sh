@@ -9,6 +9,47 @@ mkdir -p /tmp/demo
 cd /tmp/demo || exit 1
 /bin/ptwalk demo --out /tmp/demo
 rc=$?
+
+# One --json document per command in json/, for scripts/json-check.sh on
+# the host. A command that fails leaves an empty file (the checker reports
+# it invalid) and a line here; it does not change the demo's status.
+mkdir -p /tmp/demo/json
+jdoc() {
+	name=$1
+	shift
+	/bin/ptwalk "$@" >"json/$name.json"
+	jrc=$?
+	# demo exits 1 for an unexpected outcome; its document is still whole.
+	[ $jrc -eq 0 ] || { [ "$1" = demo ] && [ $jrc -eq 1 ]; } && return 0
+	echo "json: FAILED ptwalk $* (exit $jrc): json/$name.json left empty"
+	: >"json/$name.json"
+}
+sleep 60 &
+other=$!
+# A mapped address of this shell (its first VMA) and one that is not.
+va=$(head -n 1 /proc/$$/maps | cut -d- -f1)
+jdoc info info --json
+jdoc maps maps --json
+jdoc maps-nonpresent maps --json --nonpresent
+jdoc maps-pid maps --json "$other"
+jdoc walk walk --json "$$" "0x$va"
+jdoc walk-self-unmapped walk --json self 0x1000
+jdoc walk-kernel walk --json kernel kernel-text
+jdoc walk-kernel-user-half walk --json kernel 0x1000
+jdoc whatis whatis --json kernel-text
+jdoc whatis-user whatis --json 0x1000
+jdoc kernel kernel --json
+jdoc sharing sharing --json
+jdoc tables tables --json
+jdoc tables-pid tables --json "$other"
+jdoc alloc alloc --json kmalloc 100 kmalloc 64 3 pages 2 vmalloc 12K
+jdoc frames frames --json "$$" "$other"
+# The demo document (the step files above are demo-step documents): the
+# quick steps, including the ones with sharing (9) and alloc (10) members.
+jdoc demo demo --json 1 3 9 10
+kill "$other" 2>/dev/null
+wait "$other" 2>/dev/null
+
 tar -c -C /tmp/demo . | base64 >/dev/ttyS2
 echo "==== end of export" >/dev/ttyS2
 exit $rc

@@ -1,0 +1,167 @@
+#!/bin/bash
+# Validate the tool's JSON documents against their schemas (docs/schema/,
+# written from docs/json.md) with Debian's python3-jsonschema.
+#   scripts/json-check.sh [--install] [DIR]
+# DIR (default $PTWALK_OUT/demo, what `make demo` brings back: the demo's
+# step-N.json and json/, one document per command) is searched for *.json;
+# each is validated against docs/schema/COMMAND.schema.json, COMMAND being
+# its "command" member. Every kind must be there at least once: info, maps,
+# walk, whatis, kernel, sharing, tables, alloc, frames, demo-step. First,
+# broken copies of a real maps document must be rejected, or the check
+# itself is broken.
+#   --install  apt-get install python3-jsonschema first if missing (root)
+# Prints one line per document. Exit 0 all valid, 1 an invalid or missing
+# document (or a check that accepts a broken one), 4 the validator is
+# missing and could not be installed (the caller decides whether that is
+# a skip).
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+install=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--install) install=1 ;;
+	-h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-*) die "json-check: unknown option $1" ;;
+	*) break ;;
+	esac
+	shift
+done
+[ $# -le 1 ] || die "json-check: at most one DIR"
+dir=${1:-$PTWALK_OUT/demo}
+schemas=$PTWALK_TOP/docs/schema
+
+# Debian's interpreter: python3-jsonschema installs for it, not for another
+# python3 that may come first in PATH. PYTHON overrides.
+py=${PYTHON:-/usr/bin/python3}
+have_validator() {
+	"$py" -c 'import jsonschema; jsonschema.Draft202012Validator' 2>/dev/null
+}
+if ! have_validator && [ $install = 1 ]; then
+	if [ "$(id -u)" != 0 ]; then
+		log "json-check: need root to install python3-jsonschema"
+	else
+		log "json-check: installing python3-jsonschema"
+		quietly apt-install-jsonschema bash -c 'apt-get update -q &&
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+			--no-install-recommends python3-jsonschema' ||
+			log "json-check: apt-get install python3-jsonschema failed"
+	fi
+fi
+have_validator || { log "json-check: python3-jsonschema is not installed (for $py)"; exit 4; }
+
+[ -d "$dir" ] || die "json-check: no directory $dir (run make demo)"
+mapfile -t files < <(cd "$dir" && find . -name '*.json' -type f | sed 's|^\./||' | sort)
+[ ${#files[@]} -gt 0 ] || die "json-check: no JSON documents in $dir"
+
+# The driver: jsonschema's Draft202012Validator does the validating; this
+# only picks each document's schema, loads the $ref'd schema files and
+# prints the outcome.
+cd "$dir" || exit 1
+"$py" - "$schemas" "${files[@]}" <<'EOF'
+import copy, json, os, sys, warnings
+from importlib.metadata import version
+import jsonschema
+from jsonschema import Draft202012Validator, RefResolver, exceptions
+
+warnings.simplefilter("ignore", DeprecationWarning)  # RefResolver, in jsonschema >= 4.18
+schema_dir, files = os.path.abspath(sys.argv[1]), sys.argv[2:]
+REQUIRED = ["info", "maps", "walk", "whatis", "kernel", "sharing", "tables", "alloc",
+            "frames", "demo-step"]
+store = {}
+for name in sorted(os.listdir(schema_dir)):
+    if name.endswith(".schema.json"):
+        with open(os.path.join(schema_dir, name)) as f:
+            store["file://" + os.path.join(schema_dir, name)] = json.load(f)
+for uri, schema in store.items():
+    Draft202012Validator.check_schema(schema)
+
+def errors(doc):
+    """The validator's errors for doc, against the schema its command names."""
+    if not isinstance(doc, dict) or not isinstance(doc.get("command"), str):
+        return ["$: not an object with a string \"command\" member"]
+    uri = "file://" + os.path.join(schema_dir, doc["command"] + ".schema.json")
+    if uri not in store:
+        return ["$.command: no schema %s.schema.json for command %r" % (doc["command"], doc["command"])]
+    v = Draft202012Validator(store[uri], resolver=RefResolver(uri, store[uri], store=store))
+    errs = sorted(v.iter_errors(doc), key=exceptions.relevance)
+    return ["%s: %s" % (e.json_path if hasattr(e, "json_path") else
+                        "$" + "".join("[%r]" % p for p in e.absolute_path),
+                        e.message if len(e.message) < 300 else e.message[:300] + "...")
+            for e in errs]
+
+def load(path):
+    try:
+        with open(path) as f:
+            return json.load(f), None
+    except (OSError, ValueError) as e:
+        return None, "not JSON: %s" % e
+
+print("json schema: jsonschema %s (%s), schemas in %s" % (version("jsonschema"),
+      os.path.dirname(jsonschema.__file__), schema_dir), flush=True)
+failed = False
+docs = {path: load(path) for path in files}
+
+# The check must be able to fail: broken copies of a real maps document.
+maps = [p for p in files if isinstance(docs[p][0], dict) and docs[p][0].get("command") == "maps"]
+maps.sort(key=lambda p: os.path.basename(p) != "maps.json")
+real = next((p for p in maps if not errors(docs[p][0])), None)
+if real is None:
+    print("json schema: SELF-TEST FAILED: no valid maps document to break")
+    failed = True
+else:
+    def version1(d): d["ptwalk_json"] = 1
+    def pa_number(d):
+        run = next(r for v in d["vmas"] for r in v["runs"] if "pa" in r)
+        run["pa"] = int(run["pa"], 16)
+    def bad_flag(d):
+        run = next(r for v in d["vmas"] for r in v["runs"])
+        run["flags"] = run["flags"] + ["presnt"]
+    def no_vmas(d): del d["vmas"]
+    for what, mutate in [("ptwalk_json 1", version1), ("a run's pa a number", pa_number),
+                         ("a flag 'presnt'", bad_flag), ("no vmas", no_vmas)]:
+        broken = copy.deepcopy(docs[real][0])
+        try:
+            mutate(broken)
+        except StopIteration:
+            print("json schema: SELF-TEST FAILED: %s has no run to break (%s)" % (real, what))
+            failed = True
+            continue
+        errs = errors(broken)
+        if errs:
+            print("json schema: self-test: %s with %s: rejected (%s)" % (real, what, errs[0]))
+        else:
+            print("json schema: SELF-TEST FAILED: %s with %s was accepted" % (real, what))
+            failed = True
+
+kinds = {}
+for path in files:
+    doc, err = docs[path]
+    errs = [err] if err else errors(doc)
+    if isinstance(doc, dict) and isinstance(doc.get("command"), str):
+        kinds[doc["command"]] = kinds.get(doc["command"], 0) + 1
+    if not errs:
+        print("json schema: %s: valid (%s)" % (path, doc["command"]))
+        continue
+    failed = True
+    print("json schema: %s: INVALID: %s" % (path, errs[0]))
+    for e in errs[1:5]:
+        print("    also: %s" % e)
+    if len(errs) > 5:
+        print("    ... %d errors in all" % len(errs))
+for kind in REQUIRED:
+    if kind not in kinds:
+        print("json schema: MISSING: no %s document" % kind)
+        failed = True
+print("json schema: %d documents, %s" % (len(files), ", ".join(
+      "%s %d" % (k, kinds[k]) for k in sorted(kinds))))
+sys.exit(1 if failed else 0)
+EOF
+rc=$?
+[ $rc -le 1 ] || { log "json-check: the validator failed (status $rc)"; rc=1; }
+if [ $rc = 0 ]; then
+	log "json-check: all documents valid"
+else
+	log "json-check: FAILED"
+fi
+exit $rc
