@@ -63,6 +63,21 @@ const char *ptw_get(const struct ptw_line *l, const char *key)
 	return NULL;
 }
 
+int ptw_get_num(const struct ptw_line *l, const char *key, unsigned long long *v)
+{
+	return ptw_num(ptw_get(l, key), v);
+}
+
+int ptw_get_str(const struct ptw_line *l, const char *key, char *out, size_t size)
+{
+	const char *v = ptw_get(l, key);
+
+	if (!v || strlen(v) >= size)
+		return -1;
+	strcpy(out, v);
+	return 0;
+}
+
 char *ptw_next_line(char **rest)
 {
 	char *line = *rest, *nl;

@@ -31,6 +31,10 @@ struct ptw_line {
 int ptw_tokenize(char *line, struct ptw_line *l);
 /* The value of @key, or NULL. */
 const char *ptw_get(const struct ptw_line *l, const char *key);
+/* @key's value as a number (ptw_num()); -1 if absent or not a number. */
+int ptw_get_num(const struct ptw_line *l, const char *key, unsigned long long *v);
+/* @key's value copied whole into @out; -1 if absent or too long. */
+int ptw_get_str(const struct ptw_line *l, const char *key, char *out, size_t size);
 /* The next line of *@rest (NUL-terminated in place), or NULL at the end. */
 char *ptw_next_line(char **rest);
 

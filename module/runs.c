@@ -101,15 +101,23 @@ static void update_tail(struct ptw_runs *rs, unsigned long flags,
 	rs->tail_cache = cache;
 }
 
+/* "TAG start=0x... end=0x...": how run, clone and region lines start. */
+static char *put_span(char *p, const char *tag, unsigned long start,
+		      unsigned long end)
+{
+	p = put_str(p, tag);
+	p = put_lit(p, " start=");
+	p = put_hex(p, start);
+	p = put_lit(p, " end=");
+	return put_hex(p, end);
+}
+
 /* "clone start= end= level= count= next=" */
 static char *print_clone(struct ptw_runs *rs, char *p)
 {
 	const struct ptw_run *r = &rs->run;
 
-	p = put_lit(p, "clone start=");
-	p = put_hex(p, r->start);
-	p = put_lit(p, " end=");
-	p = put_hex(p, r->end);
+	p = put_span(p, "clone", r->start, r->end);
 	p = put_lit(p, " level=");
 	p = put_str(p, ptw_level_name(r->level));
 	p = put_lit(p, " count=");
@@ -130,10 +138,7 @@ static char *print_run(struct ptw_runs *rs, char *p)
 	if (r->clone)
 		return print_clone(rs, p);
 
-	p = put_lit(p, "run start=");
-	p = put_hex(p, r->start);
-	p = put_lit(p, " end=");
-	p = put_hex(p, r->end);
+	p = put_span(p, "run", r->start, r->end);
 	p = put_lit(p, " size=");
 	p = put_str(p, ptw_size_name(r->level));
 	p = put_lit(p, " pages=");
@@ -301,10 +306,7 @@ bool ptw_runs_reach(struct ptw_runs *r, unsigned long va)
 		p = ptw_out_reserve(r->f, REGION_LINE_MAX);
 		if (!p)
 			return false;
-		p = put_lit(p, "region start=");
-		p = put_hex(p, m->start);
-		p = put_lit(p, " end=");
-		p = put_hex(p, m->end);
+		p = put_span(p, "region", m->start, m->end);
 		p = put_lit(p, " name=");
 		p = put_str(p, m->name);
 		*p++ = '\n';

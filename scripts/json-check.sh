@@ -38,15 +38,7 @@ have_validator() {
 	"$py" -c 'import jsonschema; jsonschema.Draft202012Validator' 2>/dev/null
 }
 if ! have_validator && [ $install = 1 ]; then
-	if [ "$(id -u)" != 0 ]; then
-		log "json-check: need root to install python3-jsonschema"
-	else
-		log "json-check: installing python3-jsonschema"
-		quietly apt-install-jsonschema bash -c 'apt-get update -q &&
-			DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-			--no-install-recommends python3-jsonschema' ||
-			log "json-check: apt-get install python3-jsonschema failed"
-	fi
+	apt_install json-check python3-jsonschema
 fi
 have_validator || { log "json-check: python3-jsonschema is not installed (for $py)"; exit 4; }
 

@@ -15,6 +15,21 @@ die() { printf '[ptwalk] error: %s\n' "$*" >&2; exit 1; }
 # A phase's noisy command (apt, make): its output goes to a log file whose
 # path is printed, and only the log's last lines when it fails. V=1 shows
 # the output instead.
+# Install Debian package @2 (logged as @1) when root; the caller checks
+# whether it is there afterwards and says so.
+apt_install() {
+	local name=$1 pkg=$2
+	if [ "$(id -u)" != 0 ]; then
+		log "$name: need root to install $pkg"
+		return 1
+	fi
+	log "$name: installing $pkg"
+	quietly "apt-install-$pkg" bash -c "apt-get update -q &&
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		--no-install-recommends $pkg" ||
+		{ log "$name: apt-get install $pkg failed"; return 1; }
+}
+
 quietly() {
 	local name=$1 logf rc
 	shift

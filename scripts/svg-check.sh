@@ -23,15 +23,7 @@ done
 
 chromium=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$chromium" ] && [ $install = 1 ]; then
-	if [ "$(id -u)" != 0 ]; then
-		log "svg-check: need root to install chromium"
-	else
-		log "svg-check: installing chromium"
-		quietly apt-install-chromium bash -c 'apt-get update -q &&
-			DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-			--no-install-recommends chromium' ||
-			log "svg-check: apt-get install chromium failed"
-	fi
+	apt_install svg-check chromium
 	chromium=$(command -v chromium || true)
 fi
 [ -n "$chromium" ] || { log "svg-check: chromium is not installed"; exit 4; }

@@ -47,31 +47,14 @@ static unsigned long page_bytes(const char *s)
 	return 0;
 }
 
-/* A number field of @l into @v; -1 if absent or not a number. */
-static int num(const struct ptw_line *l, const char *key, unsigned long long *v)
-{
-	return ptw_num(ptw_get(l, key), v);
-}
-
 /* A number field into an unsigned long; -1 if absent or not a number. */
 static int unum(const struct ptw_line *l, const char *key, unsigned long *v)
 {
 	unsigned long long n;
 
-	if (num(l, key, &n))
+	if (ptw_get_num(l, key, &n))
 		return -1;
 	*v = n;
-	return 0;
-}
-
-/* A string field of @l into @out, whole; -1 if absent or too long. */
-static int str(const struct ptw_line *l, const char *key, char *out, size_t sz)
-{
-	const char *v = ptw_get(l, key);
-
-	if (!v || strlen(v) >= sz)
-		return -1;
-	strcpy(out, v);
 	return 0;
 }
 
@@ -126,7 +109,7 @@ int ko_parse_dump(const char *text, struct ko_dump *d)
 		if (ptw_tokenize(line, &l))
 			goto bad;
 		if (!strcmp(l.tag, "layout")) {
-			if (num(&l, "levels", &v) || !(p = ptw_get(&l, "pti")))
+			if (ptw_get_num(&l, "levels", &v) || !(p = ptw_get(&l, "pti")))
 				goto bad;
 			d->levels = v;
 			d->pti = !strcmp(p, "on");
@@ -135,13 +118,13 @@ int ko_parse_dump(const char *text, struct ko_dump *d)
 				goto bad;
 			c = &d->copy[d->ncopies++];
 			c->runs_in_regions = true;
-			if (str(&l, "name", c->name, sizeof(c->name)) || num(&l, "top", &c->top))
+			if (ptw_get_str(&l, "name", c->name, sizeof(c->name)) || ptw_get_num(&l, "top", &c->top))
 				goto bad;
 		} else if (!strcmp(l.tag, "region") && c) {
 			struct ko_region *g = &c->regions[c->nregions];
 
 			if (c->nregions == ARRAY_LEN(c->regions) || unum(&l, "start", &g->start) ||
-			    unum(&l, "end", &g->end) || str(&l, "name", g->name, sizeof(g->name)))
+			    unum(&l, "end", &g->end) || ptw_get_str(&l, "name", g->name, sizeof(g->name)))
 				goto bad;
 			c->nregions++;
 		} else if (!strcmp(l.tag, "run") && c) {
@@ -162,8 +145,8 @@ int ko_parse_dump(const char *text, struct ko_dump *d)
 			c->clones = grow(c->clones, c->nclones, &ccap[i], sizeof(*c->clones));
 			s = &c->clones[c->nclones++];
 			if (unum(&l, "start", &s->start) || unum(&l, "end", &s->end) ||
-			    str(&l, "level", level, sizeof(level)) || num(&l, "count", &v) ||
-			    num(&l, "next", &v))
+			    ptw_get_str(&l, "level", level, sizeof(level)) || ptw_get_num(&l, "count", &v) ||
+			    ptw_get_num(&l, "next", &v))
 				goto bad;
 		} else if (!strcmp(l.tag, "end")) {
 			if (unum(&l, "runs", &d->end_runs) || unum(&l, "clones", &d->end_clones))
@@ -450,7 +433,7 @@ static int next_field(const struct ptw_line *l, unsigned long long *next)
 	const char *v = ptw_get(l, "next");
 
 	*next = 0;
-	return v && !strcmp(v, "none") ? 0 : num(l, "next", next);
+	return v && !strcmp(v, "none") ? 0 : ptw_get_num(l, "next", next);
 }
 
 static int parse_slot(const struct ptw_line *l, struct ko_slot *s)
@@ -459,24 +442,24 @@ static int parse_slot(const struct ptw_line *l, struct ko_slot *s)
 
 	memset(s, 0, sizeof(*s));
 	s->user = !strcmp(l->tag, "user-slot");
-	if (num(l, "index", &v) || unum(l, "start", &s->start) || unum(l, "end", &s->end) ||
+	if (ptw_get_num(l, "index", &v) || unum(l, "start", &s->start) || unum(l, "end", &s->end) ||
 	    next_field(l, &s->next))
 		return -1;
 	s->index = v;
 	/* kernel= on user-slot lines, tables= on slot lines only. */
-	if (s->user ? str(l, "kernel", s->kernel, sizeof(s->kernel)) :
+	if (s->user ? ptw_get_str(l, "kernel", s->kernel, sizeof(s->kernel)) :
 	    unum(l, "tables", &s->tables))
 		return -1;
-	if (num(l, "mapped", &v))
+	if (ptw_get_num(l, "mapped", &v))
 		return -1;
 	s->mapped = v;
-	if (num(l, "same", &v))
+	if (ptw_get_num(l, "same", &v))
 		return -1;
 	s->same = v;
-	if (num(l, "differ", &v))
+	if (ptw_get_num(l, "differ", &v))
 		return -1;
 	s->differ = v;
-	return str(l, "regions", s->regions, sizeof(s->regions));
+	return ptw_get_str(l, "regions", s->regions, sizeof(s->regions));
 }
 
 int ko_parse_sharing(const char *text, struct ko_sharing *s)
@@ -498,10 +481,10 @@ int ko_parse_sharing(const char *text, struct ko_sharing *s)
 		if (ptw_tokenize(line, &l))
 			goto bad;
 		if (!strcmp(l.tag, "reader")) {
-			if (num(&l, "pid", &v))
+			if (ptw_get_num(&l, "pid", &v))
 				goto bad;
 			s->reader = v;
-			if (num(&l, "levels", &v) || !(p = ptw_get(&l, "pti")))
+			if (ptw_get_num(&l, "levels", &v) || !(p = ptw_get(&l, "pti")))
 				goto bad;
 			s->levels = v;
 			s->pti = !strcmp(p, "on");
@@ -516,10 +499,10 @@ int ko_parse_sharing(const char *text, struct ko_sharing *s)
 			s->exc = grow(s->exc, s->nexc, &ecap, sizeof(*s->exc));
 			x = &s->exc[s->nexc++];
 			x->user = l.tag[0] == 'u';
-			if (num(&l, "slot", &v))
+			if (ptw_get_num(&l, "slot", &v))
 				goto bad;
 			x->slot = v;
-			if (num(&l, "pid", &v) || next_field(&l, &x->next))
+			if (ptw_get_num(&l, "pid", &v) || next_field(&l, &x->next))
 				goto bad;
 			x->pid = v;
 		} else if (!strcmp(l.tag, "user-copy")) {

@@ -36,23 +36,6 @@ static void squeeze(char *dst, size_t sz, const char *src, size_t len)
 	dst[n] = '\0';
 }
 
-/* A number field of @l into @v; -1 if absent or not a number. */
-static int num(const struct ptw_line *l, const char *key, unsigned long long *v)
-{
-	return ptw_num(ptw_get(l, key), v);
-}
-
-/* A string field of @l into @out, whole; -1 if absent or too long. */
-static int str(const struct ptw_line *l, const char *key, char *out, size_t sz)
-{
-	const char *v = ptw_get(l, key);
-
-	if (!v || strlen(v) >= sz)
-		return -1;
-	strcpy(out, v);
-	return 0;
-}
-
 static bool np_kind(const char *kind)
 {
 	int i;
@@ -74,11 +57,11 @@ static int run_fields(const struct ptw_line *l, struct pw_run *r)
 	char size[8];
 
 	memset(r, 0, sizeof(*r));
-	if (strcmp(l->tag, "run") || num(l, "start", &start) || num(l, "end", &end) ||
-	    str(l, "size", size, sizeof(size)) || num(l, "pages", &pages) ||
-	    str(l, "kind", r->kind, sizeof(r->kind)) ||
-	    str(l, "flags", r->flags, sizeof(r->flags)) ||
-	    str(l, "cache", r->cache, sizeof(r->cache)))
+	if (strcmp(l->tag, "run") || ptw_get_num(l, "start", &start) || ptw_get_num(l, "end", &end) ||
+	    ptw_get_str(l, "size", size, sizeof(size)) || ptw_get_num(l, "pages", &pages) ||
+	    ptw_get_str(l, "kind", r->kind, sizeof(r->kind)) ||
+	    ptw_get_str(l, "flags", r->flags, sizeof(r->flags)) ||
+	    ptw_get_str(l, "cache", r->cache, sizeof(r->cache)))
 		return -1;
 	r->start = start;
 	r->end = end;
@@ -87,15 +70,15 @@ static int run_fields(const struct ptw_line *l, struct pw_run *r)
 	if (!r->page)
 		return -1;
 	if (!strcmp(r->kind, "swap") || !strcmp(r->kind, "other")) {
-		if (num(l, "type", &v) || num(l, "offset", &r->offset))
+		if (ptw_get_num(l, "type", &v) || ptw_get_num(l, "offset", &r->offset))
 			return -1;
 		r->type = v;
 	} else if (!strcmp(r->kind, "marker")) {
-		if (num(l, "bits", &v))
+		if (ptw_get_num(l, "bits", &v))
 			return -1;
 	} else if (strcmp(r->kind, "mapped") && !np_kind(r->kind)) {
 		return -1;
-	} else if (num(l, "pa", &r->pa)) {
+	} else if (ptw_get_num(l, "pa", &r->pa)) {
 		return -1;	/* mapped, migration, device, hwpoison */
 	}
 	return 0;
@@ -121,10 +104,10 @@ static int vma_fields(const struct ptw_line *l, struct pw_vma *vm)
 	const char *nm = ptw_get(l, "name");
 	size_t n, i;
 
-	if (strcmp(l->tag, "vma") || num(l, "start", &start) || num(l, "end", &end) ||
-	    str(l, "perms", perms, sizeof(perms)) || strlen(perms) != 4 ||
-	    num(l, "offset", &offset) || str(l, "dev", dev, sizeof(dev)) ||
-	    num(l, "inode", &inode) || (nm && strlen(nm) >= sizeof(name)))
+	if (strcmp(l->tag, "vma") || ptw_get_num(l, "start", &start) || ptw_get_num(l, "end", &end) ||
+	    ptw_get_str(l, "perms", perms, sizeof(perms)) || strlen(perms) != 4 ||
+	    ptw_get_num(l, "offset", &offset) || ptw_get_str(l, "dev", dev, sizeof(dev)) ||
+	    ptw_get_num(l, "inode", &inode) || (nm && strlen(nm) >= sizeof(name)))
 		return -1;
 	vm->start = start;
 	vm->end = end;
@@ -163,10 +146,10 @@ int pw_maps_parse(const char *text, struct pw_maps *m)
 			goto out;
 		}
 		if (!strcmp(l.tag, "target")) {
-			if (num(&l, "pid", &v))
+			if (ptw_get_num(&l, "pid", &v))
 				goto bad;
 			m->pid = v;
-			if (num(&l, "levels", &v))
+			if (ptw_get_num(&l, "levels", &v))
 				goto bad;
 			m->levels = v;
 			m->pfn_shown = ptw_get(&l, "pfn") && !strcmp(ptw_get(&l, "pfn"), "shown");
@@ -183,7 +166,7 @@ int pw_maps_parse(const char *text, struct pw_maps *m)
 				goto bad;
 			m->nruns++;
 		} else if (!strcmp(l.tag, "end")) {
-			if (num(&l, "runs", &v))
+			if (ptw_get_num(&l, "runs", &v))
 				goto bad;
 			m->complete = v == m->nruns;
 		}
@@ -307,22 +290,22 @@ int pw_walk_parse(const char *text, struct pw_walk *w)
 		if (ptw_tokenize(line, &l))
 			goto bad;
 		if (!strcmp(l.tag, "target")) {
-			if (num(&l, "va", &v))
+			if (ptw_get_num(&l, "va", &v))
 				goto bad;
 			w->va = v;
 		} else if (!strcmp(l.tag, "result")) {
-			if (num(&l, "pa", &w->pa))
+			if (ptw_get_num(&l, "pa", &w->pa))
 				goto bad;
 			w->translated = true;
 		} else if (!strcmp(l.tag, "stop")) {
-			if (str(&l, "reason", w->stop, sizeof(w->stop)) ||
+			if (ptw_get_str(&l, "reason", w->stop, sizeof(w->stop)) ||
 			    (ptw_get(&l, "level") &&
-			     str(&l, "level", w->stop_level, sizeof(w->stop_level))) ||
+			     ptw_get_str(&l, "level", w->stop_level, sizeof(w->stop_level))) ||
 			    (ptw_get(&l, "kind") &&
-			     str(&l, "kind", w->stop_kind, sizeof(w->stop_kind))))
+			     ptw_get_str(&l, "kind", w->stop_kind, sizeof(w->stop_kind))))
 				goto bad;
 			if (ptw_get(&l, "offset")) {
-				if (num(&l, "type", &v) || num(&l, "offset", &w->stop_offset))
+				if (ptw_get_num(&l, "type", &v) || ptw_get_num(&l, "offset", &w->stop_offset))
 					goto bad;
 				w->stop_type = v;
 				w->stop_swap = true;
@@ -334,10 +317,10 @@ int pw_walk_parse(const char *text, struct pw_walk *w)
 				w->has_user_copy = true;
 				continue;
 			}
-			if (i == PW_MAX_LEVELS || str(&l, "name", w->level[i], sizeof(w->level[i])) ||
-			    num(&l, "entry", &w->entry[i]) ||
-			    (ptw_get(&l, "next") && num(&l, "next", &w->next[i])) ||
-			    str(&l, "flags", w->flags, sizeof(w->flags)))
+			if (i == PW_MAX_LEVELS || ptw_get_str(&l, "name", w->level[i], sizeof(w->level[i])) ||
+			    ptw_get_num(&l, "entry", &w->entry[i]) ||
+			    (ptw_get(&l, "next") && ptw_get_num(&l, "next", &w->next[i])) ||
+			    ptw_get_str(&l, "flags", w->flags, sizeof(w->flags)))
 				goto bad;
 			s = ptw_get(&l, "leaf");
 			w->leaf = s ? size_bytes(s) : 0;
@@ -543,8 +526,8 @@ unsigned long pw_maps_check(const char *text, struct pw_faults *f)
 			continue;
 		}
 		if (nr == 1) {
-			if (strcmp(l.tag, "target") || num(&l, "pid", &v) ||
-			    num(&l, "levels", &v) || !ptw_get(&l, "pfn") ||
+			if (strcmp(l.tag, "target") || ptw_get_num(&l, "pid", &v) ||
+			    ptw_get_num(&l, "levels", &v) || !ptw_get(&l, "pfn") ||
 			    !ptw_get(&l, "nonpresent"))
 				fault(f, PWF_HEADER, line, &found);
 			continue;
@@ -587,7 +570,7 @@ unsigned long pw_maps_check(const char *text, struct pw_faults *f)
 				fault(f, PWF_RUN_VMA, line, &found);
 			prev_run_end = r.end;
 		} else if (!strcmp(l.tag, "end")) {
-			if (l.n != 1 || num(&l, "runs", &v) || v != runs || !line[len])
+			if (l.n != 1 || ptw_get_num(&l, "runs", &v) || v != runs || !line[len])
 				fault(f, PWF_END, line, &found);
 			ended = true;
 		} else {
@@ -652,27 +635,27 @@ static int level_fields(const struct ptw_line *l, struct walk_level *wl)
 	unsigned long long v;
 
 	memset(wl, 0, sizeof(*wl));
-	if (num(l, "index", &v) || num(l, "entry", &v) || num(l, "raw", &v) ||
+	if (ptw_get_num(l, "index", &v) || ptw_get_num(l, "entry", &v) || ptw_get_num(l, "raw", &v) ||
 	    !ptw_get(l, "flags"))
 		return -1;
 	if (ptw_get(l, "next")) {
 		wl->entry = WL_TABLE;
-		return num(l, "next", &v) || leaf || ptw_get(l, "kind") ? -1 : 0;
+		return ptw_get_num(l, "next", &v) || leaf || ptw_get(l, "kind") ? -1 : 0;
 	}
 	if (leaf) {
 		wl->entry = WL_LEAF;
 		wl->leaf = size_bytes(leaf);
-		return !wl->leaf || num(l, "frame", &wl->frame) || !ptw_get(l, "cache") ||
+		return !wl->leaf || ptw_get_num(l, "frame", &wl->frame) || !ptw_get(l, "cache") ||
 		       ptw_get(l, "kind") ? -1 : 0;
 	}
 	if (!ptw_get(l, "kind"))
 		return ptw_get(l, "pa") || ptw_get(l, "offset") ? -1 : 0;
 	wl->entry = WL_NONPRESENT;
-	if (str(l, "kind", wl->kind, sizeof(wl->kind)) || !np_kind(wl->kind))
+	if (ptw_get_str(l, "kind", wl->kind, sizeof(wl->kind)) || !np_kind(wl->kind))
 		return -1;
 	if (ptw_get(l, "pa"))
-		return num(l, "pa", &v) || ptw_get(l, "offset") ? -1 : 0;
-	return num(l, "type", &v) || num(l, "offset", &v) ? -1 : 0;
+		return ptw_get_num(l, "pa", &v) || ptw_get(l, "offset") ? -1 : 0;
+	return ptw_get_num(l, "type", &v) || ptw_get_num(l, "offset", &v) ? -1 : 0;
 }
 
 int pw_walk_check(const char *text, pid_t pid, unsigned long va, int levels,
@@ -715,8 +698,8 @@ int pw_walk_check(const char *text, pid_t pid, unsigned long va, int levels,
 		}
 		if (nr == 1) {
 			if (strcmp(l.tag, "target") || !(v = ptw_get(&l, "space")) ||
-			    strcmp(v, "user") || num(&l, "pid", &n) || n != (unsigned long long)pid ||
-			    num(&l, "va", &n) || n != va || num(&l, "levels", &n) ||
+			    strcmp(v, "user") || ptw_get_num(&l, "pid", &n) || n != (unsigned long long)pid ||
+			    ptw_get_num(&l, "va", &n) || n != va || ptw_get_num(&l, "levels", &n) ||
 			    n != (unsigned long long)levels || !(v = ptw_get(&l, "pti")) ||
 			    (strcmp(v, "on") && strcmp(v, "off")) || !(v = ptw_get(&l, "pfn")) ||
 			    (strcmp(v, "shown") && strcmp(v, "hidden"))) {
@@ -728,7 +711,7 @@ int pw_walk_check(const char *text, pid_t pid, unsigned long va, int levels,
 			continue;
 		}
 		if (nr == 2) {
-			if (strcmp(l.tag, "top") || l.n != 1 || num(&l, "pa", &n)) {
+			if (strcmp(l.tag, "top") || l.n != 1 || ptw_get_num(&l, "pa", &n)) {
 				WHY("no top line: %.*s", (int)len, line);
 				goto out;
 			}
@@ -767,7 +750,7 @@ int pw_walk_check(const char *text, pid_t pid, unsigned long va, int levels,
 			unsigned long size = leaf_bytes(last);
 
 			done = true;
-			if (l.n != 1 || num(&l, "pa", &n)) {
+			if (l.n != 1 || ptw_get_num(&l, "pa", &n)) {
 				WHY("malformed result line: %.*s", (int)len, line);
 				goto out;
 			}
@@ -814,7 +797,7 @@ int pw_walk_check(const char *text, pid_t pid, unsigned long va, int levels,
 			if (!strcmp(v, "not-present") != (prev.entry == WL_NONPRESENT) ||
 			    (kind ? strcmp(kind, prev.kind) : prev.entry == WL_NONPRESENT) ||
 			    (kind && !strcmp(kind, "swap") &&
-			     (num(&l, "type", &n) || num(&l, "offset", &n)))) {
+			     (ptw_get_num(&l, "type", &n) || ptw_get_num(&l, "offset", &n)))) {
 				WHY("%.*s after %s", (int)len, line, last_line);
 				goto out;
 			}
