@@ -32,7 +32,8 @@ INSTALL ?= install
 
 TOOL := user/ptwalk
 TOOL_SRCS := $(wildcard user/*.c)
-TOOL_HDRS := $(wildcard user/*.h)
+# user/explorer.html is compiled in (user/html.c).
+TOOL_HDRS := $(wildcard user/*.h) user/explorer.html
 TEST_NAMES := $(patsubst tests/%_test.c,%,$(wildcard tests/*_test.c))
 TEST_BINS := $(patsubst %,tests/%_test,$(TEST_NAMES))
 TEST_LIB := $(wildcard tests/lib/*.c)

@@ -67,12 +67,18 @@ static void start_child(struct child *c, volatile char *buf, bool writer)
 		fatal(EXIT_FAIL, "demo child %d did not answer", (int)c->pid);
 }
 
+/*
+ * A byte, not end-of-file, tells it to exit: the second child inherited
+ * the first one's pipe ends, so closing ours would never reach EOF.
+ */
 static void end_child(struct child *c)
 {
 	int status;
 
-	close(c->go[1]);	/* its read returns 0: it exits */
+	if (write(c->go[1], "x", 1) != 1)
+		fatal(EXIT_FAIL, "demo child %d: %s", (int)c->pid, strerror(errno));
 	waitpid(c->pid, &status, 0);
+	close(c->go[1]);
 	close(c->go[0]);
 	close(c->done[0]);
 	close(c->done[1]);
@@ -127,6 +133,9 @@ void step_figure(struct step *s)
 		for (p = 0; p < 3; p++)
 			maps[p] = sn[p]->maps;
 		svg_figure_file(svg, maps, 3, roles, s->lo, s->hi, true);
+		/* The same three whole: shared code and data, scattered frames. */
+		svg_figure_file(demo_file(s, "step12-frames-all.svg"), maps, 3, roles,
+				0, ~0UL, true);
 	}
 	for (i = 0; i < PRIV_PAGES + SHM_PAGES; i++) {
 		unsigned long va = s->lo + i * PAGE;

@@ -42,6 +42,7 @@ static const struct command commands[] = {
 	{ "tables", cmd_tables, "what a process's page tables cost, per level" },
 	{ "alloc", cmd_alloc, "where kernel allocations land (kmalloc, pages, vmalloc)" },
 	{ "whatis", cmd_whatis, "what a kernel address belongs to" },
+	{ "html", cmd_html, "an explorer page of one process (HTML, offline)" },
 	{ "demo", cmd_demo, "the lecture's experiments, step by step" },
 };
 
@@ -90,7 +91,7 @@ int parse_options(int argc, char **argv, unsigned int allowed,
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jho:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			opt_json = true;

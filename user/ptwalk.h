@@ -32,7 +32,7 @@ extern bool opt_color;		/* colour: stdout is a terminal and no NO_COLOR */
 extern bool opt_hold;		/* demo --hold: SIGSTOP after each snapshot */
 extern bool opt_nonpresent;	/* maps --nonpresent */
 extern const char *opt_svg;	/* maps/frames --svg FILE */
-extern const char *opt_out;	/* demo --out DIR */
+extern const char *opt_out;	/* demo --out DIR, html -o FILE */
 
 /* One line on stderr ("ptwalk: ..."), then exit with @status. */
 void fatal(int status, const char *fmt, ...)
@@ -65,6 +65,7 @@ int cmd_sharing(int argc, char **argv);
 int cmd_tables(int argc, char **argv);
 int cmd_alloc(int argc, char **argv);
 int cmd_whatis(int argc, char **argv);
+int cmd_html(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 
 /* Option sets a command accepts (besides --json and --help). */

@@ -121,7 +121,8 @@ static void draw_vma(FILE *f, int y, int h, const struct pt_maps *maps, size_t i
 	char sz[SIZE_BUF], pr[SIZE_BUF], label[160];
 	size_t k;
 
-	fprintf(f, "<g><title>");
+	/* data-vma: the explorer page (html.c) makes regions clickable. */
+	fprintf(f, "<g data-vma=\"%zu\"><title>", i);
 	snprintf(label, sizeof(label), "%s 0x%lx-0x%lx %s %s", rs->name, v->start,
 		 v->end, v->perms, v->name);
 	xml_text(f, label);
