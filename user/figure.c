@@ -34,6 +34,9 @@
 #define VMA_MIN_H	18
 #define GAP_H		26
 #define CELL_MAX_H	14
+/* Labels stay readable where lines from farther axes cross them. */
+#define HALO	"paint-order=\"stroke\" stroke=\"#fff\" stroke-width=\"3\""
+#define CLUSTER_MIN_H	4	/* a lone frame far away stays visible */
 #define MAX_CLUSTERS	12
 /* Per-page lines for runs this short, when the picture stays readable. */
 #define PAGE_LINES_MAX_RUN	32
@@ -71,6 +74,7 @@ struct piece {
 struct cluster {
 	unsigned long long pa, end;
 	double top, bottom;
+	double cell_h;			/* pixels per frame */
 	uint32_t *owners;		/* per frame: bit p, process p maps it */
 };
 
@@ -195,7 +199,8 @@ static void collect_pieces(struct figure *fg, const struct pt_maps *maps,
  */
 static void make_clusters(struct figure *fg)
 {
-	unsigned long long merge = 16 * FPAGE, frames;
+	unsigned long long merge = 16 * FPAGE, frames, small_frames;
+	double room, naive;
 	size_t i;
 	int c;
 
@@ -218,12 +223,34 @@ static void make_clusters(struct figure *fg)
 			break;
 		merge *= 2;
 	}
+	/*
+	 * Frames share the height left by the gaps; a cluster too small to see
+	 * at that scale gets CLUSTER_MIN_H, and the others share the rest.
+	 */
+	room = AXIS_H - (fg->nr_cl - 1) * GAP_H;
 	frames = 0;
 	for (c = 0; c < fg->nr_cl; c++)
 		frames += (fg->cl[c].end - fg->cl[c].pa) / FPAGE;
-	fg->cell_h = frames ? (AXIS_H - (fg->nr_cl - 1) * GAP_H) / (double)frames : 0;
+	naive = fg->cell_h = frames ? room / frames : 0;
+	small_frames = 0;
+	for (c = 0; c < fg->nr_cl; c++) {
+		unsigned long long n = (fg->cl[c].end - fg->cl[c].pa) / FPAGE;
+
+		if (n * fg->cell_h < CLUSTER_MIN_H) {
+			room -= CLUSTER_MIN_H;
+			small_frames += n;
+		}
+	}
+	if (frames > small_frames && room > 0)
+		fg->cell_h = room / (frames - small_frames);
 	if (fg->cell_h > CELL_MAX_H)
 		fg->cell_h = CELL_MAX_H;
+	for (c = 0; c < fg->nr_cl; c++) {
+		unsigned long long n = (fg->cl[c].end - fg->cl[c].pa) / FPAGE;
+
+		fg->cl[c].cell_h = n * naive < CLUSTER_MIN_H ? (double)CLUSTER_MIN_H / n :
+				   fg->cell_h;
+	}
 }
 
 /* Who maps each frame; per process, frames drawn and frames shared. */
@@ -269,12 +296,12 @@ static void place_clusters(struct figure *fg)
 	int c;
 
 	for (c = 0; c < fg->nr_cl; c++)
-		used += (fg->cl[c].end - fg->cl[c].pa) / FPAGE * fg->cell_h;
+		used += (fg->cl[c].end - fg->cl[c].pa) / FPAGE * fg->cl[c].cell_h;
 	used += (fg->nr_cl > 0 ? fg->nr_cl - 1 : 0) * GAP_H;
 	y = TOP + (AXIS_H - used) / 2;
 	for (c = fg->nr_cl - 1; c >= 0; c--) {
 		fg->cl[c].top = y;
-		y += (fg->cl[c].end - fg->cl[c].pa) / FPAGE * fg->cell_h;
+		y += (fg->cl[c].end - fg->cl[c].pa) / FPAGE * fg->cl[c].cell_h;
 		fg->cl[c].bottom = y;
 		y += GAP_H;
 	}
@@ -287,7 +314,7 @@ static double pa_y(const struct figure *fg, unsigned long long pa)
 	for (c = 0; c < fg->nr_cl; c++)
 		if (pa >= fg->cl[c].pa && pa < fg->cl[c].end)
 			return fg->cl[c].bottom -
-			       (double)(pa - fg->cl[c].pa) / FPAGE * fg->cell_h;
+			       (double)(pa - fg->cl[c].pa) / FPAGE * fg->cl[c].cell_h;
 	return TOP;
 }
 
@@ -370,7 +397,7 @@ static void draw_axis(FILE *f, const struct figure *fg, int p,
 				a->x, sg->top, AXIS_W, h - 1, a->x + 8, sg->top + h / 2);
 			snprintf(text, sizeof(text), "hole %s", fmt_size(sg->end - sg->start, sz));
 			text_at(f, (int)tx, (int)(sg->top + 12), anchor,
-				"fill=\"#777\" font-style=\"italic\" font-size=\"11\"", text);
+				"fill=\"#777\" font-style=\"italic\" font-size=\"11\" " HALO, text);
 			continue;
 		}
 		{
@@ -402,17 +429,17 @@ static void draw_axis(FILE *f, const struct figure *fg, int p,
 			short_name(v->name[0] ? v->name : "anon", nm, sizeof(nm));
 			snprintf(text, sizeof(text), "%s %s", rs->name, nm);
 			text_at(f, (int)tx, (int)(sg->top + 12), anchor,
-				"font-size=\"11\" font-weight=\"bold\"", text);
+				"font-size=\"11\" font-weight=\"bold\" " HALO, text);
 			if (h >= 30) {
 				snprintf(text, sizeof(text), "%lx", sg->start);
 				text_at(f, (int)tx, (int)(sg->bottom - 3), anchor,
-					"font-size=\"11\" fill=\"#555\"", text);
+					"font-size=\"11\" fill=\"#555\" " HALO, text);
 			}
 			if (h >= 46) {
 				snprintf(text, sizeof(text), "%s %s", v->perms,
 					 fmt_size(sg->end - sg->start, sz));
 				text_at(f, (int)tx, (int)(sg->top + 25), anchor,
-					"font-size=\"11\" fill=\"#555\"", text);
+					"font-size=\"11\" fill=\"#555\" " HALO, text);
 			}
 			fputs("</g>\n", f);
 		}
@@ -447,8 +474,7 @@ static void draw_cells(FILE *f, const struct figure *fg, double y, double h,
 
 static void draw_phys(FILE *f, const struct figure *fg)
 {
-	const char *halo = "font-size=\"11\" paint-order=\"stroke\" stroke=\"#fff\" "
-			   "stroke-width=\"3\"";
+	const char *halo = "font-size=\"11\" " HALO;
 	bool per_frame = fg->cell_h >= 4;
 	char text[96], sz[SIZE_BUF];
 	int c;
@@ -468,11 +494,13 @@ static void draw_phys(FILE *f, const struct figure *fg)
 		for (i = 0; i < n; i = j) {
 			for (j = i + 1; j < n && !per_frame && cl->owners[j] == cl->owners[i]; j++)
 				;
-			draw_cells(f, fg, cl->bottom - j * fg->cell_h, (j - i) * fg->cell_h,
+			draw_cells(f, fg, cl->bottom - j * cl->cell_h, (j - i) * cl->cell_h,
 				   cl->owners[i], per_frame);
 		}
+		/* Addresses only where they do not run into the next label. */
 		snprintf(text, sizeof(text), "0x%llx", cl->pa);
-		text_at(f, (int)fg->phys_x + 3, (int)cl->bottom - 3, "start", halo, text);
+		if (cl->bottom - cl->top >= 12)
+			text_at(f, (int)fg->phys_x + 3, (int)cl->bottom - 2, "start", halo, text);
 		if (cl->bottom - cl->top >= 40) {
 			snprintf(text, sizeof(text), "0x%llx", cl->end);
 			text_at(f, (int)fg->phys_x + 3, (int)cl->top + 11, "start", halo, text);
