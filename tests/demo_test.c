@@ -818,11 +818,31 @@ TEST(step11_page_table_cost_against_vmpte)
 /*
  * Every line of a Figure 13.2 picture (data-pid, data-va, data-pa) against
  * pagemap at the stop of the snapshot it was drawn from: process i's at
- * stop i (the tool's own pages may be copied on write after its stop).
- * Returns pages compared, counting each pid's lines in @per.
+ * stop i. With @whole (whole address spaces), the tool's own private
+ * writable pages are skipped: after the
+ * fork they are copy-on-write, and the tool writes some of them (stdout's
+ * buffer, the parser's state) between reading its maps and stopping, so
+ * they get new frames before pagemap can be read. Returns pages compared,
+ * counting each pid's lines in @per.
  */
+/* Is @va in a private writable VMA of the tool's snapshot (the first)? */
+static bool tool_writable(const struct demo_run *d, unsigned long va)
+{
+	const struct jval *vmas = jget(jat(jget(d->step, "snapshots"), 0), "vmas");
+	size_t i;
+
+	for (i = 0; i < jlen(vmas); i++) {
+		const struct jval *v = jat(vmas, i);
+		const char *perms = jstr(jget(v, "perms"));
+
+		if (va >= jhex(jget(v, "start")) && va < jhex(jget(v, "end")))
+			return strlen(perms) == 4 && perms[1] == 'w' && perms[3] == 'p';
+	}
+	return false;
+}
+
 static int check_figure_lines(struct __test_metadata *_metadata, struct demo_run *d,
-			      const char *path, const pid_t *pids, int *per)
+			      const char *path, bool whole, const pid_t *pids, int *per)
 {
 	char *svg = read_whole(path, NULL), why[128];
 	const char *p;
@@ -860,7 +880,7 @@ static int check_figure_lines(struct __test_metadata *_metadata, struct demo_run
 		for (k = 0; k < pages; k++) {
 			uint64_t e = pm_at(&d->cap, stop, pid, va + k * 4096, &cov);
 
-			if (!cov)
+			if (!cov || (whole && stop == 0 && tool_writable(d, va + k * 4096)))
 				continue;
 			n++;
 			if (!(e & PM_PRESENT) || PM_PFN(e) << 12 != pa + k * 4096) {
@@ -915,14 +935,14 @@ TEST_F(demo, step12_three_processes_cow_frames_and_figure)
 	EXPECT_TRUE(jbool(fact(d, "parent_sees_shared_write")));
 	/* The pictures: one line per page of each process, to its frame. */
 	EXPECT_EQ(36, check_figure_lines(_metadata, d, "/tmp/dt-12/step12-frames.svg",
-					 pids, per));
+					 false, pids, per));
 	for (p = 0; p < 3; p++) {
 		pid_t who = pids[p];
 
 		EXPECT_EQ(12, per[p]) TH_LOG("pid %d", who);
 	}
 	EXPECT_LT(36, check_figure_lines(_metadata, d, "/tmp/dt-12/step12-frames-all.svg",
-					 pids, all));
+					 true, pids, all));
 }
 
 PTW_HARNESS_MAIN
