@@ -38,6 +38,7 @@
 
 struct cap_vma {
 	unsigned long start, end;
+	bool private_writable;		/* perms rw?p */
 	uint64_t *pm;
 };
 
@@ -71,8 +72,12 @@ static void capture_proc(struct cap_proc *cp, pid_t pid)
 	for (i = 0; i < n; i++) {
 		if (v[i].end - v[i].start > BIG_VMA)
 			continue;
+		const char *perms = strchr(v[i].line, ' ');
+
 		cp->vmas[cp->nr].start = v[i].start;
 		cp->vmas[cp->nr].end = v[i].end;
+		cp->vmas[cp->nr].private_writable = perms && strlen(perms) > 4 &&
+						    perms[2] == 'w' && perms[4] == 'p';
 		cp->vmas[cp->nr].pm = pagemap_range(pid, v[i].start, v[i].end);
 		cp->nr++;
 	}
@@ -825,19 +830,16 @@ TEST(step11_page_table_cost_against_vmpte)
  * they get new frames before pagemap can be read. Returns pages compared,
  * counting each pid's lines in @per.
  */
-/* Is @va in a private writable VMA of the tool's snapshot (the first)? */
-static bool tool_writable(const struct demo_run *d, unsigned long va)
+/* Is @va in a private writable VMA of @pid at @stop (/proc/PID/maps)? */
+static bool private_writable(const struct demo_run *d, int stop, pid_t pid,
+			     unsigned long va)
 {
-	const struct jval *vmas = jget(jat(jget(d->step, "snapshots"), 0), "vmas");
-	size_t i;
+	const struct cap_proc *cp = cap_proc(&d->cap, stop, pid);
+	int v;
 
-	for (i = 0; i < jlen(vmas); i++) {
-		const struct jval *v = jat(vmas, i);
-		const char *perms = jstr(jget(v, "perms"));
-
-		if (va >= jhex(jget(v, "start")) && va < jhex(jget(v, "end")))
-			return strlen(perms) == 4 && perms[1] == 'w' && perms[3] == 'p';
-	}
+	for (v = 0; cp && v < cp->nr; v++)
+		if (va >= cp->vmas[v].start && va < cp->vmas[v].end)
+			return cp->vmas[v].private_writable;
 	return false;
 }
 
@@ -880,7 +882,8 @@ static int check_figure_lines(struct __test_metadata *_metadata, struct demo_run
 		for (k = 0; k < pages; k++) {
 			uint64_t e = pm_at(&d->cap, stop, pid, va + k * 4096, &cov);
 
-			if (!cov || (whole && stop == 0 && tool_writable(d, va + k * 4096)))
+			if (!cov || (whole && stop == 0 &&
+				     private_writable(d, 0, pid, va + k * 4096)))
 				continue;
 			n++;
 			if (!(e & PM_PRESENT) || PM_PFN(e) << 12 != pa + k * 4096) {

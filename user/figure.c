@@ -573,8 +573,11 @@ void svg_figure_file(const char *path, const struct pt_maps *maps, int nr,
 	width = (int)fg.phys_x + PHYS_W + LINES_W + right * COL_W + 16;
 	height = TOP + AXIS_H + 30 + ((nr + 1) / 2) * 20 + 34;
 
-	snprintf(title, sizeof(title), "%d process%s and the physical frames they map",
-		 nr, nr == 1 ? "" : "es");
+	if (nr == 1)
+		snprintf(title, sizeof(title), "PID %d and the physical frames it maps",
+			 (int)maps[0].pid);
+	else
+		snprintf(title, sizeof(title), "%d processes and the physical frames they map", nr);
 	f = svg_open(path, width, height, title);
 	text_at(f, 16, 22, "start", "font-size=\"16\" font-weight=\"bold\"", title);
 	if (lo == 0 && hi == ~0UL)
