@@ -427,7 +427,11 @@ static void draw_axis(FILE *f, const struct figure *fg, int p,
 					y1 - y0 < 1 ? 1 : y1 - y0 - (y1 - y0 > 4 ? 1 : 0), proc_fill[p]);
 			}
 			short_name(v->name[0] ? v->name : "anon", nm, sizeof(nm));
-			snprintf(text, sizeof(text), "%s %s", rs->name, nm);
+			/* MAP_SHARED|MAP_ANONYMOUS is backed by /dev/zero: say what it is. */
+			if (v->perms[3] == 's' && !strncmp(v->name, "/dev/zero", 9))
+				snprintf(text, sizeof(text), "shared memory");
+			else
+				snprintf(text, sizeof(text), "%s %s", rs->name, nm);
 			text_at(f, (int)tx, (int)(sg->top + 12), anchor,
 				"font-size=\"11\" font-weight=\"bold\" " HALO, text);
 			if (h >= 30) {
