@@ -4,10 +4,12 @@
 # click a region, walk a run and a typed address through every level, the
 # PA shown equal to the module's walk embedded in the page, no console
 # error, the embedded SVGs well-formed and rendered.
-# Pages: tests/host/fixtures/explorer.html (a snapshot saved from a 6.12
-# 5-level VM) with its data moved into the current user/explorer.html, so
-# the page's code under test is always the tree's; and the last `make
-# demo`'s out/demo/explorer.html, with its SVGs, when there is one.
+# Pages: tests/host/fixtures/explorer.html (make demo's explorer.html from
+# a 6.12 5-level VM, its walks trimmed to keep the file small: the first
+# page of every VMA and run plus 16 more, walks_complete false) with its
+# data moved into the current user/explorer.html, so that the page's code
+# under test is always the tree's; and the last `make demo`'s
+# out/demo/explorer.html, with its SVGs, when there is one.
 # Screenshots in out/host/explorer/. Skips (4) without the packages.
 set -uo pipefail
 . "$(dirname "$0")/../../scripts/lib.sh"
