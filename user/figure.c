@@ -541,6 +541,8 @@ static void draw_legend(FILE *f, const struct figure *fg, const struct pt_maps *
 			 fg->frames[p], fg->shared[p]);
 		text_at(f, x + 22, ly, "start", "", text);
 	}
+	if (fg->nr == 1)
+		return;		/* nothing to share */
 	y += ((fg->nr + 1) / 2) * 20 + 4;
 	fprintf(f, "<rect x=\"16\" y=\"%d\" width=\"8\" height=\"12\" fill=\"%s\"/>"
 		"<rect x=\"24\" y=\"%d\" width=\"8\" height=\"12\" fill=\"%s\"/>"
