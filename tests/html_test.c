@@ -240,6 +240,30 @@ TEST_F(target, cost_pictures_and_self_contained)
 		EXPECT_EQ(0, strncmp(p, "http://www.w3.org/2000/svg", 26));
 }
 
+/* Without root: the tool's own page, physical addresses hidden, no frames. */
+TEST(html_unprivileged_self_has_no_frames)
+{
+	const char *argv[] = { "", "html", "-o", "/tmp/ht-nobody.html", NULL };
+	struct tool_result r;
+	struct jval *doc;
+	char *html;
+
+	unlink("/tmp/ht-nobody.html");
+	ASSERT_EQ(0, tool_run(&r, true, NULL, NULL, argv));
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	tool_result_free(&r);
+	html = read_whole("/tmp/ht-nobody.html", NULL);
+	ASSERT_NE(NULL, html);
+	doc = page_data(_metadata, html);
+	ASSERT_NE(NULL, doc);
+	EXPECT_FALSE(jbool(jget(jget(doc, "maps"), "pfn_shown")));
+	EXPECT_EQ(J_NULL, jget(doc, "frames_svg")->type);
+	EXPECT_LT(0, jlen(jget(doc, "walks")));
+	jfree(doc);
+	free(html);
+	unlink("/tmp/ht-nobody.html");
+}
+
 TEST(html_needs_a_file)
 {
 	const char *argv[] = { "", "html", "self", NULL };
