@@ -14,7 +14,6 @@
 
 #include "demo.h"
 #include "fmt.h"
-#include "frames.h"
 #include "ptwalk.h"
 #include "render.h"
 #include "svg.h"
