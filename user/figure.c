@@ -161,9 +161,9 @@ static void draw_axis(FILE *f, const struct figure *fg, int p,
 	fputs("</g>\n", f);
 }
 
-/* One frame or a stretch of frames with the same owners. */
-static void draw_cells(FILE *f, const struct figure *fg, double y, double h,
-		       uint32_t o, bool outline)
+/* The cells themselves: one stripe per owner, outlined when shared. */
+static void draw_cell_rects(FILE *f, const struct figure *fg, double y, double h,
+			    uint32_t o, bool outline)
 {
 	int p, n = __builtin_popcount(o), k = 0;
 	double w = (double)PHYS_W / (n ? n : 1);
@@ -184,6 +184,29 @@ static void draw_cells(FILE *f, const struct figure *fg, double y, double h,
 		fprintf(f, "<rect x=\"%.0f\" y=\"%.2f\" width=\"%d\" height=\"%.2f\" fill=\"none\" "
 			"stroke=\"%s\" stroke-width=\"%s\"/>\n", fg->phys_x, y, PHYS_W, h,
 			n > 1 ? "#111" : "#fff", n > 1 ? "1.5" : "1");
+}
+
+/*
+ * One frame or a stretch of @frames frames from @pa with the same owners,
+ * with a tooltip saying which frames they are and whose.
+ */
+static void draw_cells(FILE *f, const struct figure *fg, double y, double h,
+		       uint32_t o, bool outline, unsigned long long pa,
+		       unsigned long long frames)
+{
+	char tip[256];
+	size_t len;
+	int p;
+
+	len = snprintf(tip, sizeof(tip), "0x%llx-0x%llx, %llu frame%s: %s", pa,
+		       pa + frames * FPAGE, frames, frames == 1 ? "" : "s",
+		       o ? "mapped by PID" : "used by none of these processes");
+	for (p = 0; p < fg->nr && len < sizeof(tip); p++)
+		if (o & (1u << p))
+			len += snprintf(tip + len, sizeof(tip) - len, " %d", (int)fg->pids[p]);
+	fprintf(f, "<g><title>%s</title>\n", tip);
+	draw_cell_rects(f, fg, y, h, o, outline);
+	fputs("</g>\n", f);
 }
 
 static void draw_phys(FILE *f, const struct figure *fg)
@@ -209,7 +232,7 @@ static void draw_phys(FILE *f, const struct figure *fg)
 			for (j = i + 1; j < n && !per_frame && cl->owners[j] == cl->owners[i]; j++)
 				;
 			draw_cells(f, fg, cl->bottom - j * cl->cell_h, (j - i) * cl->cell_h,
-				   cl->owners[i], per_frame);
+				   cl->owners[i], per_frame, cl->pa + i * FPAGE, j - i);
 		}
 		/* Addresses only where they do not run into the next label. */
 		snprintf(text, sizeof(text), "0x%llx", cl->pa);
