@@ -1,7 +1,7 @@
 #!/bin/bash
 # `make demo`: provision, build, boot Debian's 6.12 kernel with 5-level
 # paging, run `ptwalk demo` inside, print its output here and bring its
-# JSON and SVG files back into out/demo/.
+# JSON, SVG and HTML files back into out/demo/ (explorer.html: ptwalk html).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -18,7 +18,7 @@ log "phase demo: booting $KERNEL (${PAGING}-level paging, pti=$PTI) and running 
 outdir=$PTWALK_OUT/demo
 mkdir -p "$outdir"
 # Only this run's files: an old step-N.json would read as this run's.
-find "$outdir" -maxdepth 1 -type f \( -name '*.json' -o -name '*.svg' \) -delete
+find "$outdir" -maxdepth 1 -type f \( -name '*.json' -o -name '*.svg' -o -name '*.html' \) -delete
 rm -rf "$outdir/json"
 "$PTWALK_TOP/scripts/vm-run.sh" "$KERNEL" "$PAGING" "$PTI" demo "$outdir/vm"
 rc=$?

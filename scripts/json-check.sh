@@ -6,7 +6,8 @@
 # step-N.json and json/, one document per command) is searched for *.json;
 # each is validated against docs/schema/COMMAND.schema.json, COMMAND being
 # its "command" member. Every kind must be there at least once: info, maps,
-# walk, whatis, kernel, sharing, tables, alloc, frames, demo-step. First,
+# walk, whatis, kernel, sharing, tables, alloc, frames, html (also the
+# document an explorer page embeds), demo-step. First,
 # broken copies of a real maps document must be rejected, or the check
 # itself is broken.
 #   --install  apt-get install python3-jsonschema first if missing (root)
@@ -43,7 +44,8 @@ fi
 have_validator || { log "json-check: python3-jsonschema is not installed (for $py)"; exit 4; }
 
 [ -d "$dir" ] || die "json-check: no directory $dir (run make demo)"
-mapfile -t files < <(cd "$dir" && find . -name '*.json' -type f | sed 's|^\./||' | sort)
+mapfile -t files < <(cd "$dir" && find . \( -name '*.json' -o -name '*.html' \) -type f |
+	sed 's|^\./||' | sort)
 [ ${#files[@]} -gt 0 ] || die "json-check: no JSON documents in $dir"
 
 # The driver: jsonschema's Draft202012Validator does the validating; this
@@ -59,7 +61,8 @@ from jsonschema import Draft202012Validator, RefResolver, exceptions
 warnings.simplefilter("ignore", DeprecationWarning)  # RefResolver, in jsonschema >= 4.18
 schema_dir, files = os.path.abspath(sys.argv[1]), sys.argv[2:]
 REQUIRED = ["info", "maps", "walk", "whatis", "kernel", "sharing", "tables", "alloc",
-            "frames", "demo-step"]
+            "frames", "html", "demo-step"]
+DATA_OPEN = '<script id="ptwalk-data" type="application/json">'
 store = {}
 for name in sorted(os.listdir(schema_dir)):
     if name.endswith(".schema.json"):
@@ -83,9 +86,17 @@ def errors(doc):
             for e in errs]
 
 def load(path):
+    """A JSON file, or the document an explorer page (.html) embeds."""
     try:
         with open(path) as f:
-            return json.load(f), None
+            if not path.endswith(".html"):
+                return json.load(f), None
+            text = f.read()
+        start = text.find(DATA_OPEN)
+        end = text.find("</script>", start)
+        if start < 0 or end < 0:
+            return None, "no ptwalk-data script in the page"
+        return json.loads(text[start + len(DATA_OPEN):end]), None
     except (OSError, ValueError) as e:
         return None, "not JSON: %s" % e
 

@@ -1,5 +1,6 @@
 #!/bin/bash
-# Install everything the rig needs from Debian's mirror and cache the kernel
+# Install everything the rig needs from Debian's mirror (chromium,
+# chromium-driver and python3-selenium: tests/host/explorer.sh) and cache the kernel
 # images and the kselftest/checkpatch files outside the repository.
 # Idempotent: a second run only checks and returns in seconds.
 set -euo pipefail
@@ -7,7 +8,8 @@ set -euo pipefail
 
 PKGS=(qemu-system-x86 busybox-static cpio gcc make libc6-dev perl xz-utils kmod
       sparse linux-headers-amd64 linux-headers-6.12-amd64 linux-source-6.12
-      git dpkg-dev debhelper dh-dkms dkms lintian mandoc man-db openssl)
+      git dpkg-dev debhelper dh-dkms dkms lintian mandoc man-db openssl
+      chromium chromium-driver python3-selenium)
 
 missing=()
 for p in "${PKGS[@]}"; do

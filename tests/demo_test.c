@@ -30,6 +30,7 @@
 #include "ptwalk.h"
 #include "toolrun.h"
 #include "util.h"
+#include "xmlcheck.h"
 
 #define MAX_STOPS	16
 #define MAX_PROCS	4
@@ -37,6 +38,7 @@
 
 struct cap_vma {
 	unsigned long start, end;
+	bool private_writable;		/* perms rw?p */
 	uint64_t *pm;
 };
 
@@ -70,8 +72,12 @@ static void capture_proc(struct cap_proc *cp, pid_t pid)
 	for (i = 0; i < n; i++) {
 		if (v[i].end - v[i].start > BIG_VMA)
 			continue;
+		const char *perms = strchr(v[i].line, ' ');
+
 		cp->vmas[cp->nr].start = v[i].start;
 		cp->vmas[cp->nr].end = v[i].end;
+		cp->vmas[cp->nr].private_writable = perms && strlen(perms) > 4 &&
+						    perms[2] == 'w' && perms[4] == 'p';
 		cp->vmas[cp->nr].pm = pagemap_range(pid, v[i].start, v[i].end);
 		cp->nr++;
 	}
@@ -176,10 +182,13 @@ struct demo_run {
 	unsigned long lo, hi;
 };
 
-static int run_step(struct __test_metadata *_metadata, int n, struct demo_run *d)
+/* @out: also --out @out (the step's pictures), or NULL. */
+static int run_step_out(struct __test_metadata *_metadata, int n, const char *out,
+			struct demo_run *d)
 {
 	char num[8];
-	const char *argv[] = { "", "demo", num, "--json", "--hold", NULL };
+	const char *argv[] = { "", "demo", num, "--json", "--hold", out ? "--out" : NULL,
+			       out, NULL };
 	struct tool_result r;
 	size_t at = 0;
 
@@ -200,6 +209,11 @@ static int run_step(struct __test_metadata *_metadata, int n, struct demo_run *d
 	d->lo = jhex(jget(jget(d->step, "region"), "start"));
 	d->hi = jhex(jget(jget(d->step, "region"), "end"));
 	return d->step ? 0 : -1;
+}
+
+static int run_step(struct __test_metadata *_metadata, int n, struct demo_run *d)
+{
+	return run_step_out(_metadata, n, NULL, d);
 }
 
 static const struct cap_proc *cap_proc(const struct run_capture *rc, int stop,
@@ -801,6 +815,136 @@ TEST(step11_page_table_cost_against_vmpte)
 		TH_LOG("no THP here: %s", jstr(jget(step, "shows")));
 	}
 	jfree(doc);
+}
+
+/* ---- step 12: three processes and their frames ---------------------- */
+
+/*
+ * Every line of a Figure 13.2 picture (data-pid, data-va, data-pa) against
+ * pagemap at the stop of the snapshot it was drawn from: process i's at
+ * stop i. With @whole (whole address spaces), the tool's own private
+ * writable pages are skipped: after the
+ * fork they are copy-on-write, and the tool writes some of them (stdout's
+ * buffer, the parser's state) between reading its maps and stopping, so
+ * they get new frames before pagemap can be read. Returns pages compared,
+ * counting each pid's lines in @per.
+ */
+/* Is @va in a private writable VMA of @pid at @stop (/proc/PID/maps)? */
+static bool private_writable(const struct demo_run *d, int stop, pid_t pid,
+			     unsigned long va)
+{
+	const struct cap_proc *cp = cap_proc(&d->cap, stop, pid);
+	int v;
+
+	for (v = 0; cp && v < cp->nr; v++)
+		if (va >= cp->vmas[v].start && va < cp->vmas[v].end)
+			return cp->vmas[v].private_writable;
+	return false;
+}
+
+static int check_figure_lines(struct __test_metadata *_metadata, struct demo_run *d,
+			      const char *path, bool whole, const pid_t *pids, int *per)
+{
+	char *svg = read_whole(path, NULL), why[128];
+	const char *p;
+	int n = 0, bad = 0, i;
+
+	if (!svg) {
+		TH_LOG("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (xml_check(svg, why, sizeof(why))) {
+		TH_LOG("%s: %s", path, why);
+		free(svg);
+		return -1;
+	}
+	for (p = strstr(svg, "data-pid=\""); p; p = strstr(p + 1, "data-pid=\"")) {
+		unsigned long va;
+		unsigned long long pa, pages, k;
+		int pid, stop = -1;
+		bool cov;
+
+		if (sscanf(p, "data-pid=\"%d\" data-va=\"%lx\" data-pa=\"%llx\" data-pages=\"%llu\"",
+			   &pid, &va, &pa, &pages) != 4) {
+			TH_LOG("%s: bad line attributes: %.80s", path, p);
+			bad++;
+			continue;
+		}
+		for (i = 0; i < 3; i++)
+			if (pids[i] == pid)
+				per[stop = i]++;
+		if (stop < 0) {
+			TH_LOG("%s: a line of pid %d, not one of the three", path, pid);
+			bad++;
+			continue;
+		}
+		for (k = 0; k < pages; k++) {
+			uint64_t e = pm_at(&d->cap, stop, pid, va + k * 4096, &cov);
+
+			if (!cov || (whole && stop == 0 &&
+				     private_writable(d, 0, pid, va + k * 4096)))
+				continue;
+			n++;
+			if (!(e & PM_PRESENT) || PM_PFN(e) << 12 != pa + k * 4096) {
+				if (bad++ < 3)
+					TH_LOG("%s: pid %d va 0x%lx drawn to 0x%llx, pagemap pfn 0x%llx",
+					       path, pid, va + k * 4096, pa + k * 4096,
+					       (unsigned long long)PM_PFN(e));
+			}
+		}
+	}
+	free(svg);
+	EXPECT_EQ(0, bad) TH_LOG("%s", path);
+	return n;
+}
+
+TEST_F(demo, step12_three_processes_cow_frames_and_figure)
+{
+	struct demo_run *d = &self->d;
+	pid_t pids[3];
+	uint64_t e[3];
+	int per[3] = { 0 }, all[3] = { 0 }, i, p;
+	bool cov;
+
+	ASSERT_EQ(0, run_step_out(_metadata, 12, "/tmp/dt-12", d));
+	check_snapshots(_metadata, d);
+	pids[0] = jint(jget(d->step, "pid"));
+	pids[1] = jint(fact(d, "reader_pid"));
+	pids[2] = jint(fact(d, "writer_pid"));
+	ASSERT_EQ(3, d->cap.nstops);
+	/* Stop 2 (the last snapshot): every process's pages, from pagemap. */
+	for (i = 0; i < 12; i++) {
+		unsigned long va = d->lo + i * 4096UL;
+
+		for (p = 0; p < 3; p++) {
+			e[p] = pm_at(&d->cap, 2, pids[p], va, &cov);
+			ASSERT_TRUE(cov) TH_LOG("pid %d not captured", pids[p]);
+			ASSERT_TRUE(e[p] & PM_PRESENT) TH_LOG("pid %d page %d absent", pids[p], i);
+		}
+		/* Copy-on-write: the reader still shares every frame. */
+		EXPECT_EQ(PM_PFN(e[0]), PM_PFN(e[1])) TH_LOG("page %d", i);
+		/* Written by the writer: copied; 4-7 untouched, 8-11 shared memory. */
+		if (i < 4) {
+			EXPECT_NE(PM_PFN(e[0]), PM_PFN(e[2])) TH_LOG("page %d", i);
+		} else {
+			EXPECT_EQ(PM_PFN(e[0]), PM_PFN(e[2])) TH_LOG("page %d", i);
+		}
+	}
+	EXPECT_EQ(8, jint(fact(d, "reader_private_frames_shared_with_parent")));
+	EXPECT_EQ(4, jint(fact(d, "writer_private_pages_copied")));
+	EXPECT_EQ(4, jint(fact(d, "writer_private_frames_shared_with_parent")));
+	EXPECT_EQ(4, jint(fact(d, "shared_pages_on_one_frame_in_all")));
+	EXPECT_TRUE(jbool(fact(d, "parent_sees_shared_write")));
+	/* The pictures: one line per page of each process, to its frame. */
+	EXPECT_EQ(36, check_figure_lines(_metadata, d, "/tmp/dt-12/step12-frames.svg",
+					 false, pids, per));
+	for (p = 0; p < 3; p++) {
+		pid_t who = pids[p];
+
+		EXPECT_EQ(12, per[p]) TH_LOG("pid %d", who);
+	}
+	EXPECT_LT(36, check_figure_lines(_metadata, d, "/tmp/dt-12/step12-frames-all.svg",
+					 true, pids, all));
 }
 
 PTW_HARNESS_MAIN

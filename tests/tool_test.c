@@ -813,7 +813,7 @@ TEST(error_malformed_va_and_pid)
 TEST(help_for_every_command)
 {
 	static const char *const cmds[] = { "info", "maps", "walk", "frames", "kernel",
-					    "sharing", "alloc", "whatis", "demo" };
+					    "sharing", "alloc", "whatis", "demo", "html" };
 	struct tool_result r;
 	size_t i;
 

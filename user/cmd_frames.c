@@ -15,8 +15,9 @@ const char frames_help[] =
 	"and the physical ranges that two or more of them share: shared\n"
 	"libraries, copy-on-write pages after fork, shared memory, the zero page.\n"
 	"Needs root (physical addresses). At most 16 PIDs.\n"
-	"  --svg FILE  draw physical memory as a strip of frames, each process in\n"
-	"              its own colour, shared frames marked\n";
+	"  --svg FILE  draw Figure 13.2: each process's address space on its own\n"
+	"              axis, the frames they use in the middle one by one, a line\n"
+	"              from each page to its frame, shared frames striped\n";
 
 int cmd_frames(char **args, int n)
 {
@@ -30,7 +31,7 @@ int cmd_frames(char **args, int n)
 		read_maps(parse_pid_arg(args[i]), &maps[i]);
 	frames_collect(&fs, maps, n);
 	if (opt_svg)
-		svg_frames_file(opt_svg, &fs);
+		svg_figure_file(opt_svg, maps, n, NULL, 0, ~0UL, false);
 	if (opt_json) {
 		json_open(&j, stdout, "frames");
 		frames_json_members(&j, &fs);

@@ -44,8 +44,9 @@ const char demo_help[] =
 	"   9 the kernel half is shared by every process (/proc/ptwalk/sharing)\n"
 	"  10 kernel allocations: kmalloc, pages, vmalloc (/proc/ptwalk/alloc)\n"
 	"  11 what page tables cost: sparse, dense and huge (/proc/ptwalk/tables)\n"
+	"  12 three processes and their frames: Figure 13.2 from live data\n"
 	"  --out DIR  write step-N.json for each step and the pictures\n"
-	"             (maps-self.svg, step6-frames.svg) into DIR\n"
+	"             (maps-self.svg, step6-frames.svg, step12-frames.svg) into DIR\n"
 	"  --hold     stop (SIGSTOP) after each snapshot, for tests and debuggers\n";
 
 static void (*const step_fns[DEMO_STEPS + 1])(struct step *) = {
@@ -60,6 +61,7 @@ static void (*const step_fns[DEMO_STEPS + 1])(struct step *) = {
 	[9] = step_kernel_half,
 	[10] = step_kernel_alloc,
 	[11] = step_tables,
+	[12] = step_figure,
 };
 
 static struct pt_info info;

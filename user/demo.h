@@ -15,7 +15,7 @@
 
 #define DEMO_MAX_SNAPS	8
 #define DEMO_MAX_FACTS	32
-#define DEMO_STEPS	11
+#define DEMO_STEPS	12
 
 struct snapshot {
 	const char *label;
@@ -80,5 +80,6 @@ void step_stack(struct step *s);
 void step_kernel_half(struct step *s);
 void step_kernel_alloc(struct step *s);
 void step_tables(struct step *s);
+void step_figure(struct step *s);
 
 #endif /* PTWALK_DEMO_H */

@@ -14,7 +14,6 @@
 
 #include "demo.h"
 #include "fmt.h"
-#include "frames.h"
 #include "ptwalk.h"
 #include "render.h"
 #include "svg.h"
@@ -68,8 +67,8 @@ void step_fork_cow(struct step *s)
 	struct cow_page p0, a_par, a_chi, b_chi, b_par, c_par;
 	int to_child[2], from_child[2], i, status;
 	bool shared_rest = true;
-	struct frame_set fs;
 	struct pt_maps both[2];
+	static const char *const roles[2] = { "parent", "child" };
 	const char *svg;
 	volatile char *buf;
 	pid_t child;
@@ -109,10 +108,7 @@ void step_fork_cow(struct step *s)
 	if (svg) {
 		both[0] = par_w->maps;
 		both[1] = chi_w->maps;
-		frames_collect(&fs, both, 2);
-		fs.labels[0] = "parent";
-		fs.labels[1] = "child";
-		svg_frames_file(svg, &fs);
+		svg_figure_file(svg, both, 2, roles, s->lo, s->hi, true);
 	}
 	tell(to_child[1]);
 	waitpid(child, &status, 0);

@@ -66,6 +66,9 @@ static const struct command commands[] = {
 	{ .name = "whatis", .summary = "what a kernel address belongs to",
 	  .help = whatis_help, .min_operands = 1, .max_operands = 1,
 	  .operands = "needs one VA", .run = cmd_whatis },
+	{ .name = "html", .summary = "an explorer page of one process (HTML, offline)",
+	  .help = html_help, .options = OPTS_OUT, .max_operands = 1,
+	  .operands = "takes at most one PID", .run = cmd_html },
 	{ .name = "demo", .summary = "the lecture's experiments, step by step",
 	  .help = demo_help, .options = OPTS_OUT | OPTS_HOLD, .max_operands = INT_MAX,
 	  .run = cmd_demo },
@@ -120,7 +123,7 @@ static int parse_options(int argc, char **argv, unsigned int allowed,
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jho:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			opt_json = true;

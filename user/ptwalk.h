@@ -32,7 +32,7 @@ extern bool opt_color;		/* colour: stdout is a terminal and no NO_COLOR */
 extern bool opt_hold;		/* demo --hold: SIGSTOP after each snapshot */
 extern bool opt_nonpresent;	/* maps --nonpresent */
 extern const char *opt_svg;	/* maps/frames --svg FILE */
-extern const char *opt_out;	/* demo --out DIR */
+extern const char *opt_out;	/* demo --out DIR, html -o FILE */
 
 /* One line on stderr ("ptwalk: ..."), then exit with @status. */
 void fatal(int status, const char *fmt, ...)
@@ -71,11 +71,12 @@ int cmd_sharing(char **args, int n);
 int cmd_tables(char **args, int n);
 int cmd_alloc(char **args, int n);
 int cmd_whatis(char **args, int n);
+int cmd_html(char **args, int n);
 int cmd_demo(char **args, int n);
 /* Their --help texts, next to their code. */
 extern const char info_help[], maps_help[], walk_help[], frames_help[],
 	kernel_help[], sharing_help[], tables_help[], alloc_help[],
-	whatis_help[], demo_help[];
+	whatis_help[], html_help[], demo_help[];
 
 /* Option sets a command accepts (besides --json and --help). */
 enum {

@@ -4,9 +4,8 @@
  * up to 2^56 bytes: drawn to scale it would be one pixel of mappings, so
  * the axis is segmented. Each VMA gets a row (taller for bigger VMAs, on a
  * log scale) in which position is linear, and the holes between VMAs
- * shrink to a fixed-height band labelled with their size. Physical memory
- * is drawn as a grid of cells, each a fixed slice of the address range, in
- * the colour of the processes that map frames there.
+ * shrink to a fixed-height band labelled with their size. The frames
+ * picture of several processes is figure.c's.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -23,8 +22,8 @@
 #define HOLE_H		18
 #define TOP_MARGIN	64
 
-/* Text content or attribute value, escaped for XML; invalid UTF-8 as '?'. */
-static void xml_text(FILE *f, const char *s)
+/* Invalid UTF-8 becomes "?" (the picture must stay well-formed XML). */
+void xml_text(FILE *f, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
@@ -58,7 +57,7 @@ static void xml_text(FILE *f, const char *s)
 	}
 }
 
-static FILE *svg_open(const char *path, int width, int height, const char *title)
+FILE *svg_open(const char *path, int width, int height, const char *title)
 {
 	FILE *f = fopen(path, "w");
 
@@ -76,14 +75,14 @@ static FILE *svg_open(const char *path, int width, int height, const char *title
 	return f;
 }
 
-static void svg_close(FILE *f, const char *path)
+void svg_close(FILE *f, const char *path)
 {
 	fputs("</svg>\n", f);
 	if (ferror(f) | fclose(f))
 		fatal(EXIT_FAIL, "writing %s failed", path);
 }
 
-static void text_at(FILE *f, int x, int y, const char *anchor, const char *style,
+void text_at(FILE *f, int x, int y, const char *anchor, const char *style,
 		    const char *s)
 {
 	fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"%s\" %s>", x, y, anchor, style);
@@ -122,7 +121,8 @@ static void draw_vma(FILE *f, int y, int h, const struct pt_maps *maps, size_t i
 	char sz[SIZE_BUF], pr[SIZE_BUF], label[160];
 	size_t k;
 
-	fprintf(f, "<g><title>");
+	/* data-vma: the explorer page (html.c) makes regions clickable. */
+	fprintf(f, "<g data-vma=\"%zu\"><title>", i);
 	snprintf(label, sizeof(label), "%s 0x%lx-0x%lx %s %s", rs->name, v->start,
 		 v->end, v->perms, v->name);
 	xml_text(f, label);
@@ -214,151 +214,5 @@ void svg_maps_file(const char *path, const struct pt_maps *maps,
 			"fill-opacity=\"0.6\"/>\n", x, ly - 10, region_styles[rk].fill);
 		text_at(f, x + 20, ly, "start", "", region_styles[rk].name);
 	}
-	svg_close(f, path);
-}
-
-/* Process colours: distinct at a glance, also for colour-blind readers. */
-static const char *const proc_fill[FRAMES_MAX_PROCS] = {
-	"#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00",
-	"#f0e442", "#000000", "#999999", "#882255", "#44aa99", "#117733",
-	"#332288", "#ddcc77", "#aa4499", "#88ccee",
-};
-
-#define CELL_COLS	128
-#define CELL_ROWS_MAX	48
-#define CELL_W		7
-#define CELL_H		12
-#define GRID_X		120
-#define BAND_H		16
-
-struct cell {
-	unsigned long long bytes[FRAMES_MAX_PROCS];
-	bool shared;
-};
-
-void svg_frames_file(const char *path, const struct frame_set *fs)
-{
-	unsigned long long span = fs->top ? fs->top : 4096, per_cell;
-	int ncells, rows, width, height, c, p, r, y, legend_y;
-	char title[160], label[160], sz[SIZE_BUF];
-	struct cell *cells;
-	bool *used;
-	size_t i;
-	FILE *f;
-
-	/* Each cell a power-of-two slice of physical memory, frame-aligned. */
-	per_cell = 4096;
-	while (span / per_cell > (unsigned long long)CELL_COLS * CELL_ROWS_MAX)
-		per_cell *= 2;
-	ncells = (int)((span + per_cell - 1) / per_cell);
-	rows = (ncells + CELL_COLS - 1) / CELL_COLS;
-	cells = xalloc(ncells * sizeof(*cells));
-	for (i = 0; i < fs->nr_ranges; i++) {
-		const struct frame_range *r = &fs->ranges[i];
-		unsigned long long a = r->pa;
-
-		while (a < r->end) {
-			unsigned long long ce = (a / per_cell + 1) * per_cell;
-			unsigned long long e = ce < r->end ? ce : r->end;
-
-			cells[a / per_cell].bytes[r->proc] += e - a;
-			a = e;
-		}
-	}
-	for (i = 0; i < fs->nr_shared; i++) {
-		unsigned long long a;
-
-		for (a = fs->shared[i].pa; a < fs->shared[i].end; a = (a / per_cell + 1) * per_cell)
-			cells[a / per_cell].shared = true;
-	}
-
-	/* Rows without any frame of these processes shrink to one band. */
-	used = xalloc((rows + 1) * sizeof(*used));
-	for (c = 0; c < ncells; c++)
-		for (p = 0; p < fs->nr_procs; p++)
-			used[c / CELL_COLS] |= cells[c].bytes[p] > 0;
-	y = 60;
-	for (r = 0; r < rows; r++) {
-		if (used[r])
-			y += CELL_H;
-		else if (r == 0 || used[r - 1])
-			y += BAND_H;
-	}
-	width = GRID_X + CELL_COLS * CELL_W + 30;
-	legend_y = y + 30;
-	height = legend_y + 22 * (fs->nr_procs + 2) + 20;
-	snprintf(title, sizeof(title), "Physical frames of %d process%s", fs->nr_procs,
-		 fs->nr_procs == 1 ? "" : "es");
-	f = svg_open(path, width, height, title);
-	text_at(f, 16, 24, "start", "font-size=\"16\" font-weight=\"bold\"", title);
-	snprintf(label, sizeof(label),
-		 "physical memory 0 - 0x%llx, one cell = %s; colour: who maps frames there; "
-		 "black dot: frames shared", span, fmt_size(per_cell, sz));
-	text_at(f, 16, 44, "start", "fill=\"#555\"", label);
-	y = 60;
-	for (r = 0; r < rows; r++) {
-		int gap;
-
-		if (!used[r]) {
-			if (r > 0 && !used[r - 1])
-				continue;
-			for (gap = r; gap < rows && !used[gap]; gap++)
-				;
-			snprintf(label, sizeof(label), "0x%llx - 0x%llx: no frames of these processes (%s)",
-				 (unsigned long long)r * CELL_COLS * per_cell,
-				 (unsigned long long)gap * CELL_COLS * per_cell,
-				 fmt_size((unsigned long long)(gap - r) * CELL_COLS * per_cell, sz));
-			fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#f7f7f7\"/>\n",
-				GRID_X, y, CELL_COLS * CELL_W - 1, BAND_H - 2);
-			text_at(f, GRID_X + 6, y + 11, "start",
-				"fill=\"#777\" font-style=\"italic\" font-size=\"10\"", label);
-			y += BAND_H;
-			continue;
-		}
-		snprintf(label, sizeof(label), "0x%llx", (unsigned long long)r * CELL_COLS * per_cell);
-		text_at(f, GRID_X - 6, y + 10, "end", "fill=\"#555\" font-size=\"10\"", label);
-		fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#eeeeee\"/>\n",
-			GRID_X, y, CELL_COLS * CELL_W - 1, CELL_H - 1);
-		for (c = r * CELL_COLS; c < (r + 1) * CELL_COLS && c < ncells; c++) {
-			int x = GRID_X + (c % CELL_COLS) * CELL_W;
-			int owners = 0, k = 0;
-			double sw;
-
-			for (p = 0; p < fs->nr_procs; p++)
-				owners += cells[c].bytes[p] > 0;
-			if (!owners)
-				continue;
-			/* One vertical stripe per process with frames in the cell. */
-			sw = (CELL_W - 1.0) / owners;
-			for (p = 0; p < fs->nr_procs; p++) {
-				if (!cells[c].bytes[p])
-					continue;
-				fprintf(f, "<rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"%d\" fill=\"%s\"/>\n",
-					x + k * sw, y, sw, CELL_H - 1, proc_fill[p]);
-				k++;
-			}
-			if (cells[c].shared)
-				fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2\" fill=\"#000\" stroke=\"#fff\" stroke-width=\"0.8\"/>\n",
-					x + (CELL_W - 1) / 2.0, y + (CELL_H - 1) / 2.0);
-		}
-		y += CELL_H;
-	}
-	for (p = 0; p < fs->nr_procs; p++) {
-		int y = legend_y + 22 * p;
-
-		fprintf(f, "<rect x=\"16\" y=\"%d\" width=\"16\" height=\"14\" fill=\"%s\"/>\n",
-			y - 11, proc_fill[p]);
-		snprintf(label, sizeof(label), "PID %d%s%s%s: %llu frames (%s), %llu shared",
-			 (int)fs->pids[p], fs->labels[p] ? " (" : "",
-			 fs->labels[p] ? fs->labels[p] : "", fs->labels[p] ? ")" : "",
-			 fs->bytes[p] / 4096, fmt_size(fs->bytes[p], sz),
-			 fs->shared_bytes[p] / 4096);
-		text_at(f, 40, y, "start", "", label);
-	}
-	legend_y += 22 * fs->nr_procs;
-	fprintf(f, "<circle cx=\"24\" cy=\"%d\" r=\"3\" fill=\"#000\"/>\n", legend_y - 4);
-	snprintf(label, sizeof(label), "shared: %zu physical ranges mapped by two or more of these processes",
-		 fs->nr_shared);
-	text_at(f, 40, legend_y, "start", "", label);
 	svg_close(f, path);
 }

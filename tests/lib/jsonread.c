@@ -51,8 +51,16 @@ static char *string(struct reader *r)
 			case 'u':
 				if (strspn(r->s + r->at, "0123456789abcdefABCDEF") < 4)
 					goto bad;
+				/* ASCII as itself ("\u003c" in the explorer page), else '?'. */
+				{
+					char hex[5] = { 0 };
+					long u;
+
+					memcpy(hex, r->s + r->at, 4);
+					u = strtol(hex, NULL, 16);
+					c = u > 0 && u < 0x80 ? (char)u : '?';
+				}
 				r->at += 4;
-				c = '?';
 				break;
 			case '"': case '\\': case '/': break;
 			default: goto bad;

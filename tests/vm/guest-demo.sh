@@ -1,6 +1,6 @@
 #!/bin/sh
 # Runs inside the guest for `make demo`: load the module, run the tool's
-# demo, and send the files it wrote (JSON, SVG) back to the host as a
+# demo and its explorer page, and send the files (JSON, SVG, HTML) back to the host as a
 # base64 tar stream on the third serial port.
 # Plain text: the output goes to a serial log, not a terminal.
 export NO_COLOR=1
@@ -9,6 +9,8 @@ mkdir -p /tmp/demo
 cd /tmp/demo || exit 1
 /bin/ptwalk demo --out /tmp/demo
 rc=$?
+# The explorer page of this shell (a process other than the tool).
+/bin/ptwalk html $$ -o /tmp/demo/explorer.html || rc=1
 
 # One --json document per command in json/, for scripts/json-check.sh on
 # the host. A command that fails leaves an empty file (the checker reports
@@ -44,6 +46,7 @@ jdoc tables tables --json
 jdoc tables-pid tables --json "$other"
 jdoc alloc alloc --json kmalloc 100 kmalloc 64 3 pages 2 vmalloc 12K
 jdoc frames frames --json "$$" "$other"
+jdoc html html --json "$other" -o /tmp/explorer-other.html
 # The demo document (the step files above are demo-step documents): the
 # quick steps, including the ones with sharing (9) and alloc (10) members.
 jdoc demo demo --json 1 3 9 10
