@@ -49,19 +49,23 @@ const char demo_help[] =
 	"             (maps-self.svg, step6-frames.svg, step12-frames.svg) into DIR\n"
 	"  --hold     stop (SIGSTOP) after each snapshot, for tests and debuggers\n";
 
+/*
+ * Every step in one place: its function and the file that holds it. The
+ * oracle checks of step N are demo_test's stepN_* tests.
+ */
 static void (*const step_fns[DEMO_STEPS + 1])(struct step *) = {
-	[1] = step_layout,
-	[2] = step_malloc_small,
-	[3] = step_malloc_large,
-	[4] = step_brk,
-	[5] = step_mmap,
-	[6] = step_fork_cow,
-	[7] = step_thp,
-	[8] = step_stack,
-	[9] = step_kernel_half,
-	[10] = step_kernel_alloc,
-	[11] = step_tables,
-	[12] = step_figure,
+	[1] = step_layout,		/* demo_memory.c */
+	[2] = step_malloc_small,	/* demo_memory.c */
+	[3] = step_malloc_large,	/* demo_memory.c */
+	[4] = step_brk,			/* demo_memory.c */
+	[5] = step_mmap,		/* demo_memory.c */
+	[6] = step_fork_cow,		/* demo_process.c */
+	[7] = step_thp,			/* demo_process.c */
+	[8] = step_stack,		/* demo_process.c */
+	[9] = step_kernel_half,		/* demo_kernel.c */
+	[10] = step_kernel_alloc,	/* demo_kernel.c */
+	[11] = step_tables,		/* demo_tables.c */
+	[12] = step_figure,		/* demo_figure.c */
 };
 
 static struct pt_info info;
