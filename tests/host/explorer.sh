@@ -4,11 +4,11 @@
 # click a region, walk a run and a typed address through every level, the
 # PA shown equal to the module's walk embedded in the page, no console
 # error, the embedded SVGs well-formed and rendered.
-# Pages: tests/host/fixtures/explorer.html (make demo's explorer.html from
-# a 6.12 5-level VM, its walks trimmed to keep the file small: the first
-# page of every VMA and run plus 16 more, walks_complete false) with its
-# data moved into the current user/explorer.html, so that the page's code
-# under test is always the tree's; and the last `make demo`'s
+# Pages: tests/host/fixtures/explorer-data.json (the data of make demo's
+# explorer.html from a 6.12 5-level VM, its walks trimmed to keep the file
+# small: the first page of every VMA and run plus 16 more, walks_complete
+# false) in the current user/explorer.html, so that the page's code under
+# test is always the tree's; and the last `make demo`'s
 # out/demo/explorer.html, with its SVGs, when there is one.
 # Screenshots in out/host/explorer/. Skips (4) without the packages.
 set -uo pipefail
@@ -27,18 +27,17 @@ done
 
 rm -rf "$out"
 mkdir -p "$out"
-# The fixture's data in the tree's page: the text between the data
-# script's tags replaces the template's slot, as user/html.c does.
-python3 - "$PTWALK_TOP/user/explorer.html" "$PTWALK_TOP/tests/host/fixtures/explorer.html" \
+# The fixture's data in the tree's page: it replaces the template's slot,
+# as user/html.c does.
+python3 - "$PTWALK_TOP/user/explorer.html" "$PTWALK_TOP/tests/host/fixtures/explorer-data.json" \
 	"$out/fixture.html" <<'PY' || exit 1
-import re, sys
+import sys
 page = open(sys.argv[1], encoding="utf-8").read()
-saved = open(sys.argv[2], encoding="utf-8").read()
-m = re.search(r'<script id="ptwalk-data" type="application/json">(.*?)</script>', saved, re.S)
+data = open(sys.argv[2], encoding="utf-8").read().strip()
 slot = "/*PTWALK-DATA*/null"
-if not m or slot not in page:
-    sys.exit("explorer: no data in the fixture or no slot in user/explorer.html")
-open(sys.argv[3], "w", encoding="utf-8").write(page.replace(slot, m.group(1), 1))
+if not data or slot not in page:
+    sys.exit("explorer: no fixture data or no slot in user/explorer.html")
+open(sys.argv[3], "w", encoding="utf-8").write(page.replace(slot, data, 1))
 PY
 pages=("$out/fixture.html")
 svgs=
