@@ -6,6 +6,9 @@ set -uo pipefail
 
 "$PTWALK_TOP/scripts/provision.sh" >/dev/null || die "provisioning failed"
 rc=0
+# A fresh clone has no out/ yet: the log must be writable, or checkpatch
+# would never run and the lint would look clean.
+mkdir -p "$PTWALK_OUT"
 files=$(cd "$PTWALK_TOP" && ls include/ptwalk/*.h module/*.[ch] tests/helper/*.[ch] 2>/dev/null | grep -v "\.mod\.c$")
 # --no-tree: we are not inside a kernel tree; spelling.txt and
 # const_structs.checkpatch sit beside checkpatch.pl in the cache.
