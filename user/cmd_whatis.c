@@ -52,14 +52,15 @@ int cmd_whatis(char **args, int n UNUSED)
 		json_close(&j);
 		return EXIT_OK;
 	}
+	/* An aligned table: the line's tag once, then a field a row. */
 	for (i = 0; i < nr; i++) {
-		printf("%-7s", l[i].tag);
 		for (k = 0; k < l[i].n; k++) {
 			snprintf(val, sizeof(val), "%s", l[i].val[k]);
 			ptw_unescape(val);
-			printf(" %s=%s", l[i].key[k], val);
+			printf("%-7s %-9s %s\n", k ? "" : l[i].tag, l[i].key[k], val);
 		}
-		putchar('\n');
+		if (!l[i].n)
+			printf("%s\n", l[i].tag);
 	}
 	return EXIT_OK;
 }
