@@ -120,6 +120,22 @@ if [ "${JSON:-1}" = 1 ]; then
 	esac
 	log "phase json: $(($(now) - t4))s"
 fi
+
+# The explorer page this run's demo VM wrote, in Chromium: the host phase
+# ran before the demo, on the saved fixture only (SVG=0 leaves it out).
+if [ "${SVG:-1}" = 1 ] && [ -f "$PTWALK_OUT/demo/explorer.html" ]; then
+	t5=$(now)
+	bash "$PTWALK_TOP/tests/host/explorer.sh" >"$PTWALK_OUT/explorer-demo.log" 2>&1
+	case $? in
+	0) echo "explorer (make demo's page, chromium-driver): passed"
+	   total_pass=$((total_pass + 1)) ;;
+	4) echo "explorer (make demo's page): skipped: $(tail -n1 "$PTWALK_OUT/explorer-demo.log")"
+	   total_skip=$((total_skip + 1)) ;;
+	*) echo "explorer (make demo's page, chromium-driver): failed (see $PTWALK_OUT/explorer-demo.log)"
+	   total_fail=$((total_fail + 1)) ;;
+	esac
+	log "phase explorer: $(($(now) - t5))s"
+fi
 [ ${#failed_cfgs[@]} -gt 0 ] && echo "failed configurations: ${failed_cfgs[*]}"
 if [ $doc_failed = 1 ]; then
 	echo "documentation: unmarked shell blocks (scripts/doc-blocks.sh): counted as one failure"
