@@ -30,6 +30,12 @@ void arena_init(void)
 			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (arena_base == MAP_FAILED)
 		fatal(EXIT_FAIL, "reserving memory: %s", strerror(errno));
+	/*
+	 * 4K pages only: the tool counts its own page tables (demo steps 1
+	 * and 11), and khugepaged collapsing part of the arena mid-step would
+	 * move a table from the PTE level to the THP reserve under the count.
+	 */
+	madvise(arena_base, ARENA_SIZE, MADV_NOHUGEPAGE);
 	/* Named in /proc/PID/maps where the kernel supports it; harmless if not. */
 	prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, (unsigned long)arena_base,
 	      ARENA_SIZE, (unsigned long)"ptwalk arena");
