@@ -273,10 +273,10 @@ static bool setup_swap(char *why, size_t sz)
 }
 
 /* The scripted target's log, in a shared page: what it did and when. */
-enum step { S_FORK, S_COW, S_MPROTECT, S_MUNMAP, S_PAGEOUT, S_NR };
+enum step { S_FORK, S_COW, S_MPROTECT, S_MUNMAP, S_PAGEOUT, S_SWAPIN, S_NR };
 
 static const char *const step_names[S_NR] = {
-	"fork", "cow write", "mprotect", "munmap", "pageout",
+	"fork", "cow write", "mprotect", "munmap", "pageout", "swap-in",
 };
 
 struct tlog {
@@ -289,8 +289,9 @@ struct tlog {
 /*
  * The target: touch PAGES pages; fork (the child holds the frames until
  * told); write page 0 (copy on write); let the child write and exit;
- * mprotect pages 4-5 read-only; munmap pages 8-9; page out page 12 and
- * touch it back; then stop.
+ * write pages 4-5 (writable again, no copy) and mprotect them
+ * read-only; munmap pages 8-9; page out page 12 and read it back (a
+ * swap-in fills an entry: no invalidation); then stop.
  */
 static void scripted_target(struct tlog *log, int go)
 {
@@ -325,6 +326,9 @@ static void scripted_target(struct tlog *log, int go)
 	if (write(cpipe[1], "x", 1) != 1 || waitpid(child, NULL, 0) != child)
 		_exit(12);
 
+	/* Writable again (the child is gone: the frames are reused). */
+	p[4 * PG] = 4;
+	p[5 * PG] = 5;
 	log->t0[S_MPROTECT] = mono_ns();
 	log->done[S_MPROTECT] = !mprotect(p + 4 * PG, 2 * PG, PROT_READ);
 	log->t1[S_MPROTECT] = mono_ns();
@@ -337,6 +341,9 @@ static void scripted_target(struct tlog *log, int go)
 		log->t0[S_PAGEOUT] = mono_ns();
 		log->done[S_PAGEOUT] = !madvise(p + 12 * PG, PG, MADV_PAGEOUT);
 		log->t1[S_PAGEOUT] = mono_ns();
+		log->t0[S_SWAPIN] = mono_ns();
+		log->done[S_SWAPIN] = p[12 * PG] == 1;
+		log->t1[S_SWAPIN] = mono_ns();
 	}
 	raise(SIGSTOP);
 	_exit(0);
@@ -383,6 +390,7 @@ TEST(scripted_timeline)
 	uint64_t *pm;
 	char why[128] = "", c = 'g';
 	int go[2], fd, status, i, s;
+	size_t k;
 	pid_t pid;
 
 	ASSERT_NE(MAP_FAILED, log);
@@ -409,7 +417,7 @@ TEST(scripted_timeline)
 	TH_LOG("%zu records, last seq %llu", t.n, lastseq);
 	p = log->p;
 	for (s = 0; s < S_NR; s++)
-		if (s != S_PAGEOUT || log->swap)
+		if ((s != S_PAGEOUT && s != S_SWAPIN) || log->swap)
 			EXPECT_TRUE(log->done[s]) TH_LOG("step %s failed", step_names[s]);
 
 	/* fork: the parent's private pages are write-protected, whole VMA. */
@@ -470,6 +478,14 @@ TEST(scripted_timeline)
 		EXPECT_FALSE(done->e[0].after & P_PRESENT);
 		EXPECT_NE(0, done->e[0].after);
 		last[S_PAGEOUT] = done;
+		/* The swap-in: nothing recorded for page 12 meanwhile. */
+		for (k = 0; k < t.n; k++)
+			EXPECT_FALSE(!strcmp(t.r[k].tag, "event") &&
+				     t.r[k].time >= log->t0[S_SWAPIN] &&
+				     t.r[k].time <= log->t1[S_SWAPIN] &&
+				     t.r[k].start < p + 13 * PG &&
+				     t.r[k].end > p + 12 * PG)
+				TH_LOG("%s event during the swap-in", t.r[k].kind);
 	}
 	/* In the order the target did them. */
 	for (s = 1; s < S_NR; s++)
@@ -486,7 +502,6 @@ TEST(scripted_timeline)
 		unsigned long va = p + i * PG;
 		const struct rec *r;
 		bool seen = false;
-		size_t k;
 		unsigned int j;
 		unsigned long long after = 0;
 
@@ -500,6 +515,11 @@ TEST(scripted_timeline)
 		}
 		if (!seen)
 			continue;
+		if (i == 12 && log->swap) {
+			/* Swapped in by the read: present again, unrecorded. */
+			EXPECT_TRUE(pm[i] & PM_PRESENT);
+			continue;
+		}
 		if (after & P_PRESENT) {
 			EXPECT_TRUE(pm[i] & PM_PRESENT) TH_LOG("page %d", i);
 			EXPECT_EQ(PM_PFN(pm[i]), P_PFN(after)) TH_LOG("page %d", i);
