@@ -42,6 +42,7 @@ static const struct command commands[] = {
 	{ "tables", cmd_tables, "what a process's page tables cost, per level" },
 	{ "alloc", cmd_alloc, "where kernel allocations land (kmalloc, pages, vmalloc)" },
 	{ "whatis", cmd_whatis, "what a kernel address belongs to" },
+	{ "trace", cmd_trace, "a timeline of a process's faults and page-table changes" },
 	{ "demo", cmd_demo, "the lecture's experiments, step by step" },
 };
 

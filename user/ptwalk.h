@@ -65,6 +65,7 @@ int cmd_sharing(int argc, char **argv);
 int cmd_tables(int argc, char **argv);
 int cmd_alloc(int argc, char **argv);
 int cmd_whatis(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 
 /* Option sets a command accepts (besides --json and --help). */
