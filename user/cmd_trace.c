@@ -35,6 +35,9 @@
 #define MAX_ENTRIES	16
 #define PERF_PAGES	64		/* data pages of the perf ring (256 KiB) */
 #define TRACE_BUF	(64 * 1024)
+/* Every JSON line is a document of its own (docs/json.md). */
+#define JSON_HEAD	"{\"ptwalk_json\":1,\"command\":\"trace\","
+_Static_assert(PTWALK_JSON_VERSION == 1, "JSON_HEAD spells the schema version");
 
 static const char trace_help[] =
 	"usage: ptwalk trace [--json] PID\n"
@@ -453,17 +456,17 @@ static void print_item_json(const struct item *it)
 
 	switch (it->type) {
 	case IT_FAULT:
-		printf("{\"type\":\"fault\",\"time_ns\":%llu,\"pid\":%d,\"tid\":%d,\"addr\":\"0x%lx\",\"ip\":\"0x%lx\",\"mode\":\"%s\"}\n",
+		printf(JSON_HEAD "\"type\":\"fault\",\"time_ns\":%llu,\"pid\":%d,\"tid\":%d,\"addr\":\"0x%lx\",\"ip\":\"0x%lx\",\"mode\":\"%s\"}\n",
 		       it->time, it->pid, it->tid, it->start, it->ip,
 		       it->user ? "user" : "kernel");
 		break;
 	case IT_EVENT:
-		printf("{\"type\":\"event\",\"seq\":%llu,\"time_ns\":%llu,\"kind\":\"%s\",\"start\":\"0x%lx\",\"end\":\"0x%lx\",\"blockable\":%s}\n",
+		printf(JSON_HEAD "\"type\":\"event\",\"seq\":%llu,\"time_ns\":%llu,\"kind\":\"%s\",\"start\":\"0x%lx\",\"end\":\"0x%lx\",\"blockable\":%s}\n",
 		       it->seq, it->time, it->kind, it->start, it->end,
 		       it->blockable ? "true" : "false");
 		break;
 	case IT_DONE:
-		printf("{\"type\":\"done\",\"seq\":%llu,\"time_ns\":%llu,\"event\":%llu,\"kind\":\"%s\",\"start\":\"0x%lx\",\"end\":\"0x%lx\",\"entries\":[",
+		printf(JSON_HEAD "\"type\":\"done\",\"seq\":%llu,\"time_ns\":%llu,\"event\":%llu,\"kind\":\"%s\",\"start\":\"0x%lx\",\"end\":\"0x%lx\",\"entries\":[",
 		       it->seq, it->time, it->ref, it->kind, it->start, it->end);
 		for (i = 0; i < it->nentries; i++) {
 			const struct entry *e = &it->e[i];
@@ -478,11 +481,11 @@ static void print_item_json(const struct item *it)
 		printf("]}\n");
 		break;
 	case IT_DROP:
-		printf("{\"type\":\"drop\",\"count\":%llu,\"total\":%llu}\n", it->count,
+		printf(JSON_HEAD "\"type\":\"drop\",\"count\":%llu,\"total\":%llu}\n", it->count,
 		       it->total);
 		break;
 	case IT_EXIT:
-		printf("{\"type\":\"exit\",\"seq\":%llu,\"time_ns\":%llu}\n", it->seq, it->time);
+		printf(JSON_HEAD "\"type\":\"exit\",\"seq\":%llu,\"time_ns\":%llu}\n", it->seq, it->time);
 		break;
 	}
 }
@@ -531,8 +534,8 @@ static void json_str_escaped(const char *s)
 static void print_header(const struct tracer *t)
 {
 	if (opt_json) {
-		printf("{\"type\":\"trace\",\"ptwalk_json\":%d,\"pid\":%d,\"pfn\":\"%s\",\"clock\":\"monotonic\",\"faults\":",
-		       PTWALK_JSON_VERSION, t->pid, t->pfn);
+		printf(JSON_HEAD "\"type\":\"trace\",\"pid\":%d,\"pfn\":\"%s\",\"clock\":\"monotonic\",\"faults\":",
+		       t->pid, t->pfn);
 		if (t->perf_fd >= 0) {
 			printf("\"perf\"}\n");
 		} else {
@@ -553,7 +556,7 @@ static void print_header(const struct tracer *t)
 static void print_summary(const struct tracer *t)
 {
 	if (opt_json) {
-		printf("{\"type\":\"summary\",\"faults\":%llu,\"faults_lost\":%llu,\"events\":%llu,\"done\":%llu,\"dropped\":%llu,\"exited\":%s}\n",
+		printf(JSON_HEAD "\"type\":\"summary\",\"faults\":%llu,\"faults_lost\":%llu,\"events\":%llu,\"done\":%llu,\"dropped\":%llu,\"exited\":%s}\n",
 		       t->faults, t->lost, t->events, t->dones, t->dropped,
 		       t->exited ? "true" : "false");
 		return;
