@@ -35,6 +35,7 @@
 #define MAX_ENTRIES	16
 #define PERF_PAGES	64		/* data pages of the perf ring (256 KiB) */
 #define TRACE_BUF	(64 * 1024)
+#define MAX_CPUS	256
 /* Every JSON line is a document of its own (docs/json.md). */
 #define JSON_HEAD	"{\"ptwalk_json\":1,\"command\":\"trace\","
 _Static_assert(PTWALK_JSON_VERSION == 1, "JSON_HEAD spells the schema version");
@@ -77,9 +78,14 @@ struct tracer {
 	int fd;				/* /proc/ptwalk/trace */
 	pid_t pid;
 	char pfn[16];
-	int perf_fd;
-	struct perf_event_mmap_page *meta;
-	char *data;
+	/*
+	 * One perf event per CPU, following PID and the threads it starts
+	 * (inherit): an inherited event can have a ring only per CPU.
+	 */
+	int nperf;
+	int perf_fd[MAX_CPUS];
+	struct perf_event_mmap_page *meta[MAX_CPUS];
+	char *data[MAX_CPUS];
 	size_t data_size;
 	char perf_why[256];		/* why faults are missing */
 	struct item *items;
@@ -278,7 +284,34 @@ static const char *perf_paranoid(void)
 	return level;
 }
 
-/* Page-fault samples of @pid (its threads, and later ones) into a ring. */
+static void perf_fail(struct tracer *t, const char *what)
+{
+	if (errno == EACCES || errno == EPERM)
+		snprintf(t->perf_why, sizeof(t->perf_why),
+			 "%s refused (%s; kernel.perf_event_paranoid=%s: faults need root, CAP_PERFMON, or paranoid <= 2 for your own processes)",
+			 what, strerror(errno), perf_paranoid());
+	else
+		snprintf(t->perf_why, sizeof(t->perf_why), "%s failed: %s",
+			 what, strerror(errno));
+}
+
+static void perf_close(struct tracer *t)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	int i;
+
+	for (i = 0; i < t->nperf; i++) {
+		if (t->meta[i])
+			munmap(t->meta[i], page + t->data_size);
+		close(t->perf_fd[i]);
+	}
+	t->nperf = 0;
+}
+
+/*
+ * Page-fault samples of @pid and the threads it starts, one event and
+ * ring per CPU. All or nothing: faults are either all recorded or none.
+ */
 static void perf_open(struct tracer *t)
 {
 	struct perf_event_attr attr = {
@@ -291,59 +324,65 @@ static void perf_open(struct tracer *t)
 		.inherit = 1,
 		.use_clockid = 1,
 		.clockid = CLOCK_MONOTONIC,
-		.wakeup_events = 1,
 	};
 	long page = sysconf(_SC_PAGESIZE);
-	void *ring;
+	long cpus = sysconf(_SC_NPROCESSORS_CONF);
+	int cpu;
 
-	t->perf_fd = syscall(SYS_perf_event_open, &attr, t->pid, -1, -1,
-			     PERF_FLAG_FD_CLOEXEC);
-	if (t->perf_fd < 0) {
-		if (errno == EACCES || errno == EPERM)
-			snprintf(t->perf_why, sizeof(t->perf_why),
-				 "perf_event_open refused (%s; kernel.perf_event_paranoid=%s: faults need root, CAP_PERFMON, or paranoid <= 2 for your own processes)",
-				 strerror(errno), perf_paranoid());
-		else
-			snprintf(t->perf_why, sizeof(t->perf_why),
-				 "perf_event_open failed: %s", strerror(errno));
-		return;
-	}
+	if (cpus > MAX_CPUS)
+		cpus = MAX_CPUS;
 	t->data_size = PERF_PAGES * page;
-	ring = mmap(NULL, page + t->data_size, PROT_READ | PROT_WRITE,
-		    MAP_SHARED, t->perf_fd, 0);
-	if (ring == MAP_FAILED) {
-		snprintf(t->perf_why, sizeof(t->perf_why),
-			 "mmap of the perf ring failed: %s", strerror(errno));
-		close(t->perf_fd);
-		t->perf_fd = -1;
-		return;
+	for (cpu = 0; cpu < cpus; cpu++) {
+		void *ring;
+		int fd = syscall(SYS_perf_event_open, &attr, t->pid, cpu, -1,
+				 PERF_FLAG_FD_CLOEXEC);
+
+		if (fd < 0 && errno == ENODEV)
+			continue;	/* an offline CPU */
+		if (fd < 0) {
+			perf_fail(t, "perf_event_open");
+			perf_close(t);
+			return;
+		}
+		t->perf_fd[t->nperf] = fd;
+		t->meta[t->nperf] = NULL;
+		t->nperf++;
+		ring = mmap(NULL, page + t->data_size, PROT_READ | PROT_WRITE,
+			    MAP_SHARED, fd, 0);
+		if (ring == MAP_FAILED) {
+			perf_fail(t, "mmap of the perf ring");
+			perf_close(t);
+			return;
+		}
+		t->meta[t->nperf - 1] = ring;
+		t->data[t->nperf - 1] = (char *)ring + page;
 	}
-	t->meta = ring;
-	t->data = (char *)ring + page;
+	if (!t->nperf)
+		snprintf(t->perf_why, sizeof(t->perf_why), "no CPU to open perf events on");
 }
 
-/* Copy @n bytes at ring offset @off (which may wrap). */
-static void ring_copy(const struct tracer *t, unsigned long long off, void *dst,
-		      size_t n)
+/* Copy @n bytes at offset @off (which may wrap) of ring @data. */
+static void ring_copy(const struct tracer *t, const char *data,
+		      unsigned long long off, void *dst, size_t n)
 {
 	size_t at = off % t->data_size, first = t->data_size - at;
 
 	if (first >= n) {
-		memcpy(dst, t->data + at, n);
+		memcpy(dst, data + at, n);
 	} else {
-		memcpy(dst, t->data + at, first);
-		memcpy((char *)dst + first, t->data, n - first);
+		memcpy(dst, data + at, first);
+		memcpy((char *)dst + first, data, n - first);
 	}
 }
 
-static void drain_perf(struct tracer *t)
+static void drain_ring(struct tracer *t, int i)
 {
+	struct perf_event_mmap_page *meta = t->meta[i];
+	const char *data = t->data[i];
 	unsigned long long head, tail;
 
-	if (t->perf_fd < 0)
-		return;
-	head = __atomic_load_n(&t->meta->data_head, __ATOMIC_ACQUIRE);
-	tail = t->meta->data_tail;
+	head = __atomic_load_n(&meta->data_head, __ATOMIC_ACQUIRE);
+	tail = meta->data_tail;
 	while (tail < head && t->nitems < MAX_ITEMS - 1) {
 		struct perf_event_header h;
 		struct {
@@ -353,29 +392,40 @@ static void drain_perf(struct tracer *t)
 		} s;
 		uint64_t lost[2];
 
-		ring_copy(t, tail, &h, sizeof(h));
-		if (h.type == PERF_RECORD_SAMPLE && h.size >= sizeof(h) + sizeof(s)) {
-			struct item *it = new_item(t);
-
-			ring_copy(t, tail + sizeof(h), &s, sizeof(s));
-			it->type = IT_FAULT;
-			it->time = s.time;
-			it->start = s.addr;
-			it->ip = s.ip;
-			it->pid = s.pid;
-			it->tid = s.tid;
-			it->user = (h.misc & PERF_RECORD_MISC_CPUMODE_MASK) ==
-				   PERF_RECORD_MISC_USER;
-			t->faults++;
-		} else if (h.type == PERF_RECORD_LOST && h.size >= sizeof(h) + sizeof(lost)) {
-			ring_copy(t, tail + sizeof(h), lost, sizeof(lost));
-			t->lost += lost[1];
-		}
+		ring_copy(t, data, tail, &h, sizeof(h));
 		if (!h.size)
 			break;
+		if (h.type == PERF_RECORD_SAMPLE && h.size >= sizeof(h) + sizeof(s)) {
+			ring_copy(t, data, tail + sizeof(h), &s, sizeof(s));
+			/* Children inherit the event; their faults are not ours. */
+			if ((pid_t)s.pid == t->pid) {
+				struct item *it = new_item(t);
+
+				it->type = IT_FAULT;
+				it->time = s.time;
+				it->start = s.addr;
+				it->ip = s.ip;
+				it->pid = s.pid;
+				it->tid = s.tid;
+				it->user = (h.misc & PERF_RECORD_MISC_CPUMODE_MASK) ==
+					   PERF_RECORD_MISC_USER;
+				t->faults++;
+			}
+		} else if (h.type == PERF_RECORD_LOST && h.size >= sizeof(h) + sizeof(lost)) {
+			ring_copy(t, data, tail + sizeof(h), lost, sizeof(lost));
+			t->lost += lost[1];
+		}
 		tail += h.size;
 	}
-	__atomic_store_n(&t->meta->data_tail, tail, __ATOMIC_RELEASE);
+	__atomic_store_n(&meta->data_tail, tail, __ATOMIC_RELEASE);
+}
+
+static void drain_perf(struct tracer *t)
+{
+	int i;
+
+	for (i = 0; i < t->nperf; i++)
+		drain_ring(t, i);
 }
 
 static int item_cmp(const void *a, const void *b)
@@ -536,7 +586,7 @@ static void print_header(const struct tracer *t)
 	if (opt_json) {
 		printf(JSON_HEAD "\"type\":\"trace\",\"pid\":%d,\"pfn\":\"%s\",\"clock\":\"monotonic\",\"faults\":",
 		       t->pid, t->pfn);
-		if (t->perf_fd >= 0) {
+		if (t->nperf) {
 			printf("\"perf\"}\n");
 		} else {
 			printf("\"unavailable\",\"faults_reason\":");
@@ -546,7 +596,7 @@ static void print_header(const struct tracer *t)
 	} else {
 		printf("trace of PID %d (times in ms from the first record; frames %s)\n",
 		       t->pid, t->pfn);
-		if (t->perf_fd < 0)
+		if (!t->nperf)
 			printf("faults: not recorded: %s\n", t->perf_why);
 		printf("%12s  %-16s %s\n", "time ms", "what", "where");
 	}
@@ -562,7 +612,7 @@ static void print_summary(const struct tracer *t)
 		return;
 	}
 	printf("\n%llu faults%s, %llu page-table changes (%llu ended), %llu records dropped (ring full)",
-	       t->faults, t->perf_fd < 0 ? " (not recorded)" : "", t->events,
+	       t->faults, !t->nperf ? " (not recorded)" : "", t->events,
 	       t->dones, t->dropped);
 	if (t->lost)
 		printf(", %llu fault samples lost", t->lost);
@@ -603,7 +653,7 @@ static void attach(struct tracer *t)
 
 int cmd_trace(int argc, char **argv)
 {
-	struct tracer t = { .fd = -1, .perf_fd = -1 };
+	struct tracer t = { .fd = -1 };
 	struct sigaction sa = { .sa_handler = on_signal };
 	bool command = false;
 	pid_t child = 0;
@@ -648,6 +698,7 @@ int cmd_trace(int argc, char **argv)
 	drain_perf(&t);
 	flush_items(&t, ~0ULL);
 	print_summary(&t);
+	perf_close(&t);
 	if (child) {
 		/* Ctrl-C went to the command too; reap it. */
 		waitpid(child, &status, 0);
