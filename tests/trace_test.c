@@ -13,8 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/perf_event.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/swap.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -1002,31 +1005,82 @@ static unsigned long rounds_in(double secs)
 	return n;
 }
 
+/* Page faults of this process, one sample each, into a ring never read. */
+static int perf_faults_self(void)
+{
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_SOFTWARE,
+		.size = sizeof(attr),
+		.config = PERF_COUNT_SW_PAGE_FAULTS,
+		.sample_period = 1,
+		.sample_type = PERF_SAMPLE_IP | PERF_SAMPLE_TID |
+			       PERF_SAMPLE_TIME | PERF_SAMPLE_ADDR,
+		.use_clockid = 1,
+		.clockid = CLOCK_MONOTONIC,
+	};
+	int fd = syscall(SYS_perf_event_open, &attr, 0, -1, -1, 0);
+
+	if (fd < 0)
+		return -1;
+	if (mmap(NULL, 65 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) ==
+	    MAP_FAILED) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 /*
  * What tracing costs the target: rounds of one fault and one invalidation
- * per second, untraced, then with this process traced (and drained at
- * the end: the ring overflows, which is the cheap path). The trace must
- * have seen every round (seq counts dropped records too).
+ * per second, untraced, traced by the module, and traced with perf's
+ * fault samples too (what `ptwalk trace` does); the best of three half
+ * seconds each, interleaved, since other VMs share the CPUs. The trace
+ * must have seen every round (seq counts dropped records too).
  */
 TEST(overhead_measured)
 {
-	unsigned long base, traced;
+	unsigned long best[3] = { 0 }, n;
 	struct trace t = { 0 };
-	unsigned long long lastseq;
-	int fd;
+	unsigned long long lastseq, rounds = 0;
+	int fd, pfd, i, m;
 
-	base = rounds_in(1.0);
-	fd = open(TRACE, O_RDWR);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(4, write(fd, "self", 4));
-	traced = rounds_in(1.0);
-	ASSERT_EQ(0, trace_drain(fd, &t, true));
-	close(fd);
-	EXPECT_STREQ("", t.bad);
-	EXPECT_TRUE(trace_seq_ok(&t, &lastseq));
-	EXPECT_LE(2ULL * traced, lastseq);
-	TH_LOG("faults+invalidations per second: %lu untraced, %lu traced (%.1f%%); %llu records, %llu dropped",
-	       base, traced, base ? 100.0 * traced / base : 0.0, lastseq, t.drops);
+	pfd = perf_faults_self();
+	if (pfd >= 0)
+		ioctl(pfd, PERF_EVENT_IOC_DISABLE, 0);
+	for (i = 0; i < 3; i++) {
+		for (m = 0; m < 3; m++) {
+			if (m == 2 && pfd < 0)
+				continue;
+			if (m == 1) {
+				fd = open(TRACE, O_RDWR);
+				ASSERT_LE(0, fd);
+				ASSERT_EQ(4, write(fd, "self", 4));
+				trace_free(&t);
+			}
+			if (m == 2)
+				ioctl(pfd, PERF_EVENT_IOC_ENABLE, 0);
+			n = rounds_in(0.5) * 2;
+			if (m == 2)
+				ioctl(pfd, PERF_EVENT_IOC_DISABLE, 0);
+			if (m == 1) {
+				ASSERT_EQ(0, trace_drain(fd, &t, true));
+				EXPECT_STREQ("", t.bad);
+				EXPECT_TRUE(trace_seq_ok(&t, &lastseq));
+				EXPECT_LE(n, lastseq);	/* 2 records a round */
+				rounds += n / 2;
+				close(fd);	/* stops recording */
+			}
+			if (n > best[m])
+				best[m] = n;
+		}
+	}
+	if (pfd >= 0)
+		close(pfd);
+	TH_LOG("faults+invalidations per second (best of 3): untraced %lu, traced %lu (%.1f%%), traced and perf sampling %lu (%.1f%%)%s",
+	       best[0], best[1], best[0] ? 100.0 * best[1] / best[0] : 0.0,
+	       best[2], best[0] ? 100.0 * best[2] / best[0] : 0.0,
+	       pfd < 0 ? " (perf refused)" : "");
+	EXPECT_LT(0, rounds);
 	trace_free(&t);
 }
 
