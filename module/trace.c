@@ -26,6 +26,7 @@
  * so after it (at close, a new request, or rmmod, whose proc_remove()
  * releases every open file) no callback touches the view.
  */
+#include <linux/atomic.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
@@ -48,6 +49,11 @@
 #define TRACE_ENTRIES	16
 /* Invalidations in flight at once whose before-entries are kept. */
 #define TRACE_INFLIGHT	16
+/*
+ * Trace files open at once, module-wide: each holds a ring of about
+ * 350 KiB (charged to its opener), and anyone may open them.
+ */
+#define TRACE_MAX_OPEN	64
 /* Room a record's lines need at most: an event line, 16 entry lines. */
 #define TRACE_REC_ROOM	(256 + TRACE_ENTRIES * 128)
 
@@ -70,6 +76,8 @@ static const char *const trace_event_names[] = {
 	[MMU_NOTIFY_MIGRATE] = "migrate",
 	[MMU_NOTIFY_EXCLUSIVE] = "exclusive",
 };
+
+static atomic_t trace_open = ATOMIC_INIT(0);
 
 struct trace_rec {
 	u64 seq;		/* 1, 2, ...: every record, dropped ones too */
@@ -518,9 +526,15 @@ static int trace_init(struct ptw_file *f)
 {
 	struct trace_view *v = f->view;
 
+	if (atomic_inc_return(&trace_open) > TRACE_MAX_OPEN) {
+		atomic_dec(&trace_open);
+		return -EBUSY;
+	}
 	v->ring = kvcalloc(TRACE_RING, sizeof(*v->ring), GFP_KERNEL_ACCOUNT);
-	if (!v->ring)
+	if (!v->ring) {
+		atomic_dec(&trace_open);
 		return -ENOMEM;
+	}
 	v->f = f;
 	spin_lock_init(&v->lock);
 	return 0;
@@ -532,6 +546,7 @@ static void trace_view_release(struct ptw_file *f)
 
 	trace_detach(v);
 	kvfree(v->ring);
+	atomic_dec(&trace_open);
 }
 
 /*

@@ -1084,6 +1084,25 @@ TEST(overhead_measured)
 	trace_free(&t);
 }
 
+/* At most 64 trace files at once (each holds a ring): the 65th is EBUSY. */
+TEST(open_cap)
+{
+	int fds[65], n, i;
+
+	for (n = 0; n < 65; n++) {
+		fds[n] = open(TRACE, O_RDWR);
+		if (fds[n] < 0)
+			break;
+	}
+	EXPECT_EQ(64, n);
+	EXPECT_EQ(EBUSY, errno);
+	for (i = 0; i < n; i++)
+		close(fds[i]);
+	fds[0] = open(TRACE, O_RDWR);
+	EXPECT_LE(0, fds[0]);
+	close(fds[0]);
+}
+
 /*
  * rmmod with a trace attached to a busy target: the kernel releases the
  * file (the notifier is unregistered first), the stale descriptor reads
