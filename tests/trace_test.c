@@ -988,6 +988,33 @@ TEST(tool_trace_command)
 	unlink(log);
 }
 
+/* The tool's documented exit statuses (docs/tool.md) for what goes wrong. */
+TEST(tool_trace_errors)
+{
+	static const struct {
+		bool nobody;
+		int status;
+		const char *argv[5];
+	} cases[] = {
+		{ false, 2, { "ptwalk", "trace", NULL } },
+		{ false, 2, { "ptwalk", "trace", "1", "2", NULL } },
+		{ false, 2, { "ptwalk", "trace", "12abc", NULL } },
+		{ false, 5, { "ptwalk", "trace", "999999999", NULL } },
+		{ false, 5, { "ptwalk", "trace", "2", NULL } },	/* kthreadd */
+		{ true, 4, { "ptwalk", "trace", "1", NULL } },
+	};
+	struct tool_result r;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ASSERT_EQ(0, tool_run(&r, cases[i].nobody, NULL, NULL, cases[i].argv));
+		EXPECT_EQ(cases[i].status, r.status) TH_LOG("case %zu: %s", i, r.err);
+		EXPECT_EQ(0, strncmp(r.err, "ptwalk: ", 8)) TH_LOG("case %zu: %s", i, r.err);
+		EXPECT_STREQ("", r.out);
+		tool_result_free(&r);
+	}
+}
+
 /* Rounds of (write a page, MADV_DONTNEED it) done in @secs seconds. */
 static unsigned long rounds_in(double secs)
 {
