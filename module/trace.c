@@ -51,7 +51,7 @@
 #define TRACE_INFLIGHT	16
 /*
  * Trace files open at once, module-wide: each holds a ring of about
- * 350 KiB (charged to its opener), and anyone may open them.
+ * 344 KiB (charged to its opener), and anyone may open them.
  */
 #define TRACE_MAX_OPEN	64
 /* Room a record's lines need at most: an event line, 16 entry lines. */
