@@ -590,6 +590,36 @@ TEST(scripted_timeline)
 }
 
 /*
+ * A child that writes a page and drops it with MADV_DONTNEED (one fault and
+ * one clear invalidation a round), @rounds times (forever if < 0), between
+ * two stops: its PID once it stopped the first time, or -1.
+ */
+static pid_t churner(int rounds)
+{
+	int status, i;
+	pid_t pid = fork_tied();
+
+	if (!pid) {
+		char *p = mmap(NULL, PG, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED)
+			_exit(1);
+		raise(SIGSTOP);
+		for (i = 0; rounds < 0 || i < rounds; i++) {
+			p[0] = 1;
+			madvise(p, PG, MADV_DONTNEED);
+		}
+		raise(SIGSTOP);
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &status, WUNTRACED) != pid ||
+	    !WIFSTOPPED(status))
+		return -1;
+	return pid;
+}
+
+/*
  * A target that changes its tables (touch, then MADV_DONTNEED: a clear
  * event each time) much faster than the reader drains: records are
  * dropped, counted exactly (the seq numbers skip by the count), and every
@@ -603,22 +633,8 @@ TEST(overflow_counts_drops)
 	int fd, status, reads = 0;
 	pid_t pid;
 
-	pid = fork_tied();
-	ASSERT_LE(0, pid);
-	if (!pid) {
-		char *p = mmap(NULL, PG, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		int i;
-
-		raise(SIGSTOP);
-		for (i = 0; i < rounds; i++) {
-			p[0] = 1;
-			madvise(p, PG, MADV_DONTNEED);
-		}
-		raise(SIGSTOP);
-		_exit(0);
-	}
-	ASSERT_EQ(pid, waitpid(pid, &status, WUNTRACED));
+	pid = churner(rounds);
+	ASSERT_LT(0, pid);
 	fd = trace_open(pid);
 	ASSERT_LE(0, fd);
 	kill(pid, SIGCONT);
@@ -653,22 +669,8 @@ TEST(overflow_counts_drops)
 
 	/* Now the whole trace, read only at the end: seq and drops add up. */
 	trace_free(&t);
-	pid = fork_tied();
-	ASSERT_LE(0, pid);
-	if (!pid) {
-		char *p = mmap(NULL, PG, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		int i;
-
-		raise(SIGSTOP);
-		for (i = 0; i < rounds; i++) {
-			p[0] = 1;
-			madvise(p, PG, MADV_DONTNEED);
-		}
-		raise(SIGSTOP);
-		_exit(0);
-	}
-	ASSERT_EQ(pid, waitpid(pid, &status, WUNTRACED));
+	pid = churner(rounds);
+	ASSERT_LT(0, pid);
 	fd = trace_open(pid);
 	ASSERT_LE(0, fd);
 	kill(pid, SIGCONT);
@@ -742,17 +744,9 @@ TEST(tracer_killed)
 	char c;
 
 	ASSERT_LE(0, open0);
-	target = fork_tied();
-	ASSERT_LE(0, target);
-	if (!target) {
-		char *p = mmap(NULL, PG, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-		for (;;) {
-			p[0] = 1;
-			madvise(p, PG, MADV_DONTNEED);
-		}
-	}
+	target = churner(-1);
+	ASSERT_LT(0, target);
+	kill(target, SIGCONT);
 	ASSERT_EQ(0, pipe(sync));
 	tracer = fork_tied();
 	ASSERT_LE(0, tracer);
@@ -1148,17 +1142,9 @@ TEST(rmmod_with_active_trace)
 	int fd, status;
 	pid_t target;
 
-	target = fork_tied();
-	ASSERT_LE(0, target);
-	if (!target) {
-		char *p = mmap(NULL, PG, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-		for (;;) {
-			p[0] = 1;
-			madvise(p, PG, MADV_DONTNEED);
-		}
-	}
+	target = churner(-1);
+	ASSERT_LT(0, target);
+	kill(target, SIGCONT);
 	fd = trace_open(target);
 	ASSERT_LE(0, fd);
 	usleep(100000);
