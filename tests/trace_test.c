@@ -1112,6 +1112,44 @@ TEST(overhead_measured)
 	trace_free(&t);
 }
 
+/*
+ * A stream: what was read is gone; a read with nothing buffered returns 0
+ * and a later one what came since; lseek to 0 prints the header again.
+ */
+TEST(stream_reads)
+{
+	char buf[4096], *p;
+	int fd = open(TRACE, O_RDWR);
+	ssize_t n;
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(4, write(fd, "self", 4));
+	n = read(fd, buf, sizeof(buf) - 1);
+	ASSERT_LT(0, n);
+	buf[n] = '\0';
+	EXPECT_EQ(0, strncmp(buf, "ptwalk-trace 1\ntarget ", 22)) TH_LOG("%s", buf);
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+	EXPECT_EQ(0, read(fd, buf, sizeof(buf)));
+	/* A page of ours written and dropped: a clear event and its end. */
+	p = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	p[0] = 1;
+	ASSERT_EQ(0, madvise(p, PG, MADV_DONTNEED));
+	n = read(fd, buf, sizeof(buf) - 1);
+	ASSERT_LT(0, n);
+	buf[n] = '\0';
+	EXPECT_NE(NULL, strstr(buf, "kind=clear")) TH_LOG("%s", buf);
+	EXPECT_EQ(NULL, strstr(buf, "ptwalk-trace 1"));
+	ASSERT_EQ(0, lseek(fd, 0, SEEK_SET));
+	n = read(fd, buf, sizeof(buf) - 1);
+	ASSERT_LT(0, n);
+	buf[n] = '\0';
+	EXPECT_EQ(0, strncmp(buf, "ptwalk-trace 1\n", 15)) TH_LOG("%s", buf);
+	munmap(p, PG);
+	close(fd);
+}
+
 /* At most 64 trace files at once (each holds a ring): the 65th is EBUSY. */
 TEST(open_cap)
 {
