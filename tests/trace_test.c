@@ -733,6 +733,54 @@ TEST(target_exits)
 }
 
 /*
+ * execve() replaces the address space: the trace of the old one ends with
+ * its exit record; a new request (root) follows the new one.
+ */
+TEST(target_execs)
+{
+	struct trace t = { 0 };
+	unsigned long long lastseq;
+	char req[32], buf[256];
+	int fd, go[2];
+	pid_t pid;
+	ssize_t n;
+
+	ASSERT_EQ(0, pipe(go));
+	pid = fork_tied();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		char c;
+
+		if (read(go[0], &c, 1) != 1)
+			_exit(1);
+		execl("/bin/sleep", "sleep", "5", (char *)NULL);
+		_exit(2);
+	}
+	fd = trace_open(pid);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(1, write(go[1], "x", 1));
+	/* The exit record of the old address space comes with the exec. */
+	for (n = 0; n < 500 && !t.n; n++) {
+		usleep(10000);
+		ASSERT_EQ(0, trace_drain(fd, &t, true));
+	}
+	ASSERT_LT(0, t.n);
+	EXPECT_STREQ("", t.bad);
+	EXPECT_TRUE(trace_seq_ok(&t, &lastseq));
+	EXPECT_STREQ("exit", t.r[t.n - 1].tag);
+	EXPECT_EQ(0, read(fd, buf, sizeof(buf)));
+	snprintf(req, sizeof(req), "%d", pid);
+	EXPECT_EQ((ssize_t)strlen(req), write(fd, req, strlen(req)));
+	n = read(fd, buf, sizeof(buf) - 1);
+	ASSERT_LT(0, n);
+	buf[n] = '\0';
+	EXPECT_EQ(0, strncmp(buf, "ptwalk-trace 1\n", 15));
+	close(fd);
+	trace_free(&t);
+	child_kill(pid);
+}
+
+/*
  * A tracer killed mid-trace, while its target keeps changing its
  * tables: its descriptor is released, the notifier detached.
  */
