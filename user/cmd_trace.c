@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -628,7 +629,9 @@ static pid_t spawn_traced(char **argv)
 	if (pid < 0)
 		fatal(EXIT_FAIL, "fork: %s", strerror(errno));
 	if (!pid) {
-		if (ptrace(PTRACE_TRACEME, 0, NULL, NULL))
+		/* Not left running untraced when the tool fails or is killed. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) ||
+		    ptrace(PTRACE_TRACEME, 0, NULL, NULL))
 			_exit(127);
 		execvp(argv[0], argv);
 		fprintf(stderr, "ptwalk: %s: %s\n", argv[0], strerror(errno));
