@@ -200,6 +200,8 @@ static void *ptw_seq_start(struct seq_file *m, loff_t *pos)
 		ptw_file_rewind(f);
 	else if (*pos != f->chunk)
 		return ERR_PTR(-EINVAL);	/* not reached: see above */
+	if (f->ops->stream)
+		f->eof = false;
 	return f->eof ? NULL : f;
 }
 

@@ -42,6 +42,11 @@ struct ptw_file;
 struct ptw_view_ops {
 	size_t size;		/* of the view's state, zeroed at open */
 	bool privileged_only;	/* -EPERM at open without CAP_SYS_ADMIN */
+	/*
+	 * A stream (trace): output keeps arriving, so every read asks the
+	 * view for more, and a fill that sets f->eof ends only that read.
+	 */
+	bool stream;
 	/* Optional: set up the state after it is allocated (may sleep). */
 	int (*init)(struct ptw_file *f);
 	/* Optional: free what init and requests took. */

@@ -44,6 +44,9 @@ static int __init ptwalk_init(void)
 	ret = ptwalk_tables_init(ptwalk_dir);
 	if (ret)
 		goto err_remove_dir;
+	ret = ptwalk_trace_init(ptwalk_dir);
+	if (ret)
+		goto err_remove_dir;
 
 	pr_info("loaded, version %s\n", PTWALK_VERSION);
 	return 0;

@@ -18,4 +18,5 @@ int ptwalk_whatis_init(struct proc_dir_entry *dir);
 int ptwalk_kernel_init(struct proc_dir_entry *dir);
 int ptwalk_sharing_init(struct proc_dir_entry *dir);
 int ptwalk_tables_init(struct proc_dir_entry *dir);
+int ptwalk_trace_init(struct proc_dir_entry *dir);
 #endif /* PTWALK_H */

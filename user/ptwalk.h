@@ -71,12 +71,13 @@ int cmd_sharing(char **args, int n);
 int cmd_tables(char **args, int n);
 int cmd_alloc(char **args, int n);
 int cmd_whatis(char **args, int n);
+int cmd_trace(char **args, int n);
 int cmd_html(char **args, int n);
 int cmd_demo(char **args, int n);
 /* Their --help texts, next to their code. */
 extern const char info_help[], maps_help[], walk_help[], frames_help[],
 	kernel_help[], sharing_help[], tables_help[], alloc_help[],
-	whatis_help[], html_help[], demo_help[];
+	whatis_help[], trace_help[], html_help[], demo_help[];
 
 /* Option sets a command accepts (besides --json and --help). */
 enum {

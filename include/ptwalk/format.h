@@ -37,6 +37,7 @@
 #define PTW_VERSION_kernel	2
 #define PTW_VERSION_sharing	2
 #define PTW_VERSION_tables	2
+#define PTW_VERSION_trace	1
 
 enum ptw_file_id {
 	PTW_FILE_INFO,
@@ -47,6 +48,7 @@ enum ptw_file_id {
 	PTW_FILE_KERNEL,
 	PTW_FILE_SHARING,
 	PTW_FILE_TABLES,
+	PTW_FILE_TRACE,
 	PTW_FILE_NR,
 };
 
@@ -54,7 +56,8 @@ enum ptw_file_id {
 	[PTW_FILE_INFO] = "info", [PTW_FILE_MAPS] = "maps",		\
 	[PTW_FILE_WALK] = "walk", [PTW_FILE_WHATIS] = "whatis",		\
 	[PTW_FILE_ALLOC] = "alloc", [PTW_FILE_KERNEL] = "kernel",	\
-	[PTW_FILE_SHARING] = "sharing", [PTW_FILE_TABLES] = "tables"
+	[PTW_FILE_SHARING] = "sharing", [PTW_FILE_TABLES] = "tables",	\
+	[PTW_FILE_TRACE] = "trace"
 
 #define PTW_FILE_VERSIONS						\
 	[PTW_FILE_INFO] = PTW_VERSION_info,				\
@@ -64,7 +67,8 @@ enum ptw_file_id {
 	[PTW_FILE_ALLOC] = PTW_VERSION_alloc,				\
 	[PTW_FILE_KERNEL] = PTW_VERSION_kernel,				\
 	[PTW_FILE_SHARING] = PTW_VERSION_sharing,			\
-	[PTW_FILE_TABLES] = PTW_VERSION_tables
+	[PTW_FILE_TABLES] = PTW_VERSION_tables,				\
+	[PTW_FILE_TRACE] = PTW_VERSION_trace
 
 /* The first line of a file, newline included: PTW_HEADER(maps). */
 #define PTW_HEADER(name) \

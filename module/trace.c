@@ -1,0 +1,586 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /proc/ptwalk/trace: a flight recorder of the page-table changes of one
+ * address space. Each open file that chose a target registers an MMU
+ * notifier on its mm (as KVM and GPU drivers do to follow page-table
+ * changes) and records every invalidate_range_start() and _end() into a
+ * bounded ring that was allocated at open: nothing is allocated, and
+ * nothing sleeps, in the callbacks. A full ring drops new records and
+ * counts them. Format: docs/interface.md, "ptwalk-trace".
+ *
+ * Entries before and after: for a range of at most TRACE_ENTRIES pages the
+ * callbacks read the leaf entry of each page, the one at start (before the
+ * kernel changes it) and the one at end (after). They read it as
+ * gup_fast does, without the mmap lock (the callbacks may run without it:
+ * reclaim, migration, khugepaged hold only rmap locks) and with interrupts
+ * off (which holds off the free of a table, by IPI or by RCU), each entry
+ * read once and nothing written. A table freed under a callback cannot be
+ * one of the range's: the tables of a range being invalidated stay until
+ * its invalidation ends (free_pgtables() comes after unmap_vmas()'s end).
+ *
+ * Locking: the ring and the pairing table are under v->lock, a spinlock
+ * taken with interrupts off; readers copy one record out under it and
+ * format it after dropping it. Registration and unregistration happen in
+ * a request or at release, under the seq_file's mutex, where sleeping is
+ * fine; mmu_notifier_unregister() waits for callbacks that are running,
+ * so after it (at close, a new request, or rmmod, whose proc_remove()
+ * releases every open file) no callback touches the view.
+ */
+#include <linux/atomic.h>
+#include <linux/kernel.h>
+#include <linux/ktime.h>
+#include <linux/mm.h>
+#include <linux/mmu_notifier.h>
+#include <linux/pgtable.h>
+#include <linux/proc_fs.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+
+#include "arch.h"
+#include "file.h"
+#include "ptwalk.h"
+#include "walker.h"
+
+/* Records the ring holds (a start and an end are a record each). */
+#define TRACE_RING	1024
+/* Ranges of at most this many pages get their entries recorded. */
+#define TRACE_ENTRIES	16
+/* Invalidations in flight at once whose before-entries are kept. */
+#define TRACE_INFLIGHT	16
+/*
+ * Trace files open at once, module-wide: each holds a ring of about
+ * 344 KiB (charged to its opener), and anyone may open them.
+ */
+#define TRACE_MAX_OPEN	64
+/* Room a record's lines need at most: an event line, 16 entry lines. */
+#define TRACE_REC_ROOM	(256 + TRACE_ENTRIES * 128)
+
+enum trace_type { REC_START, REC_END, REC_EXIT, REC_DROP };
+
+/* Entry levels: where the walk of one page ended. */
+static const char *const trace_level_names[] = {
+	[PTW_PGD] = "pgd", [PTW_P4D] = "p4d", [PTW_PUD] = "pud",
+	[PTW_PMD] = "pmd", [PTW_PTE] = "pte",
+};
+
+/* The kernel's reasons (enum mmu_notifier_event), as the output names them. */
+static const char *const trace_event_names[] = {
+	[MMU_NOTIFY_UNMAP] = "unmap",
+	[MMU_NOTIFY_CLEAR] = "clear",
+	[MMU_NOTIFY_PROTECTION_VMA] = "protection_vma",
+	[MMU_NOTIFY_PROTECTION_PAGE] = "protection_page",
+	[MMU_NOTIFY_SOFT_DIRTY] = "soft_dirty",
+	[MMU_NOTIFY_RELEASE] = "release",
+	[MMU_NOTIFY_MIGRATE] = "migrate",
+	[MMU_NOTIFY_EXCLUSIVE] = "exclusive",
+};
+
+static atomic_t trace_open = ATOMIC_INIT(0);
+
+struct trace_rec {
+	u64 seq;		/* 1, 2, ...: every record, dropped ones too */
+	u64 time;		/* ktime_get_ns(): CLOCK_MONOTONIC */
+	/* REC_END: the seq of its start (0: unknown); REC_DROP: the count */
+	u64 ref;
+	u64 total;		/* REC_DROP: records dropped since attach */
+	unsigned long start, end;
+	u8 type;		/* enum trace_type */
+	u8 event;		/* enum mmu_notifier_event */
+	u8 nr;			/* entries recorded (0: range too large) */
+	bool blockable;
+	bool has_before;	/* REC_END: before[] is valid */
+	u8 before_level[TRACE_ENTRIES], after_level[TRACE_ENTRIES];
+	u64 before[TRACE_ENTRIES], after[TRACE_ENTRIES];
+};
+
+/* A start whose end has not come yet: its entries before. */
+struct trace_inflight {
+	const struct mmu_notifier_range *range;	/* the caller's; a key only */
+	u64 seq;		/* of the start; 0: the slot is free */
+	u8 nr;
+	u8 level[TRACE_ENTRIES];
+	u64 raw[TRACE_ENTRIES];
+};
+
+struct trace_view {
+	struct ptw_file *f;
+	struct mmu_notifier mn;
+	bool attached;		/* mn registered on mn.mm */
+	bool show_pfn;		/* fixed when attached */
+	bool header;		/* the header is still to be printed */
+	pid_t pid;
+	spinlock_t lock;	/* protects what follows */
+	bool exited;		/* the target's mm went away (release) */
+	bool detaching;		/* our own unregister runs: not an exit */
+	u64 seq;		/* last seq handed out */
+	u64 drops;		/* dropped since the last drop line */
+	u64 drops_total;
+	unsigned int head, count;	/* ring[head] is the oldest record */
+	struct trace_inflight inflight[TRACE_INFLIGHT];
+	struct trace_rec *ring;	/* TRACE_RING records, from init */
+	struct trace_rec cur;	/* the reader's copy of one record */
+};
+
+/* A table entry @flags may be followed to its frame @pfn. */
+static bool trace_table(unsigned long flags, unsigned long pfn)
+{
+	return (flags & _PAGE_PRESENT) && !(flags & _PAGE_PSE) &&
+	       pfn_valid(pfn);
+}
+
+/*
+ * The entry that maps @addr in @mm, or the empty or non-present entry
+ * where the walk stopped; its level in *@level. Interrupts are off.
+ */
+static u64 trace_read_leaf(struct mm_struct *mm, unsigned long addr,
+			   u8 *level)
+{
+	pgd_t *pgdp = pgd_offset(mm, addr), pgd;
+	p4d_t *p4dp, p4d;
+	pud_t pud;
+	pmd_t pmd;
+
+	if (pgtable_l5_enabled()) {
+		pgd = READ_ONCE(*pgdp);
+		*level = PTW_PGD;
+		if (!trace_table(pgd_flags(pgd), pgd_pfn(pgd)))
+			return pgd_val(pgd);
+		p4dp = p4d_offset(&pgd, addr);
+	} else {
+		p4dp = (p4d_t *)pgdp;
+	}
+	p4d = READ_ONCE(*p4dp);
+	*level = PTW_P4D;
+	if (!trace_table(p4d_flags(p4d), p4d_pfn(p4d)))
+		return p4d_val(p4d);
+	pud = READ_ONCE(*pud_offset(&p4d, addr));
+	*level = PTW_PUD;
+	if (!trace_table(pud_flags(pud), pud_pfn(pud)))
+		return pud_val(pud);
+	pmd = READ_ONCE(*pmd_offset(&pud, addr));
+	*level = PTW_PMD;
+	if (!trace_table(pmd_flags(pmd), pmd_pfn(pmd)))
+		return pmd_val(pmd);
+	*level = PTW_PTE;
+	return ptw_arch_pte_val(ptw_arch_pte_read(pte_offset_kernel(&pmd,
+								     addr)));
+}
+
+/* The entries of the @nr pages from @start, each read once. */
+static void trace_read_entries(struct mm_struct *mm, unsigned long start,
+			       unsigned int nr, u64 *raw, u8 *level)
+{
+	unsigned long flags;
+	unsigned int i;
+
+	local_irq_save(flags);
+	rcu_read_lock();
+	for (i = 0; i < nr; i++)
+		raw[i] = trace_read_leaf(mm, start + i * PAGE_SIZE, &level[i]);
+	rcu_read_unlock();
+	local_irq_restore(flags);
+}
+
+/* Pages of @range whose entries are recorded: all of them, or none. */
+static unsigned int trace_pages(const struct mmu_notifier_range *range)
+{
+	unsigned long pages;
+
+	if (range->end <= range->start)
+		return 0;
+	pages = (PAGE_ALIGN(range->end) - (range->start & PAGE_MASK)) >>
+		PAGE_SHIFT;
+	return pages <= TRACE_ENTRIES ? pages : 0;
+}
+
+/* The next free record of the ring; under v->lock, with room for it. */
+static struct trace_rec *trace_tail(struct trace_view *v)
+{
+	return &v->ring[(v->head + v->count++) % TRACE_RING];
+}
+
+/*
+ * A new record at the ring's tail with the next seq, or NULL when the
+ * ring is full (the record is counted as dropped). Records dropped before
+ * it are told by a drop record in front of it, so that a reader sees the
+ * gap where it was. Under v->lock.
+ */
+static struct trace_rec *trace_new(struct trace_view *v, u8 type)
+{
+	struct trace_rec *r;
+
+	v->seq++;
+	if (v->count + (v->drops ? 2 : 1) > TRACE_RING) {
+		v->drops++;
+		v->drops_total++;
+		return NULL;
+	}
+	if (v->drops) {
+		r = trace_tail(v);
+		r->type = REC_DROP;
+		r->ref = v->drops;
+		r->total = v->drops_total;
+		v->drops = 0;
+	}
+	r = trace_tail(v);
+	r->seq = v->seq;
+	r->time = ktime_get_ns();
+	r->type = type;
+	r->ref = 0;
+	r->nr = 0;
+	r->has_before = false;
+	return r;
+}
+
+/* The in-flight slot for a new start: a free one, or the oldest. */
+static struct trace_inflight *trace_slot(struct trace_view *v)
+{
+	struct trace_inflight *s = &v->inflight[0];
+	unsigned int i;
+
+	for (i = 0; i < TRACE_INFLIGHT; i++) {
+		if (!v->inflight[i].seq)
+			return &v->inflight[i];
+		if (v->inflight[i].seq < s->seq)
+			s = &v->inflight[i];
+	}
+	return s;	/* an end that never came: reuse it */
+}
+
+static int trace_start(struct mmu_notifier *mn,
+		       const struct mmu_notifier_range *range)
+{
+	struct trace_view *v = container_of(mn, struct trace_view, mn);
+	unsigned int nr = trace_pages(range);
+	u64 raw[TRACE_ENTRIES];
+	u8 level[TRACE_ENTRIES];
+	struct trace_inflight *s;
+	struct trace_rec *r;
+	unsigned long flags;
+
+	if (nr)
+		trace_read_entries(mn->mm, range->start & PAGE_MASK, nr, raw,
+				   level);
+	spin_lock_irqsave(&v->lock, flags);
+	r = trace_new(v, REC_START);
+	if (r) {
+		r->start = range->start;
+		r->end = range->end;
+		r->event = range->event;
+		r->blockable = mmu_notifier_range_blockable(range);
+	}
+	s = trace_slot(v);
+	s->range = range;
+	s->seq = v->seq;
+	s->nr = nr;
+	memcpy(s->raw, raw, nr * sizeof(raw[0]));
+	memcpy(s->level, level, nr);
+	spin_unlock_irqrestore(&v->lock, flags);
+	return 0;
+}
+
+static void trace_end(struct mmu_notifier *mn,
+		      const struct mmu_notifier_range *range)
+{
+	struct trace_view *v = container_of(mn, struct trace_view, mn);
+	unsigned int nr = trace_pages(range), i;
+	u64 raw[TRACE_ENTRIES];
+	u8 level[TRACE_ENTRIES];
+	struct trace_inflight *s = NULL;
+	struct trace_rec *r;
+	unsigned long flags;
+
+	if (nr)
+		trace_read_entries(mn->mm, range->start & PAGE_MASK, nr, raw,
+				   level);
+	spin_lock_irqsave(&v->lock, flags);
+	for (i = 0; i < TRACE_INFLIGHT; i++) {
+		if (v->inflight[i].seq && v->inflight[i].range == range) {
+			s = &v->inflight[i];
+			break;
+		}
+	}
+	r = trace_new(v, REC_END);
+	if (r) {
+		r->start = range->start;
+		r->end = range->end;
+		r->event = range->event;
+		r->blockable = mmu_notifier_range_blockable(range);
+		r->nr = nr;
+		memcpy(r->after, raw, nr * sizeof(raw[0]));
+		memcpy(r->after_level, level, nr);
+		if (s) {
+			r->ref = s->seq;
+			r->has_before = s->nr == nr;
+			memcpy(r->before, s->raw, nr * sizeof(raw[0]));
+			memcpy(r->before_level, s->level, nr);
+		}
+	}
+	if (s)
+		s->seq = 0;
+	spin_unlock_irqrestore(&v->lock, flags);
+}
+
+/* The target's mm goes away (exit or execve), or our own unregister. */
+static void trace_release(struct mmu_notifier *mn, struct mm_struct *mm)
+{
+	struct trace_view *v = container_of(mn, struct trace_view, mn);
+	unsigned long flags;
+
+	spin_lock_irqsave(&v->lock, flags);
+	if (!v->detaching && !v->exited) {
+		v->exited = true;
+		trace_new(v, REC_EXIT);
+	}
+	spin_unlock_irqrestore(&v->lock, flags);
+}
+
+static const struct mmu_notifier_ops trace_mn_ops = {
+	.release = trace_release,
+	.invalidate_range_start = trace_start,
+	.invalidate_range_end = trace_end,
+};
+
+static void trace_reset(struct trace_view *v)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&v->lock, flags);
+	v->exited = false;
+	v->detaching = false;
+	v->seq = 0;
+	v->drops = 0;
+	v->drops_total = 0;
+	v->head = 0;
+	v->count = 0;
+	memset(v->inflight, 0, sizeof(v->inflight));
+	spin_unlock_irqrestore(&v->lock, flags);
+}
+
+/* Stop recording; waits for callbacks that are running. May sleep. */
+static void trace_detach(struct trace_view *v)
+{
+	unsigned long flags;
+
+	if (!v->attached)
+		return;
+	spin_lock_irqsave(&v->lock, flags);
+	v->detaching = true;
+	spin_unlock_irqrestore(&v->lock, flags);
+	/* Drops the reference mmu_notifier_register() took on the mm. */
+	mmu_notifier_unregister(&v->mn, v->mn.mm);
+	v->attached = false;
+}
+
+/* Start recording the file's target afresh. May sleep. */
+static int trace_attach(struct ptw_file *f)
+{
+	struct trace_view *v = f->view;
+	struct mm_struct *mm;
+	pid_t nr;
+	int ret;
+
+	trace_detach(v);
+	trace_reset(v);
+	mm = ptw_target_mm(f, &nr);
+	if (IS_ERR(mm))
+		return PTR_ERR(mm);
+	memset(&v->mn, 0, sizeof(v->mn));
+	v->mn.ops = &trace_mn_ops;
+	ret = mmu_notifier_register(&v->mn, mm);
+	mmput(mm);
+	if (ret)
+		return ret;
+	v->attached = true;
+	v->pid = nr;
+	v->show_pfn = ptw_show_pfn(f);
+	return 0;
+}
+
+/* An entry as an unprivileged reader may see it (as ptw_raw_hidden()). */
+static u64 trace_hide(u64 raw)
+{
+	if (raw & (_PAGE_PRESENT | _PAGE_PROTNONE))
+		return raw & ~PTE_PFN_MASK;
+	return raw & ~GENMASK_ULL(62, 9);
+}
+
+static void trace_print_entries(struct trace_view *v)
+{
+	const struct trace_rec *r = &v->cur;
+	unsigned long va = r->start & PAGE_MASK;
+	unsigned int i;
+
+	for (i = 0; i < r->nr; i++, va += PAGE_SIZE) {
+		u64 after = v->show_pfn ? r->after[i] : trace_hide(r->after[i]);
+
+		ptw_out(v->f, "entry va=0x%lx", va);
+		if (r->has_before)
+			ptw_out(v->f, " before=0x%llx before_level=%s",
+				v->show_pfn ? r->before[i] :
+				trace_hide(r->before[i]),
+				trace_level_names[r->before_level[i]]);
+		ptw_out(v->f, " after=0x%llx after_level=%s\n", after,
+			trace_level_names[r->after_level[i]]);
+	}
+}
+
+static const char *trace_event_name(u8 event)
+{
+	return event < ARRAY_SIZE(trace_event_names) &&
+	       trace_event_names[event] ? trace_event_names[event] : "unknown";
+}
+
+static void trace_print(struct trace_view *v)
+{
+	const struct trace_rec *r = &v->cur;
+
+	switch (r->type) {
+	case REC_START:
+		ptw_out(v->f,
+			"event seq=%llu time=%llu kind=%s start=0x%lx end=0x%lx blockable=%s\n",
+			r->seq, r->time, trace_event_name(r->event), r->start,
+			r->end, r->blockable ? "yes" : "no");
+		break;
+	case REC_END:
+		ptw_out(v->f,
+			"done seq=%llu time=%llu event=%llu kind=%s start=0x%lx end=0x%lx entries=%u\n",
+			r->seq, r->time, r->ref, trace_event_name(r->event),
+			r->start, r->end, r->nr);
+		trace_print_entries(v);
+		break;
+	case REC_EXIT:
+		ptw_out(v->f, "exit seq=%llu time=%llu\n", r->seq, r->time);
+		break;
+	default:
+		ptw_out(v->f, "drop count=%llu total=%llu\n", r->ref, r->total);
+		break;
+	}
+}
+
+/*
+ * Take the oldest record into v->cur; when the ring is empty, the records
+ * dropped since the last drop record, as one. False when there is nothing.
+ */
+static bool trace_pop(struct trace_view *v)
+{
+	unsigned long flags;
+	bool got = true;
+
+	spin_lock_irqsave(&v->lock, flags);
+	if (v->count) {
+		v->cur = v->ring[v->head];
+		v->head = (v->head + 1) % TRACE_RING;
+		v->count--;
+	} else if (v->drops) {
+		v->cur.type = REC_DROP;
+		v->cur.ref = v->drops;
+		v->cur.total = v->drops_total;
+		v->drops = 0;
+	} else {
+		got = false;
+	}
+	spin_unlock_irqrestore(&v->lock, flags);
+	return got;
+}
+
+static int trace_fill(struct ptw_file *f)
+{
+	struct trace_view *v = f->view;
+	bool any = false;
+
+	if (!v->attached) {
+		f->eof = true;	/* no request yet, or the last one failed */
+		return 0;
+	}
+	if (v->header) {
+		ptw_out(f, PTW_HEADER(trace));
+		ptw_out(f,
+			"target pid=%d levels=%d pfn=%s clock=monotonic ring=%u entries_max=%u\n",
+			v->pid, ptw_paging_levels(),
+			v->show_pfn ? "shown" : "hidden", TRACE_RING,
+			TRACE_ENTRIES);
+		v->header = false;
+		any = true;
+	}
+	while (ptw_out_room(f, TRACE_REC_ROOM) && trace_pop(v)) {
+		trace_print(v);
+		any = true;
+	}
+	/* A stream: nothing buffered is the end of this read only. */
+	if (!any)
+		f->eof = true;
+	return 0;
+}
+
+static void trace_rewind(struct ptw_file *f)
+{
+	struct trace_view *v = f->view;
+
+	v->header = true;
+}
+
+static int trace_init(struct ptw_file *f)
+{
+	struct trace_view *v = f->view;
+
+	if (atomic_inc_return(&trace_open) > TRACE_MAX_OPEN) {
+		atomic_dec(&trace_open);
+		return -EBUSY;
+	}
+	v->ring = kvcalloc(TRACE_RING, sizeof(*v->ring), GFP_KERNEL_ACCOUNT);
+	if (!v->ring) {
+		atomic_dec(&trace_open);
+		return -ENOMEM;
+	}
+	v->f = f;
+	spin_lock_init(&v->lock);
+	return 0;
+}
+
+static void trace_view_release(struct ptw_file *f)
+{
+	struct trace_view *v = f->view;
+
+	trace_detach(v);
+	kvfree(v->ring);
+	atomic_dec(&trace_open);
+}
+
+/*
+ * Requests: "PID" or "self" chooses the target and starts recording it
+ * afresh (what an earlier request recorded and was not read is gone).
+ */
+static int trace_request(struct ptw_file *f, char *req)
+{
+	pid_t nr;
+	int ret;
+
+	if (!strcmp(req, "self")) {
+		ptw_target_self(f);
+	} else {
+		ret = ptw_parse_pid(req, &nr);
+		if (!ret)
+			ret = ptw_set_target(f, nr);
+		if (ret)
+			return ret;
+	}
+	return trace_attach(f);
+}
+
+static const struct ptw_view_ops trace_view_ops = {
+	.size = sizeof(struct trace_view),
+	.stream = true,
+	.init = trace_init,
+	.release = trace_view_release,
+	.request = trace_request,
+	.fill = trace_fill,
+	.rewind = trace_rewind,
+};
+
+int ptwalk_trace_init(struct proc_dir_entry *dir)
+{
+	return ptw_file_create(dir, "trace", PTW_MODE_REQUEST, &trace_view_ops);
+}
