@@ -7,7 +7,8 @@
 # each is validated against docs/schema/COMMAND.schema.json, COMMAND being
 # its "command" member. Every kind must be there at least once: info, maps,
 # walk, whatis, kernel, sharing, tables, alloc, frames, html (also the
-# document an explorer page embeds), demo-step. First,
+# document an explorer page embeds), trace (JSON lines: *.jsonl, every
+# line a document), demo-step. First,
 # broken copies of a real maps document must be rejected, or the check
 # itself is broken.
 #   --install  apt-get install python3-jsonschema first if missing (root)
@@ -44,7 +45,7 @@ fi
 have_validator || { log "json-check: python3-jsonschema is not installed (for $py)"; exit 4; }
 
 [ -d "$dir" ] || die "json-check: no directory $dir (run make demo)"
-mapfile -t files < <(cd "$dir" && find . \( -name '*.json' -o -name '*.html' \) -type f |
+mapfile -t files < <(cd "$dir" && find . \( -name '*.json' -o -name '*.jsonl' -o -name '*.html' \) -type f |
 	sed 's|^\./||' | sort)
 [ ${#files[@]} -gt 0 ] || die "json-check: no JSON documents in $dir"
 
@@ -61,7 +62,7 @@ from jsonschema import Draft202012Validator, RefResolver, exceptions
 warnings.simplefilter("ignore", DeprecationWarning)  # RefResolver, in jsonschema >= 4.18
 schema_dir, files = os.path.abspath(sys.argv[1]), sys.argv[2:]
 REQUIRED = ["info", "maps", "walk", "whatis", "kernel", "sharing", "tables", "alloc",
-            "frames", "html", "demo-step"]
+            "frames", "html", "trace", "demo-step"]
 DATA_OPEN = '<script id="ptwalk-data" type="application/json">'
 store = {}
 for name in sorted(os.listdir(schema_dir)):
@@ -89,9 +90,11 @@ def load(path):
     """A JSON file, or the document an explorer page (.html) embeds."""
     try:
         with open(path) as f:
-            if not path.endswith(".html"):
+            if not path.endswith(".html") and not path.endswith(".jsonl"):
                 return json.load(f), None
             text = f.read()
+        if path.endswith(".jsonl"):
+            return [json.loads(line) for line in text.splitlines()], None
         start = text.find(DATA_OPEN)
         end = text.find("</script>", start)
         if start < 0 or end < 0:
@@ -140,7 +143,14 @@ else:
 kinds = {}
 for path in files:
     doc, err = docs[path]
-    errs = [err] if err else errors(doc)
+    if isinstance(doc, list):
+        # JSON lines: each line a document; the file is valid when all are.
+        errs = [err] if err else [] if doc else ["$: no line"]
+        for i, line in enumerate(doc):
+            errs += ["line %d: %s" % (i + 1, e) for e in errors(line)]
+        doc = doc[0] if doc else None
+    else:
+        errs = [err] if err else errors(doc)
     if isinstance(doc, dict) and isinstance(doc.get("command"), str):
         kinds[doc["command"]] = kinds.get(doc["command"], 0) + 1
     if not errs:

@@ -47,6 +47,9 @@ jdoc tables-pid tables --json "$other"
 jdoc alloc alloc --json kmalloc 100 kmalloc 64 3 pages 2 vmalloc 12K
 jdoc frames frames --json "$$" "$other"
 jdoc html html --json "$other" -o /tmp/explorer-other.html
+# JSON lines: a command's faults and page-table changes, to its exit.
+/bin/ptwalk trace --json -- /bin/sh -c 'x=$(ls /); echo "$x" >/dev/null' >json/trace.jsonl ||
+	{ echo "json: FAILED ptwalk trace --json"; : >json/trace.jsonl; }
 # The demo document (the step files above are demo-step documents): the
 # quick steps, including the ones with sharing (9) and alloc (10) members.
 jdoc demo demo --json 1 3 9 10
