@@ -249,6 +249,16 @@ static struct trace_inflight *trace_slot(struct trace_view *v)
 	return s;	/* an end that never came: reuse it */
 }
 
+/* What a start and an end record say of their range. */
+static void trace_rec_range(struct trace_rec *r,
+			    const struct mmu_notifier_range *range)
+{
+	r->start = range->start;
+	r->end = range->end;
+	r->event = range->event;
+	r->blockable = mmu_notifier_range_blockable(range);
+}
+
 static int trace_start(struct mmu_notifier *mn,
 		       const struct mmu_notifier_range *range)
 {
@@ -265,12 +275,8 @@ static int trace_start(struct mmu_notifier *mn,
 				   level);
 	spin_lock_irqsave(&v->lock, flags);
 	r = trace_new(v, REC_START);
-	if (r) {
-		r->start = range->start;
-		r->end = range->end;
-		r->event = range->event;
-		r->blockable = mmu_notifier_range_blockable(range);
-	}
+	if (r)
+		trace_rec_range(r, range);
 	s = trace_slot(v);
 	s->range = range;
 	s->seq = v->seq;
@@ -304,10 +310,7 @@ static void trace_end(struct mmu_notifier *mn,
 	}
 	r = trace_new(v, REC_END);
 	if (r) {
-		r->start = range->start;
-		r->end = range->end;
-		r->event = range->event;
-		r->blockable = mmu_notifier_range_blockable(range);
+		trace_rec_range(r, range);
 		r->nr = nr;
 		memcpy(r->after, raw, nr * sizeof(raw[0]));
 		memcpy(r->after_level, level, nr);
