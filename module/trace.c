@@ -123,64 +123,54 @@ struct trace_view {
 	struct trace_rec cur;	/* the reader's copy of one record */
 };
 
-/* A table entry @flags may be followed to its frame @pfn. */
-static bool trace_table(unsigned long flags, unsigned long pfn)
+/* Where the walker's entries go in trace_read_entries(). */
+struct trace_pages {
+	unsigned long start;	/* of the first page */
+	unsigned int nr;
+	u64 *raw;
+	u8 *level;
+};
+
+/* Each page an entry covers gets it: its leaf, or where the walk stopped. */
+static int trace_page_entry(struct ptw_walk *w, const struct ptw_entry *e)
 {
-	return (flags & _PAGE_PRESENT) && !(flags & _PAGE_PSE) &&
-	       pfn_valid(pfn);
+	struct trace_pages *tp = w->private;
+	unsigned long va, i;
+
+	for (va = e->va; va < e->end; va += PAGE_SIZE) {
+		i = (va - tp->start) >> PAGE_SHIFT;
+		if (i < tp->nr) {
+			tp->raw[i] = e->raw;
+			tp->level[i] = e->level;
+		}
+	}
+	return PTW_CONTINUE;
 }
+
+static const struct ptw_ops trace_walk_ops = {
+	.entry = trace_page_entry,
+	.hide = BIT(PTW_TABLE),
+	.all_addresses = true,
+};
 
 /*
- * The entry that maps @addr in @mm, or the empty or non-present entry
- * where the walk stopped; its level in *@level. Interrupts are off.
+ * The entries of the @nr pages from @start, by the walker's lockless walk
+ * (ptw_walk_atomic(): the callbacks may run without the mmap lock and may
+ * not sleep); each entry read once.
  */
-static u64 trace_read_leaf(struct mm_struct *mm, unsigned long addr,
-			   u8 *level)
-{
-	pgd_t *pgdp = pgd_offset(mm, addr), pgd;
-	p4d_t *p4dp, p4d;
-	pud_t pud;
-	pmd_t pmd;
-
-	if (pgtable_l5_enabled()) {
-		pgd = READ_ONCE(*pgdp);
-		*level = PTW_PGD;
-		if (!trace_table(pgd_flags(pgd), pgd_pfn(pgd)))
-			return pgd_val(pgd);
-		p4dp = p4d_offset(&pgd, addr);
-	} else {
-		p4dp = (p4d_t *)pgdp;
-	}
-	p4d = READ_ONCE(*p4dp);
-	*level = PTW_P4D;
-	if (!trace_table(p4d_flags(p4d), p4d_pfn(p4d)))
-		return p4d_val(p4d);
-	pud = READ_ONCE(*pud_offset(&p4d, addr));
-	*level = PTW_PUD;
-	if (!trace_table(pud_flags(pud), pud_pfn(pud)))
-		return pud_val(pud);
-	pmd = READ_ONCE(*pmd_offset(&pud, addr));
-	*level = PTW_PMD;
-	if (!trace_table(pmd_flags(pmd), pmd_pfn(pmd)))
-		return pmd_val(pmd);
-	*level = PTW_PTE;
-	return ptw_arch_pte_val(ptw_arch_pte_read(pte_offset_kernel(&pmd,
-								     addr)));
-}
-
-/* The entries of the @nr pages from @start, each read once. */
 static void trace_read_entries(struct mm_struct *mm, unsigned long start,
 			       unsigned int nr, u64 *raw, u8 *level)
 {
-	unsigned long flags;
-	unsigned int i;
+	struct trace_pages tp = {
+		.start = start, .nr = nr, .raw = raw, .level = level,
+	};
+	struct ptw_walk w = {
+		.ops = &trace_walk_ops, .mm = mm, .private = &tp,
+	};
 
-	local_irq_save(flags);
-	rcu_read_lock();
-	for (i = 0; i < nr; i++)
-		raw[i] = trace_read_leaf(mm, start + i * PAGE_SIZE, &level[i]);
-	rcu_read_unlock();
-	local_irq_restore(flags);
+	memset(raw, 0, nr * sizeof(*raw));
+	memset(level, PTW_PGD, nr);
+	ptw_walk_atomic(&w, start, start + nr * PAGE_SIZE);
 }
 
 /* Pages of @range whose entries are recorded: all of them, or none. */

@@ -736,6 +736,39 @@ int ptw_walk_user(struct ptw_walk *w, unsigned long start, unsigned long end)
 }
 
 /**
+ * ptw_walk_atomic - walk the tables of @w->mm over [start, end), not sleeping
+ * @w: the walk; ->mm pinned or otherwise kept (an MMU notifier's mm), ->ops
+ *     set, with ->all_addresses (VMAs are not looked at)
+ * @start: first address
+ * @end: end address; the range must fit one hold (PTW_BUDGET entries)
+ *
+ * For callers that may not sleep or take the mmap lock: MMU notifier
+ * callbacks, which the kernel may call without that lock (reclaim,
+ * migration, khugepaged hold only rmap locks). No lock is taken; the walk
+ * runs with interrupts off and under rcu_read_lock(), which holds off the
+ * free of any table, by IPI or by RCU, as GUP-fast does. Each entry is
+ * read once, nothing is written.
+ *
+ * Return: 0 when the range is done, PTW_STOP when a callback stopped the
+ * walk, PTW_YIELD when the range did not fit one hold (@w->next is where
+ * the walk stopped).
+ */
+int ptw_walk_atomic(struct ptw_walk *w, unsigned long start, unsigned long end)
+{
+	int ret;
+
+	w->pgd = w->mm->pgd;
+	w->next = start;
+	w->kernel = false;
+	w->budget = PTW_BUDGET;
+	w->hold_start = start;
+	rcu_read_lock();
+	ret = walk_irqoff(w, start, end);
+	rcu_read_unlock();
+	return ret;
+}
+
+/**
  * ptw_walk_kernel - walk the kernel half of @w->pgd over [start, end)
  * @w: the walk; ->pgd is the reader's own top-level table
  * @start: first address (in the kernel half)

@@ -121,6 +121,8 @@ int ptw_walk_user(struct ptw_walk *w, unsigned long start, unsigned long end);
 void ptw_batch_entry(const struct ptw_walk *w, const struct ptw_batch *b,
 		     u64 raw, unsigned long va, struct ptw_entry *e);
 int ptw_walk_kernel(struct ptw_walk *w, unsigned long start, unsigned long end);
+/* A short walk where sleeping and the mmap lock are not allowed. */
+int ptw_walk_atomic(struct ptw_walk *w, unsigned long start, unsigned long end);
 /* The top-level entry for @addr in the PTI user copy of @pgd. */
 u64 ptw_pti_user_entry(pgd_t *pgd, unsigned long addr, phys_addr_t *entry_pa);
 /* The PTI user copy of top-level table @pgd, or NULL without PTI. */
