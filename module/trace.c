@@ -39,6 +39,7 @@
 #include <linux/string.h>
 
 #include "arch.h"
+#include "decode.h"
 #include "file.h"
 #include "ptwalk.h"
 #include "walker.h"
@@ -127,6 +128,7 @@ struct trace_view {
 struct trace_pages {
 	unsigned long start;	/* of the first page */
 	unsigned int nr;
+	bool show_pfn;		/* else frames hidden, as maps hides them */
 	u64 *raw;
 	u8 *level;
 };
@@ -140,7 +142,7 @@ static int trace_page_entry(struct ptw_walk *w, const struct ptw_entry *e)
 	for (va = e->va; va < e->end; va += PAGE_SIZE) {
 		i = (va - tp->start) >> PAGE_SHIFT;
 		if (i < tp->nr) {
-			tp->raw[i] = e->raw;
+			tp->raw[i] = tp->show_pfn ? e->raw : ptw_raw_hidden(e);
 			tp->level[i] = e->level;
 		}
 	}
@@ -158,14 +160,15 @@ static const struct ptw_ops trace_walk_ops = {
  * (ptw_walk_atomic(): the callbacks may run without the mmap lock and may
  * not sleep); each entry read once.
  */
-static void trace_read_entries(struct mm_struct *mm, unsigned long start,
+static void trace_read_entries(struct trace_view *v, unsigned long start,
 			       unsigned int nr, u64 *raw, u8 *level)
 {
 	struct trace_pages tp = {
-		.start = start, .nr = nr, .raw = raw, .level = level,
+		.start = start, .nr = nr, .show_pfn = v->show_pfn,
+		.raw = raw, .level = level,
 	};
 	struct ptw_walk w = {
-		.ops = &trace_walk_ops, .mm = mm, .private = &tp,
+		.ops = &trace_walk_ops, .mm = v->mn.mm, .private = &tp,
 	};
 
 	memset(raw, 0, nr * sizeof(*raw));
@@ -261,7 +264,7 @@ static int trace_start(struct mmu_notifier *mn,
 	unsigned long flags;
 
 	if (nr)
-		trace_read_entries(mn->mm, range->start & PAGE_MASK, nr, raw,
+		trace_read_entries(v, range->start & PAGE_MASK, nr, raw,
 				   level);
 	spin_lock_irqsave(&v->lock, flags);
 	r = trace_new(v, REC_START);
@@ -289,7 +292,7 @@ static void trace_end(struct mmu_notifier *mn,
 	unsigned long flags;
 
 	if (nr)
-		trace_read_entries(mn->mm, range->start & PAGE_MASK, nr, raw,
+		trace_read_entries(v, range->start & PAGE_MASK, nr, raw,
 				   level);
 	spin_lock_irqsave(&v->lock, flags);
 	for (i = 0; i < TRACE_INFLIGHT; i++) {
@@ -382,22 +385,15 @@ static int trace_attach(struct ptw_file *f)
 		return PTR_ERR(mm);
 	memset(&v->mn, 0, sizeof(v->mn));
 	v->mn.ops = &trace_mn_ops;
+	/* Before registering: the callbacks hide frames by it. */
+	v->show_pfn = ptw_show_pfn(f);
 	ret = mmu_notifier_register(&v->mn, mm);
 	mmput(mm);
 	if (ret)
 		return ret;
 	v->attached = true;
 	v->pid = nr;
-	v->show_pfn = ptw_show_pfn(f);
 	return 0;
-}
-
-/* An entry as an unprivileged reader may see it (as ptw_raw_hidden()). */
-static u64 trace_hide(u64 raw)
-{
-	if (raw & (_PAGE_PRESENT | _PAGE_PROTNONE))
-		return raw & ~PTE_PFN_MASK;
-	return raw & ~GENMASK_ULL(62, 9);
 }
 
 static void trace_print_entries(struct trace_view *v)
@@ -407,15 +403,12 @@ static void trace_print_entries(struct trace_view *v)
 	unsigned int i;
 
 	for (i = 0; i < r->nr; i++, va += PAGE_SIZE) {
-		u64 after = v->show_pfn ? r->after[i] : trace_hide(r->after[i]);
-
 		ptw_out(v->f, "entry va=0x%lx", va);
 		if (r->has_before)
 			ptw_out(v->f, " before=0x%llx before_level=%s",
-				v->show_pfn ? r->before[i] :
-				trace_hide(r->before[i]),
+				r->before[i],
 				trace_level_names[r->before_level[i]]);
-		ptw_out(v->f, " after=0x%llx after_level=%s\n", after,
+		ptw_out(v->f, " after=0x%llx after_level=%s\n", r->after[i],
 			trace_level_names[r->after_level[i]]);
 	}
 }
