@@ -20,12 +20,7 @@ int cmd_info(char **args UNUSED, int n UNUSED)
 	read_info(&info);
 	if (opt_json) {
 		json_open(&j, stdout, "info");
-		json_str(&j, "version", info.version);
-		json_str(&j, "release", info.release);
-		json_int(&j, "paging_levels", info.levels);
-		json_bool(&j, "pti", info.pti);
-		json_uint(&j, "page_size", info.page_size);
-		json_hex(&j, "user_top", info.user_top);
+		json_lines(&j, "info", info.lines);
 		json_str(&j, "thp", info.thp);
 		json_close(&j);
 		return EXIT_OK;

@@ -29,7 +29,7 @@ int cmd_kernel(char **args UNUSED, int n UNUSED)
 	read_kernel(&k);
 	if (opt_json) {
 		json_open(&j, stdout, "kernel");
-		json_kernel_members(&j, &k);
+		json_lines(&j, "kernel", k.lines);
 		json_close(&j);
 	} else {
 		print_kernel(stdout, &k);

@@ -48,33 +48,7 @@ static void print_tables(const struct pt_tables *t)
 /* Also the explorer page's (html.c). */
 void json_tables_members(struct json *j, const struct pt_tables *t)
 {
-	int i;
-
-	json_int(j, "pid", t->pid);
-	json_int(j, "levels", t->levels);
-	json_bool(j, "pti", t->pti[0] == 'o' && t->pti[1] == 'n');
-	json_arr(j, "per_level");
-	for (i = 0; i < t->nr_levels; i++) {
-		const struct pt_table_level *l = &t->level[i];
-
-		json_obj(j, NULL);
-		json_str(j, "level", l->name);
-		json_uint(j, "tables", l->tables);
-		json_uint(j, "bytes", l->bytes);
-		json_uint(j, "entries", l->entries);
-		json_uint(j, "capacity", l->capacity);
-		json_end(j);
-	}
-	json_end(j);
-	json_obj(j, "leaves");
-	json_uint(j, "1G", t->leaves_1g);
-	json_uint(j, "2M", t->leaves_2m);
-	json_uint(j, "4K", t->leaves_4k);
-	json_end(j);
-	json_uint(j, "deposited_tables", t->deposited);
-	json_uint(j, "kernel_tables", t->kernel_tables);
-	json_uint(j, "kernel_bytes", t->kernel_bytes);
-	json_uint(j, "vmpte_bytes", t->vmpte_bytes);
+	json_lines(j, "tables", t->lines);
 }
 
 static void json_tables(const struct pt_tables *t)

@@ -38,6 +38,14 @@ int cmd_whatis(char **args, int n UNUSED)
 	snprintf(req, sizeof(req), "0x%lx", kernel_va_arg(args[0]));
 	pf_require("whatis");
 	rest = parse_version(pf_request("whatis", reqs, "the kernel half"), "whatis");
+	if (opt_json) {
+		if (strncmp(rest, "target ", 7))
+			fatal(EXIT_FORMAT, "/proc/ptwalk/whatis: empty answer");
+		json_open(&j, stdout, "whatis");
+		json_lines(&j, "whatis", rest);
+		json_close(&j);
+		return EXIT_OK;
+	}
 	while ((line = ptw_next_line(&rest))) {
 		if (nr == WHATIS_MAX_LINES || ptw_tokenize(line, &l[nr]))
 			bad_line("whatis", line);
@@ -45,13 +53,6 @@ int cmd_whatis(char **args, int n UNUSED)
 	}
 	if (!nr || strcmp(l[0].tag, "target"))
 		fatal(EXIT_FORMAT, "/proc/ptwalk/whatis: empty answer");
-	if (opt_json) {
-		json_open(&j, stdout, "whatis");
-		for (i = 0; i < nr; i++)
-			json_line(&j, NULL, &l[i]);
-		json_close(&j);
-		return EXIT_OK;
-	}
 	/* An aligned table: the line's tag once, then a field a row. */
 	for (i = 0; i < nr; i++) {
 		for (k = 0; k < l[i].n; k++) {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "parse.h"
 #include "ptwfmt.h"
 #include "ptwalk.h"
 
@@ -171,23 +172,119 @@ static bool is_decimal(const char *s)
 	return strspn(s, "0123456789") == strlen(s);
 }
 
-void json_line(struct json *j, const char *key, const struct ptw_line *l)
+/* A value by the line rule: yes/no a boolean, decimal a number, else a string. */
+static void json_scalar(struct json *j, const char *key, const char *val)
 {
-	char val[PTW_VALUE_MAX];
+	if (!strcmp(val, "yes") || !strcmp(val, "no"))
+		json_bool(j, key, val[0] == 'y');
+	else if (is_decimal(val))
+		json_int(j, key, strtoll(val, NULL, 10));
+	else
+		json_str(j, key, val);
+}
+
+/* The fields of one line (already checked by json_lines()). */
+static void json_fields(struct json *j, const char *line, size_t len)
+{
+	char buf[JSON_LINE_MAX], val[PTW_VALUE_MAX], *item, *rest;
+	struct ptw_line l;
 	int i;
 
-	json_obj(j, key ? key : l->tag);
-	for (i = 0; i < l->n; i++) {
-		snprintf(val, sizeof(val), "%s", l->val[i]);
+	memcpy(buf, line, len);
+	buf[len] = '\0';
+	ptw_tokenize(buf, &l);
+	for (i = 0; i < l.n; i++) {
+		snprintf(val, sizeof(val), "%s", l.val[i]);
 		ptw_unescape(val);
-		if (!strcmp(l->key[i], "flags"))
-			json_list(j, l->key[i], strcmp(val, "-") ? val : "");
-		else if (!strcmp(val, "yes") || !strcmp(val, "no"))
-			json_bool(j, l->key[i], val[0] == 'y');
-		else if (is_decimal(val))
-			json_int(j, l->key[i], strtoll(val, NULL, 10));
-		else
-			json_str(j, l->key[i], val);
+		if (!ptw_list_key(l.key[i])) {
+			json_scalar(j, l.key[i], val);
+			continue;
+		}
+		json_arr(j, l.key[i]);
+		rest = strcmp(val, "-") ? val : NULL;
+		while ((item = strsep(&rest, ",")))
+			json_scalar(j, NULL, item);
+		json_end(j);
 	}
-	json_end(j);
+}
+
+/* The tag of the line at @p: its entry in @file's table, or NULL. */
+static const struct ptw_tag *line_tag(const char *file, const char *p)
+{
+	char tag[32];
+	size_t n = strcspn(p, " \n");
+
+	if (n >= sizeof(tag))
+		return NULL;
+	memcpy(tag, p, n);
+	tag[n] = '\0';
+	return ptw_tag_find(file, tag);
+}
+
+static const char *next_line(const char *p)
+{
+	const char *nl = strchr(p, '\n');
+
+	return nl ? nl + 1 : p + strlen(p);
+}
+
+/* Is @t below @anc (its child, its child's child...)? */
+static bool below(const struct ptw_tag *t, const struct ptw_tag *anc)
+{
+	while (t && t->parent) {
+		t = ptw_tag_find(t->file, t->parent);
+		if (t == anc)
+			return true;
+	}
+	return false;
+}
+
+/* The members for the lines in [from, to) whose tags belong to @parent. */
+static void json_tags(struct json *j, const char *file, const char *parent,
+		      const char *from, const char *to)
+{
+	const struct ptw_tag *t;
+	const char *p, *e;
+
+	for (t = ptw_tags; t->file; t++) {
+		if (strcmp(t->file, file) || !t->parent != !parent ||
+		    (parent && strcmp(t->parent, parent)))
+			continue;
+		if (t->many)
+			json_arr(j, t->tag);
+		for (p = from; p < to; p = next_line(p)) {
+			if (line_tag(file, p) != t)
+				continue;
+			for (e = next_line(p); e < to && below(line_tag(file, e), t); )
+				e = next_line(e);
+			json_obj(j, t->many ? NULL : t->tag);
+			json_fields(j, p, strcspn(p, "\n"));
+			json_tags(j, file, t->tag, next_line(p), e);
+			json_end(j);
+			if (!t->many)
+				break;
+		}
+		if (t->many)
+			json_end(j);
+	}
+}
+
+void json_lines(struct json *j, const char *file, const char *body)
+{
+	char buf[JSON_LINE_MAX];
+	struct ptw_line l;
+	const char *p;
+	size_t n;
+
+	for (p = body; *p; p = next_line(p)) {
+		n = strcspn(p, "\n");
+		if (n >= sizeof(buf))
+			fatal(EXIT_FORMAT, "/proc/ptwalk/%s: a line longer than %zu bytes",
+			      file, sizeof(buf) - 1);
+		memcpy(buf, p, n);
+		buf[n] = '\0';
+		if (ptw_tokenize(buf, &l))
+			bad_line(file, buf);
+	}
+	json_tags(j, file, NULL, body, body + strlen(body));
 }

@@ -13,6 +13,7 @@
 
 /* ptwalk-info, plus the THP mode from sysfs */
 struct pt_info {
+	char *lines;			/* the lines after the header, as read */
 	char version[32];
 	char release[128];
 	int levels;
@@ -135,6 +136,7 @@ struct pt_kcopy {
 
 /* ptwalk-kernel */
 struct pt_kernel {
+	char *lines;			/* the lines after the header, as read */
 	int levels;
 	bool pti;
 	struct pt_kcopy copy[2];
@@ -167,6 +169,7 @@ struct pt_slot {
 
 /* ptwalk-sharing */
 struct pt_sharing {
+	char *lines;			/* the lines after the header, as read */
 	pid_t reader;
 	int levels;
 	bool pti;
@@ -234,6 +237,7 @@ struct pt_alloc {
 
 /* ptwalk-alloc */
 struct pt_alloc_file {
+	char *lines;			/* the lines after the header, as read */
 	unsigned long allocations, max_allocations;
 	unsigned long long bytes, cap, module_bytes, module_cap;
 	struct pt_alloc *allocs;
@@ -251,6 +255,7 @@ struct pt_table_level {
 
 /* ptwalk-tables */
 struct pt_tables {
+	char *lines;			/* the lines after the header, as read */
 	pid_t pid;
 	int levels;
 	char pti[8];

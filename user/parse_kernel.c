@@ -59,6 +59,7 @@ void parse_kernel(char *text, struct pt_kernel *k)
 	struct ptw_line l;
 
 	memset(k, 0, sizeof(*k));
+	k->lines = xstrdup(rest);	/* for JSON by the line rule */
 	maxreg = count_lines(rest, "region ");
 	maxrun = count_lines(rest, "run ");
 	maxcl = count_lines(rest, "clone ");
@@ -175,6 +176,7 @@ void parse_sharing(char *text, struct pt_sharing *sh)
 	struct ptw_line l;
 
 	memset(sh, 0, sizeof(*sh));
+	sh->lines = xstrdup(rest);	/* for JSON by the line rule */
 	sh->user_copy = true;
 	nslots = count_lines(rest, "slot ") + count_lines(rest, "user-slot ");
 	sh->slots = xalloc((nslots + 1) * sizeof(*sh->slots));

@@ -79,63 +79,6 @@ void print_kernel(FILE *out, const struct pt_kernel *k)
 		print_kcopy(out, &k->copy[i]);
 }
 
-static void json_kregion(struct json *j, const struct pt_kregion *r)
-{
-	size_t k;
-
-	json_obj(j, NULL);
-	json_str(j, "name", r->name);
-	json_hex(j, "start", r->start);
-	json_hex(j, "end", r->end);
-	json_uint(j, "size", r->end - r->start);
-	json_uint(j, "mapped_bytes", kregion_mapped(r));
-	json_arr(j, "runs");
-	for (k = 0; k < r->nr_runs; k++)
-		json_run(j, &r->runs[k]);
-	json_end(j);
-	json_arr(j, "clones");
-	for (k = 0; k < r->nr_clones; k++) {
-		json_obj(j, NULL);
-		json_hex(j, "start", r->clones[k].start);
-		json_hex(j, "end", r->clones[k].end);
-		json_str(j, "level", r->clones[k].level);
-		json_uint(j, "count", r->clones[k].count);
-		json_hex(j, "next", r->clones[k].next);
-		json_end(j);
-	}
-	json_end(j);
-	json_end(j);
-}
-
-void json_kernel_members(struct json *j, const struct pt_kernel *k)
-{
-	size_t i;
-	int c;
-
-	json_int(j, "levels", k->levels);
-	json_bool(j, "pti", k->pti);
-	json_arr(j, "copies");
-	for (c = 0; c < k->nr_copies; c++) {
-		const struct pt_kcopy *cp = &k->copy[c];
-		unsigned long long mapped = 0;
-
-		for (i = 0; i < cp->nr_regions; i++)
-			mapped += kregion_mapped(&cp->regions[i]);
-		json_obj(j, NULL);
-		json_str(j, "copy", cp->name);
-		json_hex(j, "top", cp->top);
-		json_uint(j, "mapped_bytes", mapped);
-		json_arr(j, "regions");
-		for (i = 0; i < cp->nr_regions; i++)
-			json_kregion(j, &cp->regions[i]);
-		json_end(j);
-		json_end(j);
-	}
-	json_end(j);
-	json_uint(j, "runs", k->nr_runs);
-	json_uint(j, "clones", k->nr_clones);
-}
-
 /* ---- sharing --------------------------------------------------------- */
 
 static bool plain_slot(const struct pt_slot *s)
@@ -242,69 +185,7 @@ void print_sharing(FILE *out, const struct pt_sharing *sh, bool brief, const cha
 			sh->unlisted);
 }
 
-static void json_slot(struct json *j, const struct pt_slot *s)
-{
-	size_t e;
-
-	json_obj(j, NULL);
-	json_uint(j, "index", s->index);
-	json_hex(j, "start", s->start);
-	json_hex(j, "end", s->end);
-	if (s->has_next)
-		json_hex(j, "next", s->next);
-	else
-		json_null(j, "next");
-	if (s->user)
-		json_str(j, "kernel", s->kernel);
-	json_uint(j, "mapped", s->mapped);
-	json_uint(j, "same", s->same);
-	json_uint(j, "differ", s->differ);
-	if (s->has_tables)
-		json_uint(j, "tables", s->tables);
-	json_list(j, "regions", s->regions);
-	json_bool(j, "shared_by_all", plain_slot(s));
-	json_arr(j, "exceptions");
-	for (e = 0; e < s->nr_exc; e++) {
-		json_obj(j, NULL);
-		json_int(j, "pid", s->exc[e].pid);
-		if (s->exc[e].has_next)
-			json_hex(j, "next", s->exc[e].next);
-		else
-			json_null(j, "next");
-		json_end(j);
-	}
-	json_end(j);
-	json_end(j);
-}
-
 void json_sharing_members(struct json *j, const struct pt_sharing *sh)
 {
-	size_t i;
-
-	json_int(j, "reader", sh->reader);
-	json_int(j, "levels", sh->levels);
-	json_bool(j, "pti", sh->pti);
-	json_str(j, "slot_size", sh->slot_size);
-	json_uint(j, "slot_bytes", size_bytes(sh->slot_size));
-	json_arr(j, "slots");
-	for (i = 0; i < sh->nr_slots; i++)
-		if (!sh->slots[i].user)
-			json_slot(j, &sh->slots[i]);
-	json_end(j);
-	json_bool(j, "user_copy", sh->user_copy);
-	json_arr(j, "user_slots");
-	for (i = 0; i < sh->nr_slots; i++)
-		if (sh->slots[i].user)
-			json_slot(j, &sh->slots[i]);
-	json_end(j);
-	json_obj(j, "total");
-	json_uint(j, "processes", sh->processes);
-	json_uint(j, "skipped", sh->skipped);
-	json_uint(j, "slots", sh->in_use);
-	json_uint(j, "shared_by_all", sh->shared_by_all);
-	json_uint(j, "tables", sh->tables);
-	json_uint(j, "saved_bytes", sh->saved_bytes);
-	json_end(j);
-	json_uint(j, "exceptions", sh->exceptions);
-	json_uint(j, "unlisted", sh->unlisted);
+	json_lines(j, "sharing", sh->lines);
 }
