@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /* ptwalk info: the module, the kernel and the paging mode. */
 #include <stdio.h>
+#include <string.h>
 
 #include "json.h"
 #include "parse.h"
 #include "ptwalk.h"
 #include "source.h"
+#include "table.h"
 
 const char info_help[] =
 	"usage: ptwalk info [--json]\n"
@@ -13,10 +15,22 @@ const char info_help[] =
 	"page-table isolation (PTI) is on, the page size, the top of the user\n"
 	"half and the transparent-hugepage mode. Needs no privileges.\n";
 
+static const struct line_note info_notes[] = {
+	{ .tag = "kernel", .key = "paging_levels",
+	  .text = "4: 48-bit, 5: 57-bit virtual addresses" },
+	{ .tag = "kernel", .key = "pti",
+	  .text = "on: user mode runs on a second, reduced top-level table" },
+	{ .tag = "kernel", .key = "user_top", .text = "where the user half ends" },
+	{ .tag = "thp", .key = "mode", .text = "from " THP_ENABLED_PATH },
+	{ NULL },
+};
+
 int cmd_info(char **args UNUSED, int n UNUSED)
 {
 	struct pt_info info;
 	struct json j;
+	char *body;
+
 	read_info(&info);
 	if (opt_json) {
 		json_open(&j, stdout, "info");
@@ -25,13 +39,9 @@ int cmd_info(char **args UNUSED, int n UNUSED)
 		json_close(&j);
 		return EXIT_OK;
 	}
-	printf("module version    %s\n", info.version);
-	printf("kernel release    %s\n", info.release);
-	printf("paging levels     %d (%d-bit virtual addresses)\n", info.levels,
-	       info.levels == 5 ? 57 : 48);
-	printf("PTI               %s\n", info.pti ? "on (user mode runs on a second, reduced top-level table)" : "off");
-	printf("page size         %lu\n", info.page_size);
-	printf("user half ends at 0x%lx\n", info.user_top);
-	printf("THP mode          %s\n", info.thp);
+	/* The THP mode as one more line, so that it aligns with the module's. */
+	body = xalloc(strlen(info.lines) + sizeof(info.thp) + 16);
+	sprintf(body, "%sthp mode=%s\n", info.lines, info.thp);
+	print_lines(stdout, "info", body, info_notes);
 	return EXIT_OK;
 }

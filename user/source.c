@@ -10,7 +10,6 @@
 #include "ptwalk.h"
 #include "source.h"
 
-#define THP_ENABLED_PATH "/sys/kernel/mm/transparent_hugepage/enabled"
 
 /*
  * The THP mode's sysfs file reads "always [madvise] never": keep the

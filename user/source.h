@@ -7,6 +7,8 @@
 
 #include "parse.h"
 
+/* Where read_info() reads the THP mode (the module cannot). */
+#define THP_ENABLED_PATH "/sys/kernel/mm/transparent_hugepage/enabled"
 void read_info(struct pt_info *info);
 /* @pid 0: the tool itself ("self"). */
 void read_maps(pid_t pid, struct pt_maps *maps);
