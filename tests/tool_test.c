@@ -125,7 +125,9 @@ static void check_line_rule(struct __test_metadata *_metadata, const struct jval
 	struct ptw_line l;
 	int k;
 
-	ASSERT_GT(64, (int)(sizeof(count) / sizeof(count[0])));
+	for (t = ptw_tags; t->file; t++)
+		;
+	ASSERT_GE(64, t - ptw_tags) TH_LOG("more tags than this check's tables hold");
 	while ((line = ptw_next_line(&rest))) {
 		const struct jval *in = doc, *m, *o;
 		size_t ti;
@@ -134,7 +136,6 @@ static void check_line_rule(struct __test_metadata *_metadata, const struct jval
 		t = ptw_tag_find(file, l.tag);
 		ASSERT_NE(NULL, t) TH_LOG("%s: tag '%s' not in PTW_TAGS", file, l.tag);
 		ti = t - ptw_tags;
-		ASSERT_GT(64, (int)ti);
 		if (t->parent) {
 			in = cur[ptw_tag_find(file, t->parent) - ptw_tags];
 			ASSERT_NE(NULL, in) TH_LOG("'%s' line before any '%s'", l.tag, t->parent);

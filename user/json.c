@@ -183,25 +183,21 @@ static void json_scalar(struct json *j, const char *key, const char *val)
 		json_str(j, key, val);
 }
 
-/* The fields of one line (already checked by json_lines()). */
-static void json_fields(struct json *j, const char *line, size_t len)
+/* The fields of the line at @p. */
+static void json_fields(struct json *j, const char *p, const char *file)
 {
-	char buf[JSON_LINE_MAX], val[PTW_VALUE_MAX], *item, *rest;
+	char buf[LINE_BUF], *item, *rest;
 	struct ptw_line l;
 	int i;
 
-	memcpy(buf, line, len);
-	buf[len] = '\0';
-	ptw_tokenize(buf, &l);
+	split_line(p, buf, &l, file);
 	for (i = 0; i < l.n; i++) {
-		snprintf(val, sizeof(val), "%s", l.val[i]);
-		ptw_unescape(val);
 		if (!ptw_list_key(l.key[i])) {
-			json_scalar(j, l.key[i], val);
+			json_scalar(j, l.key[i], l.val[i]);
 			continue;
 		}
 		json_arr(j, l.key[i]);
-		rest = strcmp(val, "-") ? val : NULL;
+		rest = strcmp(l.val[i], "-") ? l.val[i] : NULL;
 		while ((item = strsep(&rest, ",")))
 			json_scalar(j, NULL, item);
 		json_end(j);
@@ -219,13 +215,6 @@ static const struct ptw_tag *line_tag(const char *file, const char *p)
 	memcpy(tag, p, n);
 	tag[n] = '\0';
 	return ptw_tag_find(file, tag);
-}
-
-static const char *next_line(const char *p)
-{
-	const char *nl = strchr(p, '\n');
-
-	return nl ? nl + 1 : p + strlen(p);
 }
 
 /* Is @t below @anc (its child, its child's child...)? */
@@ -252,14 +241,14 @@ static void json_tags(struct json *j, const char *file, const char *parent,
 			continue;
 		if (t->many)
 			json_arr(j, t->tag);
-		for (p = from; p < to; p = next_line(p)) {
+		for (p = from; p < to; p = line_after(p)) {
 			if (line_tag(file, p) != t)
 				continue;
-			for (e = next_line(p); e < to && below(line_tag(file, e), t); )
-				e = next_line(e);
+			for (e = line_after(p); e < to && below(line_tag(file, e), t); )
+				e = line_after(e);
 			json_obj(j, t->many ? NULL : t->tag);
-			json_fields(j, p, strcspn(p, "\n"));
-			json_tags(j, file, t->tag, next_line(p), e);
+			json_fields(j, p, file);
+			json_tags(j, file, t->tag, line_after(p), e);
 			json_end(j);
 			if (!t->many)
 				break;
@@ -271,20 +260,11 @@ static void json_tags(struct json *j, const char *file, const char *parent,
 
 void json_lines(struct json *j, const char *file, const char *body)
 {
-	char buf[JSON_LINE_MAX];
+	char buf[LINE_BUF];
 	struct ptw_line l;
 	const char *p;
-	size_t n;
 
-	for (p = body; *p; p = next_line(p)) {
-		n = strcspn(p, "\n");
-		if (n >= sizeof(buf))
-			fatal(EXIT_FORMAT, "/proc/ptwalk/%s: a line longer than %zu bytes",
-			      file, sizeof(buf) - 1);
-		memcpy(buf, p, n);
-		buf[n] = '\0';
-		if (ptw_tokenize(buf, &l))
-			bad_line(file, buf);
-	}
+	for (p = body; *p; p = line_after(p))
+		split_line(p, buf, &l, file);	/* all of it well-formed first */
 	json_tags(j, file, NULL, body, body + strlen(body));
 }

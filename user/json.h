@@ -37,9 +37,6 @@ void json_null(struct json *j, const char *key);
 /* A comma-separated list as an array of strings ("" gives []). */
 void json_list(struct json *j, const char *key, const char *csv);
 
-/* The longest module line json_lines() takes. */
-#define JSON_LINE_MAX	8192
-
 /*
  * The lines of /proc/ptwalk/@file after its header (@body) by the one rule
  * of docs/json.md: each declared tag (PTW_TAGS) a member holding an object

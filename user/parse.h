@@ -277,6 +277,16 @@ struct ptw_line;
  * with EXIT_FORMAT, naming the module release that prints it.
  */
 char *parse_version(char *text, const char *name);
+/* The longest module line split_line() takes, its NUL included. */
+#define LINE_BUF	8192
+/* Past the line at @p: after its newline, or at the end of the text. */
+const char *line_after(const char *p);
+/*
+ * The line at @p of /proc/ptwalk/@file, split into @l inside @buf
+ * (LINE_BUF bytes) with its values unescaped; the text is not changed.
+ * A line that is not "TAG key=value ..." ends the tool (EXIT_FORMAT).
+ */
+void split_line(const char *p, char *buf, struct ptw_line *l, const char *file);
 /* Tokenize @line of @file (lib/ptwfmt.c), or end the tool (EXIT_FORMAT). */
 void parse_line(char *line, struct ptw_line *l, const char *file);
 /* A required field of the line parse_line() read last; EXIT_FORMAT if absent. */

@@ -12,35 +12,10 @@
 #include <string.h>
 
 #include "fmt.h"
-#include "json.h"
 #include "parse.h"
 #include "ptwalk.h"
 #include "ptwfmt.h"
 #include "table.h"
-
-/* One line of @body at @p, split into @l inside @buf (values unescaped). */
-static void split(const char *p, char *buf, struct ptw_line *l, const char *file)
-{
-	size_t n = strcspn(p, "\n");
-	int i;
-
-	if (n >= JSON_LINE_MAX)
-		fatal(EXIT_FORMAT, "/proc/ptwalk/%s: a line longer than %d bytes", file,
-		      JSON_LINE_MAX - 1);
-	memcpy(buf, p, n);
-	buf[n] = '\0';
-	if (ptw_tokenize(buf, l))
-		bad_line(file, p);
-	for (i = 0; i < l->n; i++)
-		ptw_unescape(l->val[i]);
-}
-
-static const char *next_line(const char *p)
-{
-	const char *nl = strchr(p, '\n');
-
-	return nl ? nl + 1 : p + strlen(p);
-}
 
 static const struct line_note *note(const struct line_note *notes, const char *tag,
 				    const char *key)
@@ -89,7 +64,7 @@ static const char *percent(const struct line_note *pc, const struct ptw_line *l,
 static void print_group(FILE *out, const char *file, const char *tag, const char *p,
 			const char *e, const struct line_note *notes)
 {
-	static char buf[JSON_LINE_MAX], val[JSON_LINE_MAX];
+	static char buf[LINE_BUF], val[LINE_BUF];
 	const struct line_note *cap = note(notes, tag, NULL), *pc = NULL;
 	int w[TABLE_MAX_COLS + 1] = { 0 }, i, n;
 	char *keys[TABLE_MAX_COLS], pbuf[16];
@@ -99,15 +74,15 @@ static void print_group(FILE *out, const char *file, const char *tag, const char
 	for (; notes && notes->tag; notes++)
 		if (!strcmp(notes->tag, tag) && notes->part)
 			pc = notes;
-	split(p, buf, &l, file);
+	split_line(p, buf, &l, file);
 	n = l.n;
 	for (i = 0; i < n; i++)
 		keys[i] = xstrdup(l.key[i]);
 	for (i = 0; i < n; i++)
 		w[i] = strlen(keys[i]);
 	w[n] = pc ? strlen(pc->key) : 0;
-	for (q = p; q < e; q = next_line(q)) {
-		split(q, buf, &l, file);
+	for (q = p; q < e; q = line_after(q)) {
+		split_line(q, buf, &l, file);
 		for (i = 0; i < n; i++) {
 			const char *v = ptw_get(&l, keys[i]);
 			int len = strlen(shown(keys[i], v ? v : "-", val, sizeof(val)));
@@ -120,8 +95,8 @@ static void print_group(FILE *out, const char *file, const char *tag, const char
 	for (i = 0; i < n; i++)
 		fprintf(out, "  %-*s", w[i], keys[i]);
 	fprintf(out, "%s%s\n", pc ? "  " : "", pc ? pc->key : "");
-	for (q = p; q < e; q = next_line(q)) {
-		split(q, buf, &l, file);
+	for (q = p; q < e; q = line_after(q)) {
+		split_line(q, buf, &l, file);
 		for (i = 0; i < n; i++) {
 			const char *v = ptw_get(&l, keys[i]);
 
@@ -134,7 +109,7 @@ static void print_group(FILE *out, const char *file, const char *tag, const char
 void print_lines(FILE *out, const char *file, const char *body,
 		 const struct line_note *notes)
 {
-	static char buf[JSON_LINE_MAX], val[JSON_LINE_MAX];
+	static char buf[LINE_BUF], val[LINE_BUF];
 	int wtag = 0, wkey = 0, k;
 	const struct ptw_tag *t;
 	const struct line_note *nt;
@@ -142,8 +117,8 @@ void print_lines(FILE *out, const char *file, const char *body,
 	const char *p, *e;
 
 	/* The widths of the field rows: every single line's tag and keys. */
-	for (p = body; *p; p = next_line(p)) {
-		split(p, buf, &l, file);
+	for (p = body; *p; p = line_after(p)) {
+		split_line(p, buf, &l, file);
 		t = ptw_tag_find(file, l.tag);
 		if (t && t->many)
 			continue;
@@ -152,12 +127,12 @@ void print_lines(FILE *out, const char *file, const char *body,
 			wkey = (int)strlen(l.key[k]) > wkey ? (int)strlen(l.key[k]) : wkey;
 	}
 	for (p = body; *p; p = e) {
-		split(p, buf, &l, file);
-		e = next_line(p);
+		split_line(p, buf, &l, file);
+		e = line_after(p);
 		t = ptw_tag_find(file, l.tag);
 		if (t && t->many) {
 			while (*e && !strncmp(e, l.tag, strlen(l.tag)) && e[strlen(l.tag)] == ' ')
-				e = next_line(e);
+				e = line_after(e);
 			print_group(out, file, t->tag, p, e, notes);
 			continue;
 		}
