@@ -184,7 +184,6 @@ void parse_info(char *text, struct pt_info *info)
 	unsigned long long n;
 
 	memset(info, 0, sizeof(*info));
-	info->lines = xstrdup(rest);	/* for JSON by the line rule */
 	while ((line = ptw_next_line(&rest))) {
 		parse_line(line, &l, "info");
 		if (!strcmp(l.tag, "module")) {

@@ -13,7 +13,6 @@
 
 /* ptwalk-info, plus the THP mode from sysfs */
 struct pt_info {
-	char *lines;			/* the lines after the header, as read */
 	char version[32];
 	char release[128];
 	int levels;
@@ -136,7 +135,6 @@ struct pt_kcopy {
 
 /* ptwalk-kernel */
 struct pt_kernel {
-	char *lines;			/* the lines after the header, as read */
 	int levels;
 	bool pti;
 	struct pt_kcopy copy[2];
@@ -169,7 +167,7 @@ struct pt_slot {
 
 /* ptwalk-sharing */
 struct pt_sharing {
-	char *lines;			/* the lines after the header, as read */
+	char *lines;			/* after the header, as read: the demo's JSON */
 	pid_t reader;
 	int levels;
 	bool pti;
@@ -237,7 +235,7 @@ struct pt_alloc {
 
 /* ptwalk-alloc */
 struct pt_alloc_file {
-	char *lines;			/* the lines after the header, as read */
+	char *lines;			/* after the header, as read: for JSON */
 	unsigned long allocations, max_allocations;
 	unsigned long long bytes, cap, module_bytes, module_cap;
 	struct pt_alloc *allocs;
@@ -255,7 +253,7 @@ struct pt_table_level {
 
 /* ptwalk-tables */
 struct pt_tables {
-	char *lines;			/* the lines after the header, as read */
+	char *lines;			/* after the header, as read: the explorer's JSON */
 	pid_t pid;
 	int levels;
 	char pti[8];

@@ -59,7 +59,6 @@ void parse_kernel(char *text, struct pt_kernel *k)
 	struct ptw_line l;
 
 	memset(k, 0, sizeof(*k));
-	k->lines = xstrdup(rest);	/* for JSON by the line rule */
 	maxreg = count_lines(rest, "region ");
 	maxrun = count_lines(rest, "run ");
 	maxcl = count_lines(rest, "clone ");

@@ -56,8 +56,6 @@ void json_alloc_members(struct json *j, const struct pt_alloc_file *af);
 /* Does vmalloc page @i continue the frames of page @i - 1? */
 bool alloc_page_continues(const struct pt_alloc *a, size_t i);
 
-/* The members of `tables --json` (cmd_tables.c). */
-void json_tables_members(struct json *j, const struct pt_tables *t);
 
 /* A run's flags for people: "rw- user" style short form. */
 const char *run_perm_summary(const char *flags, char *buf, size_t sz);

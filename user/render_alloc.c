@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Output of /proc/ptwalk/alloc: each kernel allocation with where it
- * landed, virtually and physically, for people and as JSON (docs/json.md).
- * The JSON keeps every field of the module's text; it adds "contiguous"
- * (the frames form one run).
+ * landed, virtually and physically, for people; its JSON is the module's
+ * lines by the line rule (json_lines(), docs/json.md).
  */
 #include <stdio.h>
 #include <string.h>

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Output of the kernel half: the dump of /proc/ptwalk/kernel (regions with
- * their runs and clones, per copy of the top-level table) and the slot
- * sharing of /proc/ptwalk/sharing, for people and as JSON (docs/json.md).
- * The JSON keeps every field of the module's text and adds sizes in bytes
- * and what the tool derives (bytes mapped, shared by all).
+ * The kernel half for people: the dump of /proc/ptwalk/kernel (regions
+ * with their sizes, the bytes and entries mapped, their runs and clones,
+ * per copy of the top-level table) and the slot sharing of
+ * /proc/ptwalk/sharing (slots shared alike in one line). Their JSON is
+ * the module's lines by the line rule (json_lines()).
  */
 #include <stdio.h>
 #include <string.h>

@@ -16,7 +16,7 @@
  * bracketed word. "unsupported" without the file (no THP), "unknown" when
  * it cannot be read or parsed.
  */
-static void read_thp_mode(char *mode, size_t size)
+void read_thp_mode(char *mode, size_t size)
 {
 	char buf[128] = "", *open, *close;
 	FILE *f = fopen(THP_ENABLED_PATH, "r");

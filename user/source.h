@@ -3,6 +3,7 @@
 #ifndef PTWALK_SOURCE_H
 #define PTWALK_SOURCE_H
 
+#include <stddef.h>
 #include <sys/types.h>
 
 #include "parse.h"
@@ -10,6 +11,8 @@
 /* Where read_info() reads the THP mode (the module cannot). */
 #define THP_ENABLED_PATH "/sys/kernel/mm/transparent_hugepage/enabled"
 void read_info(struct pt_info *info);
+/* The bracketed word of THP_ENABLED_PATH; unsupported or unknown. */
+void read_thp_mode(char *mode, size_t size);
 /* @pid 0: the tool itself ("self"). */
 void read_maps(pid_t pid, struct pt_maps *maps);
 /* @pid 0: the tool itself ("self"). */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The human output of a module file shown as it is (table.c). */
+/* A module file shown as it is: its aligned table (table.c), its command (cmd_lines.c). */
 #ifndef PTWALK_TABLE_H
 #define PTWALK_TABLE_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 /*
@@ -22,5 +23,32 @@ struct line_note {
  */
 void print_lines(FILE *out, const char *file, const char *body,
 		 const struct line_note *notes);
+
+struct json;
+
+/*
+ * A command that shows one module file as it is (cmd_lines.c): @file,
+ * the request for its operands (NULL: none) with the target's name for
+ * messages in @what, the line the answer must start with, and what it
+ * adds. JSON is the lines by the line rule plus @json_extra; people see
+ * @human's renderer (given the whole text), or print_lines() with @notes
+ * of the body and @extra_line.
+ */
+struct line_view {
+	const char *file;
+	const char *(*request)(char **args, char *req, size_t size, char *what,
+			       size_t wsize);
+	const char *first_tag;
+	const struct line_note *notes;
+	void (*json_extra)(struct json *j);
+	const char *(*extra_line)(char *buf, size_t size);
+	void (*human)(char *text);
+};
+
+extern const struct line_view info_view, whatis_view, tables_view, kernel_view,
+	sharing_view;
+
+/* Run the command of @v on its (counted) operands @args. */
+int show_lines(const struct line_view *v, char **args);
 
 #endif /* PTWALK_TABLE_H */
