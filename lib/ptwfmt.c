@@ -18,7 +18,11 @@ const char *const ptw_region_names[PTWR_NR_IDS] = { PTW_REGION_NAMES };
 static const char *const file_names[PTW_FILE_NR] = { PTW_FILE_NAMES };
 static const int file_versions[PTW_FILE_NR] = { PTW_FILE_VERSIONS };
 
+/* PTW_TAGS is four words a tag, without braces (checkpatch's rule for macros). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-braces"
 const struct ptw_tag ptw_tags[] = { PTW_TAGS, { NULL, NULL, NULL, 0 } };
+#pragma GCC diagnostic pop
 static const char *const list_keys[] = { PTW_LIST_KEYS };
 
 const struct ptw_tag *ptw_tag_find(const char *file, const char *tag)
