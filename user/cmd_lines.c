@@ -15,6 +15,7 @@
 #include "parse.h"
 #include "procfile.h"
 #include "ptwalk.h"
+#include "ptwfmt.h"
 #include "render.h"
 #include "source.h"
 #include "table.h"
@@ -134,10 +135,7 @@ const struct line_view tables_view = {
 
 static void kernel_human(char *text)
 {
-	struct pt_kernel k;
-
-	parse_kernel(text, &k);
-	print_kernel(stdout, &k);
+	print_kernel(stdout, text);
 }
 
 const struct line_view kernel_view = { .file = "kernel", .human = kernel_human };
@@ -151,6 +149,14 @@ static void sharing_human(char *text)
 }
 
 const struct line_view sharing_view = { .file = "sharing", .human = sharing_human };
+
+static bool has_end(const char *p)
+{
+	for (; *p; p = line_after(p))
+		if (!strncmp(p, "end", 3) && (p[3] == ' ' || p[3] == '\n' || !p[3]))
+			return true;
+	return false;
+}
 
 int show_lines(const struct line_view *v, char **args)
 {
@@ -170,6 +176,9 @@ int show_lines(const struct line_view *v, char **args)
 	if (v->first_tag && (strncmp(body, v->first_tag, strlen(v->first_tag)) ||
 			     body[strlen(v->first_tag)] != ' '))
 		fatal(EXIT_FORMAT, "/proc/ptwalk/%s: empty answer", v->file);
+	/* A file that ends with an "end" line was cut short without it. */
+	if (ptw_tag_find(v->file, "end") && !has_end(body))
+		fatal(EXIT_FORMAT, "/proc/ptwalk/%s: output cut short (no 'end' line)", v->file);
 	if (opt_json) {
 		json_open(&j, stdout, v->file);
 		json_lines(&j, v->file, body);

@@ -108,40 +108,6 @@ struct pt_walk {
 	unsigned long long stop_offset;
 };
 
-/* One "region" line of ptwalk-kernel and what the walk found in it. */
-struct pt_kclone {
-	unsigned long start, end;
-	char level[8];			/* PMD, PUD, ... */
-	unsigned long count;
-	unsigned long long next;
-};
-
-struct pt_kregion {
-	unsigned long start, end;	/* end 0: the top of the space */
-	char name[24];
-	struct pt_run *runs;
-	size_t nr_runs;
-	struct pt_kclone *clones;
-	size_t nr_clones;
-};
-
-/* One "copy" of ptwalk-kernel: the kernel table, or PTI's user copy. */
-struct pt_kcopy {
-	char name[8];			/* "kernel", "user" */
-	unsigned long long top;
-	struct pt_kregion *regions;
-	size_t nr_regions;
-};
-
-/* ptwalk-kernel */
-struct pt_kernel {
-	int levels;
-	bool pti;
-	struct pt_kcopy copy[2];
-	int nr_copies;
-	size_t nr_runs, nr_clones;	/* "end runs=N clones=M" */
-};
-
 /* An "exception" or "user-exception" line: a process's own entry. */
 struct pt_exception {
 	pid_t pid;
@@ -263,7 +229,6 @@ struct pt_tables {
 	unsigned long long kernel_tables, kernel_bytes, vmpte_bytes;
 };
 
-void parse_kernel(char *text, struct pt_kernel *k);
 void parse_tables(char *text, struct pt_tables *t);
 void parse_sharing(char *text, struct pt_sharing *sh);
 void parse_alloc(char *text, struct pt_alloc_file *af);

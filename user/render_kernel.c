@@ -11,72 +11,93 @@
 
 #include "fmt.h"
 #include "ptwalk.h"
+#include "ptwfmt.h"
 #include "render.h"
 
-unsigned long long kregion_mapped(const struct pt_kregion *r)
+/* What the run lines below the region line at @p map: bytes, runs, 4K/2M/1G entries. */
+static void region_sums(const char *p, unsigned long long *bytes, size_t *runs,
+			unsigned long long pages[3])
 {
-	unsigned long long sum = 0;
-	size_t i;
+	static const char *const sizes[3] = { "4K", "2M", "1G" };
+	char buf[LINE_BUF];
+	struct ptw_line l;
+	unsigned long long start, end, n;
+	int i;
 
-	for (i = 0; i < r->nr_runs; i++)
-		sum += r->runs[i].end - r->runs[i].start;
-	return sum;
-}
-
-/* Entries of @r's runs of page size @size ("4K", "2M", "1G"). */
-static unsigned long kregion_entries(const struct pt_kregion *r, const char *size)
-{
-	unsigned long n = 0;
-	size_t i;
-
-	for (i = 0; i < r->nr_runs; i++)
-		if (!strcmp(r->runs[i].size, size))
-			n += r->runs[i].pages;
-	return n;
-}
-
-static void print_kcopy(FILE *out, const struct pt_kcopy *c)
-{
-	char sz[SIZE_BUF], mp[SIZE_BUF];
-	size_t i, k;
-
-	fprintf(out, "\n%s== %s copy: top-level table at 0x%llx ==%s\n", col(C_BOLD),
-		c->name, c->top, col(C_RESET));
-	fprintf(out, "%-15s %-33s %7s %8s %5s  %s\n", "REGION", "RANGE", "SIZE",
-		"MAPPED", "RUNS", "ENTRIES 4K/2M/1G");
-	for (i = 0; i < c->nr_regions; i++) {
-		const struct pt_kregion *r = &c->regions[i];
-		bool hole = !strcmp(r->name, "hole") || !strcmp(r->name, "guard-hole");
-
-		fprintf(out, "%s%-15s%s %016lx-%016lx %7s %8s %5zu  %lu/%lu/%lu\n",
-			col(hole ? C_DIM : C_CYAN), r->name, col(C_RESET), r->start,
-			r->end, fmt_size(r->end - r->start, sz),
-			fmt_size(kregion_mapped(r), mp), r->nr_runs,
-			kregion_entries(r, "4K"), kregion_entries(r, "2M"),
-			kregion_entries(r, "1G"));
-		for (k = 0; k < r->nr_runs; k++)
-			print_run(out, &r->runs[k], "");
-		for (k = 0; k < r->nr_clones; k++) {
-			const struct pt_kclone *cl = &r->clones[k];
-
-			fprintf(out, "  %s0x%016lx-0x%016lx%s %lu %s entries repeat the table 0x%llx (listed once above)\n",
-				col(C_DIM), cl->start, cl->end, col(C_RESET), cl->count,
-				cl->level, cl->next);
-		}
+	*bytes = 0;
+	*runs = 0;
+	pages[0] = pages[1] = pages[2] = 0;
+	for (p = line_after(p); *p && strncmp(p, "region ", 7) && strncmp(p, "copy ", 5);
+	     p = line_after(p)) {
+		split_line(p, buf, &l, "kernel");
+		if (strcmp(l.tag, "run"))
+			continue;
+		start = field_num(&l, "start", "kernel");
+		end = field_num(&l, "end", "kernel");
+		n = field_num(&l, "pages", "kernel");
+		*bytes += end - start;
+		(*runs)++;
+		for (i = 0; i < 3; i++)
+			if (!strcmp(field(&l, "size", "kernel"), sizes[i]))
+				pages[i] += n;
 	}
 }
 
-void print_kernel(FILE *out, const struct pt_kernel *k)
+static void print_region(FILE *out, const char *p, const struct ptw_line *l)
 {
-	int i;
+	const char *name = field(l, "name", "kernel");
+	bool hole = !strcmp(name, "hole") || !strcmp(name, "guard-hole");
+	unsigned long start = field_num(l, "start", "kernel");
+	unsigned long end = field_num(l, "end", "kernel");
+	char sz[SIZE_BUF], mp[SIZE_BUF];
+	unsigned long long bytes, pages[3];
+	size_t runs;
 
-	fprintf(out, "The kernel half of ptwalk's own top-level table (every process maps the same):\n");
-	fprintf(out, "%d-level paging, PTI %s%s; %zu runs, %zu clone ranges\n", k->levels,
-		k->pti ? "on" : "off",
-		k->pti ? " (the user copy maps only what entering the kernel needs)" : "",
-		k->nr_runs, k->nr_clones);
-	for (i = 0; i < k->nr_copies; i++)
-		print_kcopy(out, &k->copy[i]);
+	region_sums(p, &bytes, &runs, pages);
+	fprintf(out, "%s%-15s%s %016lx-%016lx %7s %8s %5zu  %llu/%llu/%llu\n",
+		col(hole ? C_DIM : C_CYAN), name, col(C_RESET), start, end,
+		fmt_size(end - start, sz), fmt_size(bytes, mp), runs, pages[0], pages[1],
+		pages[2]);
+}
+
+void print_kernel(FILE *out, char *text)
+{
+	char buf[LINE_BUF], runs[24] = "?", clones[24] = "?";
+	const char *p, *body = parse_version(text, "kernel"), *pti;
+	struct ptw_line l;
+	struct pt_run run;
+
+	ptw_find(body, "end", "runs", runs, sizeof(runs));
+	ptw_find(body, "end", "clones", clones, sizeof(clones));
+	for (p = body; *p; p = line_after(p)) {
+		split_line(p, buf, &l, "kernel");
+		if (!strcmp(l.tag, "layout")) {
+			pti = field(&l, "pti", "kernel");
+			fprintf(out, "The kernel half of ptwalk's own top-level table (every process maps the same):\n");
+			fprintf(out, "%s-level paging, PTI %s%s; %s runs, %s clone ranges\n",
+				field(&l, "levels", "kernel"), pti,
+				strcmp(pti, "on") ? "" :
+				" (the user copy maps only what entering the kernel needs)",
+				runs, clones);
+		} else if (!strcmp(l.tag, "copy")) {
+			fprintf(out, "\n%s== %s copy: top-level table at %s ==%s\n", col(C_BOLD),
+				field(&l, "name", "kernel"), field(&l, "top", "kernel"),
+				col(C_RESET));
+			fprintf(out, "%-15s %-33s %7s %8s %5s  %s\n", "REGION", "RANGE", "SIZE",
+				"MAPPED", "RUNS", "ENTRIES 4K/2M/1G");
+		} else if (!strcmp(l.tag, "region")) {
+			print_region(out, p, &l);
+		} else if (!strcmp(l.tag, "run")) {
+			parse_run_line(&l, &run, "kernel");
+			print_run(out, &run, "");
+		} else if (!strcmp(l.tag, "clone")) {
+			fprintf(out, "  %s0x%016llx-0x%016llx%s %s %s entries repeat the table %s (listed once above)\n",
+				col(C_DIM), field_num(&l, "start", "kernel"),
+				field_num(&l, "end", "kernel"), col(C_RESET),
+				field(&l, "count", "kernel"), field(&l, "level", "kernel"),
+				field(&l, "next", "kernel"));
+		}
+	}
 }
 
 /* ---- sharing --------------------------------------------------------- */

@@ -20,7 +20,6 @@ void read_tables(pid_t pid, struct pt_tables *t);
 /* @pid 0: the kernel half. */
 void read_walk(pid_t pid, unsigned long va, struct pt_walk *walk);
 
-void read_kernel(struct pt_kernel *k);
 /*
  * A kernel VA argument: hex, or "kernel-text", the start of the kernel
  * image as mapped now (KASLR moves it at every boot): the first mapped run
