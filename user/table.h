@@ -45,6 +45,9 @@ struct line_view {
 	void (*human)(char *text);
 };
 
+/* alloc's notes (cmd_alloc.c), which the demo's step 10 shows too. */
+extern const struct line_note alloc_notes[];
+
 extern const struct line_view info_view, whatis_view, tables_view, kernel_view,
 	sharing_view;
 
