@@ -143,12 +143,10 @@ const struct line_view kernel_view = { .file = "kernel", .human = kernel_human }
 static const struct line_note sharing_notes[] = {
 	{ .tag = "reader", .key = "pid", .text = "ptwalk itself: the process the others are compared with" },
 	{ .tag = "reader", .key = "slot_size", .text = "what one top-level slot covers" },
-	{ .tag = "slot", .text = "kernel slots in use: do the processes' entries point to ptwalk's next-level table?" },
-	{ .tag = "slot", .key = "shared", .part = "same", .whole = "mapped" },
+	{ .tag = "slot", .text = "kernel slots in use (same, differ: processes whose entry points to ptwalk's next-level table, or elsewhere)" },
 	{ .tag = "exception", .text = "a process whose entry points elsewhere" },
 	{ .tag = "user-copy", .key = "present", .text = "PTI's user copy of the top-level table" },
 	{ .tag = "user-slot", .text = "the PTI user copy's slots (kernel: the same table as the kernel copy's?)" },
-	{ .tag = "user-slot", .key = "shared", .part = "same", .whole = "mapped" },
 	{ .tag = "user-exception", .text = "a process whose entry points elsewhere" },
 	{ .tag = "total", .key = "tables", .text = "table pages under the kernel slots: they exist once, not once per process" },
 	{ .tag = "total", .key = "saved_bytes", .text = "the page-table memory that sharing saves" },

@@ -124,7 +124,7 @@ static void print_group(FILE *out, const char *file, const char *tag, const char
 		cap ? cap->text : "", col(C_RESET));
 	fprintf(out, "%*s", indent, "");
 	for (i = 0; i < n; i++)
-		fprintf(out, "  %-*s", w[i], keys[i]);
+		fprintf(out, "  %-*s", i == n - 1 && !pc ? 0 : w[i], keys[i]);
 	fprintf(out, "%s%s\n", pc ? "  " : "", pc ? pc->key : "");
 	for (q = p; q < e; q = qe) {
 		split_line(q, buf, &l, file);
@@ -144,7 +144,9 @@ static void print_group(FILE *out, const char *file, const char *tag, const char
 		for (i = 0; i < n; i++) {
 			const char *v = ptw_get(&l, keys[i]);
 
-			fprintf(out, "  %-*s", w[i], shown(keys[i], v ? v : "-", val, sizeof(val)));
+			/* The last column unpadded: no blanks at the end of a line. */
+			fprintf(out, "  %-*s", i == n - 1 && !pc ? 0 : w[i],
+				shown(keys[i], v ? v : "-", val, sizeof(val)));
 		}
 		fprintf(out, "%s%s\n", pc ? "  " : "", percent(pc, &l, pbuf));
 	}
