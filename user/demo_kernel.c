@@ -31,14 +31,43 @@ struct half_data {
 	char *before, *after;
 };
 
+/*
+ * @body without the slots in which no process differs (differ=0): on
+ * 5-level paging they are dozens of rows that say the same. The totals
+ * count them; `ptwalk sharing` lists them all.
+ */
+static void print_unlike(const char *body)
+{
+	char *out = xalloc(strlen(body) + 1), *o = out, buf[LINE_BUF];
+	unsigned long alike = 0;
+	struct ptw_line l;
+	const char *p, *e;
+
+	for (p = body; *p; p = e) {
+		e = line_after(p);
+		split_line(p, buf, &l, "sharing");
+		if ((!strcmp(l.tag, "slot") || !strcmp(l.tag, "user-slot")) &&
+		    !field_num(&l, "differ", "sharing")) {
+			alike++;
+			continue;
+		}
+		memcpy(o, p, e - p);
+		o += e - p;
+	}
+	*o = '\0';
+	print_lines(stdout, "sharing", out, sharing_view.notes);
+	printf("(%lu slots in which no process differs from ptwalk are left out; ptwalk sharing lists them)\n",
+	       alike);
+}
+
 static bool print_half(const struct step *s)
 {
 	const struct half_data *d = s->data;
 
 	printf("%s-- before fork%s\n", col(C_CYAN), col(C_RESET));
-	print_lines(stdout, "sharing", d->before, sharing_view.notes);
+	print_unlike(d->before);
 	printf("%s-- after fork%s (the child is waiting)\n", col(C_CYAN), col(C_RESET));
-	print_lines(stdout, "sharing", d->after, sharing_view.notes);
+	print_unlike(d->after);
 	return true;
 }
 
