@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The human output of a module file shown as it is (info, whatis,
- * tables): an aligned table driven by its lines, the counterpart of
- * json_lines(). A tag that may repeat (PTW_TAGS) is a table, a row per
- * line and a column per key, with the lines that belong under a row as an
- * indented table below it; any other line is a field a row under its tag;
- * a line without fields is left out. A command's notes add a caption to a tag or a key, and a
- * percentage column to a table. Byte counts get their size for people.
+ * The human output of a module file shown as it is (info, whatis, tables,
+ * sharing, alloc): an aligned table driven by its lines, the counterpart
+ * of json_lines(). A tag that may repeat (PTW_TAGS) is a table, a row per
+ * line and a column per key any row has, with the lines that belong under
+ * a row as an indented table below it; any other line is a field a row
+ * under its tag; a line without fields is left out. A command's notes add
+ * a caption to a tag or a key, and a percentage column to a table. Byte
+ * counts get their size for people.
  */
 #include <stdio.h>
 #include <stdlib.h>

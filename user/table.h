@@ -18,7 +18,8 @@ struct line_note {
 
 /*
  * The lines of /proc/ptwalk/@file after its header (@body), aligned: a
- * table for each run of a repeating tag, a field a row for the others.
+ * table for each run of a repeating tag, the lines that belong under a
+ * row (PTW_TAGS' parent) indented below it, a field a row for the others.
  * @notes ends with a NULL tag (or is NULL).
  */
 void print_lines(FILE *out, const char *file, const char *body,
