@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -31,33 +32,97 @@ struct half_data {
 	char *before, *after;
 };
 
-/*
- * @body without the slots in which no process differs (differ=0): on
- * 5-level paging they are dozens of rows that say the same. The totals
- * count them; `ptwalk sharing` lists them all.
- */
-static void print_unlike(const char *body)
-{
-	char *out = xalloc(strlen(body) + 1), *o = out, buf[LINE_BUF];
-	unsigned long alike = 0;
-	struct ptw_line l;
-	const char *p, *e;
+/* A run of consecutive slots in which no process differs, folded into one row. */
+struct fold {
+	char tag[16], first[LINE_BUF], start[24], end[24], mapped[16], same[16];
+	char kernel[16], regions[192];
+	unsigned long long index, last, tables;
+	bool has_tables;
+	int n;
+};
 
+static bool foldable(const struct ptw_line *l)
+{
+	return (!strcmp(l->tag, "slot") || !strcmp(l->tag, "user-slot")) &&
+	       !field_num(l, "differ", "sharing");
+}
+
+/* Does slot @l continue the fold @f? */
+static bool folds_into(const struct fold *f, const struct ptw_line *l)
+{
+	const char *k = ptw_get(l, "kernel");
+
+	return f->n && !strcmp(f->tag, l->tag) &&
+	       field_num(l, "index", "sharing") == f->last + 1 &&
+	       !strcmp(field(l, "mapped", "sharing"), f->mapped) &&
+	       !strcmp(field(l, "same", "sharing"), f->same) &&
+	       !strcmp(field(l, "regions", "sharing"), f->regions) &&
+	       !strcmp(k ? k : "", f->kernel) && !ptw_get(l, "tables") == !f->has_tables;
+}
+
+static char *flush(struct fold *f, char *o)
+{
+	if (f->n == 1)
+		o += sprintf(o, "%s", f->first);
+	else if (f->n)
+		o += sprintf(o, "%s index=%llu-%llu start=%s end=%s next=one-each%s%s mapped=%s same=%s differ=0",
+			     f->tag, f->index, f->last, f->start, f->end, f->kernel[0] ? " kernel=" : "",
+			     f->kernel, f->mapped, f->same);
+	if (f->n > 1 && f->has_tables)
+		o += sprintf(o, " tables=%llu", f->tables);
+	if (f->n > 1)
+		o += sprintf(o, " regions=%s\n", f->regions);
+	f->n = 0;
+	return o;
+}
+
+/*
+ * @body with each run of consecutive slots alike in which no process
+ * differs in one row, as "INDEX-INDEX" (next=one-each: each slot has its
+ * own next-level table, shared by all): on 5-level paging they are dozens.
+ */
+static void print_folded(const char *body)
+{
+	char *out = xalloc(2 * strlen(body) + 1), *o = out, buf[LINE_BUF];
+	struct fold *f = xalloc(sizeof(*f));
+	struct ptw_line l;
+	const char *p, *e, *k, *t;
+
+	f->n = 0;
 	for (p = body; *p; p = e) {
 		e = line_after(p);
 		split_line(p, buf, &l, "sharing");
-		if ((!strcmp(l.tag, "slot") || !strcmp(l.tag, "user-slot")) &&
-		    !field_num(&l, "differ", "sharing")) {
-			alike++;
+		if (foldable(&l) && folds_into(f, &l)) {
+			f->last = field_num(&l, "index", "sharing");
+			snprintf(f->end, sizeof(f->end), "%s", field(&l, "end", "sharing"));
+			t = ptw_get(&l, "tables");
+			f->tables += t ? strtoull(t, NULL, 0) : 0;
+			f->n++;
 			continue;
 		}
-		memcpy(o, p, e - p);
-		o += e - p;
+		o = flush(f, o);
+		if (!foldable(&l)) {
+			memcpy(o, p, e - p);
+			o += e - p;
+			continue;
+		}
+		snprintf(f->first, sizeof(f->first), "%.*s", (int)(e - p), p);
+		snprintf(f->tag, sizeof(f->tag), "%s", l.tag);
+		f->index = f->last = field_num(&l, "index", "sharing");
+		snprintf(f->start, sizeof(f->start), "%s", field(&l, "start", "sharing"));
+		snprintf(f->end, sizeof(f->end), "%s", field(&l, "end", "sharing"));
+		snprintf(f->mapped, sizeof(f->mapped), "%s", field(&l, "mapped", "sharing"));
+		snprintf(f->same, sizeof(f->same), "%s", field(&l, "same", "sharing"));
+		snprintf(f->regions, sizeof(f->regions), "%s", field(&l, "regions", "sharing"));
+		k = ptw_get(&l, "kernel");
+		snprintf(f->kernel, sizeof(f->kernel), "%s", k ? k : "");
+		t = ptw_get(&l, "tables");
+		f->has_tables = t;
+		f->tables = t ? strtoull(t, NULL, 0) : 0;
+		f->n = 1;
 	}
-	*o = '\0';
+	flush(f, o);
 	print_lines(stdout, "sharing", out, sharing_view.notes);
-	printf("(%lu slots in which no process differs from ptwalk are left out; ptwalk sharing lists them)\n",
-	       alike);
 }
 
 static bool print_half(const struct step *s)
@@ -65,9 +130,9 @@ static bool print_half(const struct step *s)
 	const struct half_data *d = s->data;
 
 	printf("%s-- before fork%s\n", col(C_CYAN), col(C_RESET));
-	print_unlike(d->before);
+	print_folded(d->before);
 	printf("%s-- after fork%s (the child is waiting)\n", col(C_CYAN), col(C_RESET));
-	print_unlike(d->after);
+	print_folded(d->after);
 	return true;
 }
 
