@@ -5,8 +5,8 @@
  * to it): the file, how to ask it, and what a person sees. The JSON of
  * all of them is the file's lines by the line rule (json_lines(),
  * docs/json.md); the human output is print_lines()'s aligned table, or,
- * for kernel and sharing, the renderer a person needs there (regions with
- * their sizes and runs, slots shared alike in one line).
+ * for kernel, the renderer a person needs there (regions with their sizes
+ * and runs).
  */
 #include <stdio.h>
 #include <string.h>
@@ -140,23 +140,21 @@ static void kernel_human(char *text)
 
 const struct line_view kernel_view = { .file = "kernel", .human = kernel_human };
 
-static void sharing_human(char *text)
-{
-	struct pt_sharing sh;
+static const struct line_note sharing_notes[] = {
+	{ .tag = "reader", .key = "pid", .text = "ptwalk itself: the process the others are compared with" },
+	{ .tag = "reader", .key = "slot_size", .text = "what one top-level slot covers" },
+	{ .tag = "slot", .text = "kernel slots in use (same, differ: processes whose entry points to ptwalk's next-level table, or elsewhere)" },
+	{ .tag = "exception", .text = "a process whose entry points elsewhere" },
+	{ .tag = "user-copy", .key = "present", .text = "PTI's user copy of the top-level table" },
+	{ .tag = "user-slot", .text = "the PTI user copy's slots (kernel: the same table as the kernel copy's?)" },
+	{ .tag = "user-exception", .text = "a process whose entry points elsewhere" },
+	{ .tag = "total", .key = "tables", .text = "table pages under the kernel slots: they exist once, not once per process" },
+	{ .tag = "total", .key = "saved_bytes", .text = "the page-table memory that sharing saves" },
+	{ .tag = "end", .key = "unlisted", .text = "exceptions the module did not list" },
+	{ NULL },
+};
 
-	parse_sharing(text, &sh);
-	print_sharing(stdout, &sh, false, "");
-}
-
-const struct line_view sharing_view = { .file = "sharing", .human = sharing_human };
-
-static bool has_end(const char *p)
-{
-	for (; *p; p = line_after(p))
-		if (!strncmp(p, "end", 3) && (p[3] == ' ' || p[3] == '\n' || !p[3]))
-			return true;
-	return false;
-}
+const struct line_view sharing_view = { .file = "sharing", .notes = sharing_notes };
 
 int show_lines(const struct line_view *v, char **args)
 {
@@ -172,13 +170,10 @@ int show_lines(const struct line_view *v, char **args)
 	} else {
 		text = pf_read(v->file);
 	}
-	body = parse_version(text, v->file);
+	body = lines_body(text, v->file);
 	if (v->first_tag && (strncmp(body, v->first_tag, strlen(v->first_tag)) ||
 			     body[strlen(v->first_tag)] != ' '))
 		fatal(EXIT_FORMAT, "/proc/ptwalk/%s: empty answer", v->file);
-	/* A file that ends with an "end" line was cut short without it. */
-	if (ptw_tag_find(v->file, "end") && !has_end(body))
-		fatal(EXIT_FORMAT, "/proc/ptwalk/%s: output cut short (no 'end' line)", v->file);
 	if (opt_json) {
 		json_open(&j, stdout, v->file);
 		json_lines(&j, v->file, body);

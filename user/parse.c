@@ -59,6 +59,24 @@ char *parse_version(char *text, const char *name)
 	fatal(EXIT_FORMAT, "%s", msg);
 }
 
+static bool has_end(const char *p)
+{
+	for (; *p; p = line_after(p))
+		if (!strncmp(p, "end", 3) && (p[3] == ' ' || p[3] == '\n' || !p[3]))
+			return true;
+	return false;
+}
+
+char *lines_body(char *text, const char *name)
+{
+	char *body = parse_version(text, name);
+
+	/* A file that ends with an "end" line was cut short without it. */
+	if (ptw_tag_find(name, "end") && !has_end(body))
+		fatal(EXIT_FORMAT, "/proc/ptwalk/%s: output cut short (no 'end' line)", name);
+	return body;
+}
+
 /* The line being parsed, as the module wrote it, for error messages. */
 static char current[96];
 

@@ -60,7 +60,7 @@ void read_maps(pid_t pid, struct pt_maps *maps)
 	parse_maps(pf_request("maps", reqs, what), maps);
 }
 
-void read_tables(pid_t pid, struct pt_tables *t)
+char *read_tables(pid_t pid)
 {
 	char target[32], what[40];
 	const char *reqs[2] = { target, NULL };
@@ -71,7 +71,7 @@ void read_tables(pid_t pid, struct pt_tables *t)
 		snprintf(target, sizeof(target), "self");
 	snprintf(what, sizeof(what), "PID %s", target);
 	pf_require("tables");
-	parse_tables(pf_request("tables", reqs, what), t);
+	return lines_body(pf_request("tables", reqs, what), "tables");
 }
 
 void read_walk(pid_t pid, unsigned long va, struct pt_walk *walk)
@@ -113,10 +113,10 @@ unsigned long kernel_va_arg(const char *s)
 	      KERNEL_TEXT_NAME);
 }
 
-void read_sharing(struct pt_sharing *sh)
+char *read_sharing(void)
 {
 	pf_require("sharing");
-	parse_sharing(pf_read("sharing"), sh);
+	return lines_body(pf_read("sharing"), "sharing");
 }
 
 int alloc_open(void)
@@ -130,10 +130,21 @@ void alloc_request(int fd, const char *req)
 	pf_write(fd, "alloc", req, "kernel allocations");
 }
 
-void alloc_list(int fd, struct pt_alloc_file *af)
+char *alloc_list(int fd)
 {
 	/* Documented to rewind and generate the listing afresh. */
 	if (lseek(fd, 0, SEEK_SET))
 		fatal(EXIT_FAIL, PTWALK_DIR "/alloc: cannot rewind");
-	parse_alloc(pf_read_fd(fd, "alloc", "kernel allocations"), af);
+	return lines_body(pf_read_fd(fd, "alloc", "kernel allocations"), "alloc");
+}
+
+unsigned long long body_num(const char *body, const char *file, const char *tag,
+			    const char *key)
+{
+	char v[32];
+	unsigned long long n;
+
+	if (!ptw_find(body, tag, key, v, sizeof(v)) || ptw_num(v, &n))
+		fatal(EXIT_FORMAT, PTWALK_DIR "/%s: no '%s %s=' number", file, tag, key);
+	return n;
 }

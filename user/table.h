@@ -18,7 +18,8 @@ struct line_note {
 
 /*
  * The lines of /proc/ptwalk/@file after its header (@body), aligned: a
- * table for each run of a repeating tag, a field a row for the others.
+ * table for each run of a repeating tag, the lines that belong under a
+ * row (PTW_TAGS' parent) indented below it, a field a row for the others.
  * @notes ends with a NULL tag (or is NULL).
  */
 void print_lines(FILE *out, const char *file, const char *body,
@@ -44,6 +45,9 @@ struct line_view {
 	const char *(*extra_line)(char *buf, size_t size);
 	void (*human)(char *text);
 };
+
+/* alloc's notes (cmd_alloc.c), which the demo's step 10 shows too. */
+extern const struct line_note alloc_notes[];
 
 extern const struct line_view info_view, whatis_view, tables_view, kernel_view,
 	sharing_view;
