@@ -50,6 +50,11 @@ jdoc html html --json "$other" -o /tmp/explorer-other.html
 # JSON lines: a command's faults and page-table changes, to its exit.
 /bin/ptwalk trace --json -- /bin/sh -c 'x=$(ls /); echo "$x" >/dev/null' >json/trace.jsonl ||
 	{ echo "json: FAILED ptwalk trace --json"; : >json/trace.jsonl; }
+# The same with -o (the lines to a file, the timeline to stdout) and the
+# step-through page, whose embedded document json-check checks too.
+/bin/ptwalk trace -o json/trace-o.jsonl --html /tmp/demo/trace.html -- \
+	/bin/sh -c 'x=$(ls /); echo "$x" >/dev/null' >/tmp/demo/trace.txt ||
+	{ echo "json: FAILED ptwalk trace -o --html"; : >json/trace-o.jsonl; }
 # The demo document (the step files above are demo-step documents): the
 # quick steps, including the ones with sharing (9) and alloc (10) members.
 jdoc demo demo --json 1 3 9 10
