@@ -363,6 +363,7 @@ void tracer_start(struct tracer *t, pid_t pid)
 
 	memset(t, 0, sizeof(*t));
 	t->pid = pid;
+	t->mark = arena_mark();
 	t->items = xalloc(MAX_ITEMS * sizeof(*t->items));
 	t->entries = xalloc((size_t)MAX_ITEMS * MAX_ENTRIES * sizeof(*t->entries));
 	snprintf(req, sizeof(req), "%d", pid);
@@ -418,8 +419,7 @@ void tracer_stop(struct tracer *t)
 	if (t->fd >= 0)
 		close(t->fd);
 	t->fd = -1;
-	free(t->items);
-	free(t->entries);
 	t->items = NULL;
 	t->entries = NULL;
+	arena_release(t->mark);
 }
