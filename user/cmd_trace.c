@@ -281,6 +281,38 @@ static pid_t spawn_traced(char **argv)
 	return pid;
 }
 
+/*
+ * Wait for the command (WNOHANG or 0 in @flags); true once it is gone.
+ * With --html it stays traced, with PTRACE_O_TRACEEXIT, so that its VMAs
+ * are read one last time at its exit, after its last change and before
+ * the address space goes (a command shorter than a tick would otherwise
+ * have only the VMAs of its execve()). Its signals are passed on; a
+ * group-stop is not kept (a traced command cannot be told from one that
+ * stops itself), an execve() ends the trace but not the command.
+ */
+static bool child_gone(pid_t child, int flags, int *status, bool snapshot)
+{
+	siginfo_t si;
+	int sig;
+
+	for (;;) {
+		if (waitpid(child, status, flags) != child)
+			return false;
+		if (!WIFSTOPPED(*status))
+			return true;
+		sig = WSTOPSIG(*status);
+		if (*status >> 8 == (SIGTRAP | PTRACE_EVENT_EXIT << 8)) {
+			if (snapshot)
+				trace_page_maps();
+			sig = 0;
+		} else if (*status >> 8 == (SIGTRAP | PTRACE_EVENT_EXEC << 8) ||
+			   (ptrace(PTRACE_GETSIGINFO, child, NULL, &si) && errno == EINVAL)) {
+			sig = 0;
+		}
+		ptrace(PTRACE_CONT, child, NULL, sig);
+	}
+}
+
 int cmd_trace(char **args, int n)
 {
 	struct tracer t;
@@ -313,7 +345,11 @@ int cmd_trace(char **args, int n)
 	if (opt_html)
 		trace_page_start(pid);
 	print_header(&t);
-	if (child && ptrace(PTRACE_DETACH, child, NULL, NULL))
+	if (child && opt_html &&
+	    (ptrace(PTRACE_SETOPTIONS, child, NULL, PTRACE_O_TRACEEXIT | PTRACE_O_TRACEEXEC) ||
+	     ptrace(PTRACE_CONT, child, NULL, 0)))
+		fatal(EXIT_FAIL, "ptrace: %s", strerror(errno));
+	if (child && !opt_html && ptrace(PTRACE_DETACH, child, NULL, NULL))
 		fatal(EXIT_FAIL, "ptrace detach: %s", strerror(errno));
 	while (!interrupted && !t.exited) {
 		unsigned long long now = mono_ns();
@@ -321,7 +357,7 @@ int cmd_trace(char **args, int n)
 		tracer_poll(&t);
 		trace_page_maps();
 		flush_items(&t, tracer_full(&t) ? ~0ULL : now - SETTLE_NS);
-		if (child && waitpid(child, &status, WNOHANG) == child) {
+		if (child && child_gone(child, WNOHANG, &status, !t.exited)) {
 			child = 0;
 			break;
 		}
@@ -336,7 +372,7 @@ int cmd_trace(char **args, int n)
 	trace_page_close();
 	if (child) {
 		/* Ctrl-C went to the command too; reap it. */
-		waitpid(child, &status, 0);
+		child_gone(child, 0, &status, false);
 	}
 	return EXIT_OK;
 }
