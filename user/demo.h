@@ -15,7 +15,7 @@
 
 #define DEMO_MAX_SNAPS	8
 #define DEMO_MAX_FACTS	32
-#define DEMO_STEPS	12
+#define DEMO_STEPS	13
 
 struct snapshot {
 	const char *label;
@@ -81,5 +81,6 @@ void step_kernel_half(struct step *s);
 void step_kernel_alloc(struct step *s);
 void step_tables(struct step *s);
 void step_figure(struct step *s);
+void step_trace(struct step *s);
 
 #endif /* PTWALK_DEMO_H */

@@ -7,6 +7,16 @@ export NO_COLOR=1
 insmod /lib/modules/ptwalk.ko || exit 1
 mkdir -p /tmp/demo
 cd /tmp/demo || exit 1
+# Swap on zram (Debian's module, /lib/modules/extra) for demo step 13's
+# MADV_PAGEOUT; without it the step skips that experiment and says why.
+if [ -s /lib/modules/extra/load-order ]; then
+	while read -r m; do
+		insmod "/lib/modules/extra/$m.ko" 2>/dev/null
+	done </lib/modules/extra/load-order
+fi
+[ -w /sys/block/zram0/disksize ] && echo 64M >/sys/block/zram0/disksize &&
+	mkswap /dev/zram0 >/dev/null && swapon /dev/zram0 ||
+	echo "demo: no swap on zram; step 13 skips its swap experiment"
 /bin/ptwalk demo --out /tmp/demo
 rc=$?
 # The explorer page of this shell (a process other than the tool).
