@@ -260,4 +260,42 @@ TEST(unwritable)
 	}
 }
 
+/*
+ * With --html the command stays traced to its exit: one that execs, one
+ * that kills itself, one that stops itself all end, the tool exits 0 and
+ * writes a page whose last snapshot is not empty.
+ */
+TEST(html_command_ends_any_way)
+{
+	static const char *const scripts[] = {
+		"exec /bin/true",
+		"kill -TERM $$",
+		"kill -STOP $$; echo after",
+		"x=$(echo child); echo \"$x\" >/dev/null",
+	};
+	const char *page = "/tmp/trace-page-ends.html";
+	struct tool_result r;
+	size_t i;
+
+	for (i = 0; i < sizeof(scripts) / sizeof(scripts[0]); i++) {
+		const char *argv[] = { "ptwalk", "trace", "--html", page, "--", "/bin/sh", "-c",
+				       scripts[i], NULL };
+		char *html;
+
+		unlink(page);
+		ASSERT_EQ(0, tool_run(&r, false, NULL, NULL, argv));
+		EXPECT_EQ(0, r.status) TH_LOG("'%s': %s", scripts[i], r.err);
+		html = read_whole(page, NULL);
+		ASSERT_NE(NULL, html) TH_LOG("'%s': no page", scripts[i]);
+		EXPECT_NE(NULL, strstr(html, "\"command\":\"trace-page\"")) TH_LOG("'%s'", scripts[i]);
+		EXPECT_NE(NULL, strstr(html, "\"type\":\"summary\"")) TH_LOG("'%s'", scripts[i]);
+		EXPECT_NE(NULL, strstr(html, "\"vmas\":[{")) TH_LOG("'%s': no VMAs", scripts[i]);
+		if (i == 2)	/* the stop was not kept: the command went on */
+			EXPECT_NE(NULL, strstr(r.out, "trace of PID"));
+		free(html);
+		tool_result_free(&r);
+	}
+	unlink(page);
+}
+
 PTW_HARNESS_MAIN
