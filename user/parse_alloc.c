@@ -131,17 +131,22 @@ static void share_line(const struct ptw_line *l, struct pt_ashare *s)
 		s->objects[i] = objs[i];
 }
 
-/* run id= index= pages= pfns=FIRST-LAST|none */
-static void run_line(const struct ptw_line *l, struct pt_arun *r)
+/*
+ * run start= end= size= pages= kind=mapped pa= ... (the merger's run line)
+ * of vmalloc area @a: which of its pages, and their frames.
+ */
+static void run_line(const struct ptw_line *l, const struct pt_alloc *a,
+		     struct pt_arun *r)
 {
-	const char *v = field(l, "pfns", "alloc");
+	unsigned long long start = num(l, "start"), pa = num(l, "pa");
 
-	r->index = num(l, "index");
+	if (start < a->va || (start - a->va) % 4096)
+		bad_line_here("alloc");
+	r->index = (start - a->va) / 4096;
 	r->pages = num(l, "pages");
-	r->has_pfns = strcmp(v, "none") != 0;
-	if (!r->has_pfns)
-		return;
-	pfn_range(v, &r->first, &r->last);
+	r->has_pfns = true;
+	r->first = pa / 4096;
+	r->last = r->first + r->pages - 1;
 }
 
 /* @a's lines of one kind are consecutive: point at the first one. */
@@ -187,6 +192,11 @@ void parse_alloc(char *text, struct pt_alloc_file *af)
 				fatal(EXIT_FORMAT, "/proc/ptwalk/alloc: 'end allocations=%s' but %zu alloc lines",
 				      ptw_get(&l, "allocations"), af->nr_allocs);
 			ended = true;
+		} else if (!strcmp(l.tag, "run") && a && !strcmp(a->kind, "vmalloc") && nruns < maxruns) {
+			/* The merger's line: its area is the alloc line's before it. */
+			run_line(&l, a, &runs[nruns]);
+			ATTACH(a, run_list, nr_run_list, &runs[nruns]);
+			nruns++;
 		} else if (!a || num(&l, "id") != a->id) {
 			bad_line_here("alloc");
 		} else if ((!strcmp(l.tag, "object") || !strcmp(l.tag, "page")) && nitems < maxitems) {
@@ -197,10 +207,6 @@ void parse_alloc(char *text, struct pt_alloc_file *af)
 			share_line(&l, &shares[nshares]);
 			ATTACH(a, shares, nr_shares, &shares[nshares]);
 			nshares++;
-		} else if (!strcmp(l.tag, "run") && nruns < maxruns) {
-			run_line(&l, &runs[nruns]);
-			ATTACH(a, run_list, nr_run_list, &runs[nruns]);
-			nruns++;
 		} else {
 			bad_line_here("alloc");
 		}

@@ -33,7 +33,7 @@
 #define PTW_VERSION_maps	2
 #define PTW_VERSION_walk	2
 #define PTW_VERSION_whatis	2
-#define PTW_VERSION_alloc	2
+#define PTW_VERSION_alloc	3
 #define PTW_VERSION_kernel	2
 #define PTW_VERSION_sharing	2
 #define PTW_VERSION_tables	2
