@@ -440,20 +440,19 @@ static bool print_trace_step(const struct step *s)
 		for (k = 0; k < x->nrec; k++) {
 			const struct item *it = &x->rec[k];
 
-			if (it->type == IT_FAULT) {
+			if (it->type == IT_FAULT)
 				printf("   fault            0x%lx\n", it->start);
-				continue;
-			}
-			printf("   %-16s 0x%lx-0x%lx%s\n", it->kind, it->start, it->end,
-			       it->type == IT_DONE ? " done" : "");
-			for (e = 0; it->type == IT_DONE && e < it->nentries && e < 4; e++) {
+			else
+				printf("   %-16s 0x%lx-0x%lx%s\n", it->kind, it->start, it->end,
+				       it->type == IT_DONE ? " done" : "");
+			for (e = 0; e < it->nentries && e < 4; e++) {
 				char b[64], a[64];
 
 				printf("      0x%lx  %s -> %s\n", it->e[e].va,
 				       it->e[e].has_before ? word(it->e[e].before, b, sizeof(b)) : "?",
 				       word(it->e[e].after, a, sizeof(a)));
 			}
-			if (it->type == IT_DONE && it->nentries > 4)
+			if (it->nentries > 4)
 				printf("      ... %u entries in all\n", it->nentries);
 		}
 	}
@@ -495,13 +494,13 @@ static void json_trace_step(struct json *j, const struct step *s)
 			json_uint(j, "time_ns", it->time);
 			if (it->type == IT_FAULT) {
 				json_hex(j, "addr", it->start);
-				json_end(j);
-				continue;
+			} else {
+				json_str(j, "kind", it->kind);
+				json_hex(j, "start", it->start);
+				json_hex(j, "end", it->end);
 			}
-			json_str(j, "kind", it->kind);
-			json_hex(j, "start", it->start);
-			json_hex(j, "end", it->end);
-			if (it->type == IT_DONE) {
+			/* A done record's entries (a fault's too, where it has any). */
+			if (it->type == IT_DONE || it->nentries) {
 				json_arr(j, "entries");
 				for (e = 0; e < it->nentries; e++) {
 					json_obj(j, NULL);

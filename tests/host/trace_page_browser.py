@@ -172,12 +172,15 @@ def check_step(d, data, steps, i, what):
                 fail("%s: step %d: highlight at %.3f%% width %.3f%%, expected %.3f%% %.3f%%"
                      % (what, i, h[3], h[4], w[3], w[4]))
     want_entries = []
-    if s["type"] == "done":
+    # A done record's entries; any other record's too, should it carry some.
+    if s["type"] != "event" and isinstance(s.get("entries"), list):
         for e in s["entries"]:
-            want_entries.append([e["va"], e["after_level"], e.get("before", "?"),
-                                 decode(e["before"], e["before_level"], pfn_shown)
+            want_entries.append([e["va"], e.get("after_level", ""), e.get("before", "?"),
+                                 decode(e["before"], e.get("before_level"), pfn_shown)
                                  if "before" in e else "?",
-                                 e["after"], decode(e["after"], e["after_level"], pfn_shown)])
+                                 e.get("after", "?"),
+                                 decode(e["after"], e.get("after_level"), pfn_shown)
+                                 if "after" in e else "?"])
     if got["entries"] != want_entries:
         fail("%s: step %d: entries %s, expected %s" % (what, i, got["entries"][:2],
                                                         want_entries[:2]))
