@@ -1005,8 +1005,9 @@ static const struct jval *experiment(const struct demo_run *d, const char *name)
 	return NULL;
 }
 
-/* Faults recorded at the page of @va in @x after @t_min; -1: none at all. */
-static int faults_at(const struct jval *x, unsigned long va, unsigned long long t_min)
+/* Faults of @pid recorded at the page of @va in @x at or after @t_min. */
+static int faults_at(const struct jval *x, pid_t pid, unsigned long va,
+		     unsigned long long t_min)
 {
 	const struct jval *r = jget(x, "records");
 	size_t i;
@@ -1014,6 +1015,7 @@ static int faults_at(const struct jval *x, unsigned long va, unsigned long long 
 
 	for (i = 0; i < jlen(r); i++)
 		if (!strcmp(jstr(jget(jat(r, i), "type")), "fault") &&
+		    jint(jget(jat(r, i), "pid")) == pid &&
 		    (jhex(jget(jat(r, i), "addr")) & ~0xfffUL) == va &&
 		    (unsigned long long)jint(jget(jat(r, i), "time_ns")) >= t_min)
 			n++;
@@ -1021,10 +1023,10 @@ static int faults_at(const struct jval *x, unsigned long va, unsigned long long 
 }
 
 /*
- * The last done record of @kind (NULL: any) in @x with an entry for @va:
- * that entry, and the record's time in *@t.
+ * The last done record of @pid, of @kind (NULL: any), in @x with an entry
+ * for @va: that entry, and the record's time in *@t.
  */
-static const struct jval *done_entry(const struct jval *x, const char *kind,
+static const struct jval *done_entry(const struct jval *x, pid_t pid, const char *kind,
 				     unsigned long va, unsigned long long *t)
 {
 	const struct jval *r = jget(x, "records"), *found = NULL;
@@ -1033,7 +1035,7 @@ static const struct jval *done_entry(const struct jval *x, const char *kind,
 	for (i = 0; i < jlen(r); i++) {
 		const struct jval *rec = jat(r, i), *e = jget(rec, "entries");
 
-		if (strcmp(jstr(jget(rec, "type")), "done") ||
+		if (strcmp(jstr(jget(rec, "type")), "done") || jint(jget(rec, "pid")) != pid ||
 		    (kind && strcmp(jstr(jget(rec, "kind")), kind)))
 			continue;
 		for (k = 0; k < jlen(e); k++)
@@ -1054,8 +1056,8 @@ static const struct jval *done_entry(const struct jval *x, const char *kind,
  * Step 13: the trace records of each experiment against pagemap at the
  * stops after it, and against the experiment's own log (the addresses it
  * touched): one fault per fresh page and the page then present; fork's
- * write protection and the COW copy onto a frame pagemap shows, the
- * child keeping the old one; mprotect's entries without W on pagemap's
+ * write protection, the child's write copying onto a frame pagemap shows
+ * while the parent keeps the old one, the parent's own write; mprotect's entries without W on pagemap's
  * frames; munmap's entries gone with the VMA; the collapse's 2M range and
  * a huge page in smaps; the swap entry's offset equal to pagemap's, and
  * the page back after a fault.
@@ -1092,45 +1094,65 @@ TEST_F(demo, step13_records_against_pagemap)
 		va = jhex(jat(t, i));
 		EXPECT_TRUE(pm_at(&d->cap, k, parent, va, &cov) & PM_PRESENT) TH_LOG("0x%lx", va);
 		if (faults)
-			EXPECT_EQ(1, faults_at(x, va, 0)) TH_LOG("faults at 0x%lx", va);
+			EXPECT_EQ(1, faults_at(x, parent, va, 0)) TH_LOG("faults at 0x%lx", va);
 		/* A first touch fills an empty entry: no invalidation. */
-		EXPECT_EQ(NULL, done_entry(x, NULL, va, NULL)) TH_LOG("0x%lx", va);
+		EXPECT_EQ(NULL, done_entry(x, parent, NULL, va, NULL)) TH_LOG("0x%lx", va);
 	}
 
-	/* COW: stops k-1 (after fork) and k (after the parent's write). */
+	/*
+	 * COW: stops k-2 (after fork), k-1 (after the child's write), k
+	 * (after the parent's write). The child's records are its own tracer's.
+	 */
 	x = experiment(d, "cow_after_fork");
 	ASSERT_NE(NULL, x);
 	k = jint(jget(x, "snapshot"));
-	ASSERT_LE(1, k);
+	ASSERT_LE(2, k);
 	lo = jhex(jget(x, "start"));
 	EXPECT_EQ(lo, jhex(jat(jget(x, "touched"), 0)));
 	child = jint(fact(d, "cow_child_pid"));
-	pm = pm_at(&d->cap, k - 1, parent, lo, &cov);
-	pm2 = pm_at(&d->cap, k - 1, child, lo, &cov);
+	ASSERT_TRUE(jbool(fact(d, "cow_child_traced")));
+	pm = pm_at(&d->cap, k - 2, parent, lo, &cov);
+	pm2 = pm_at(&d->cap, k - 2, child, lo, &cov);
 	ASSERT_TRUE(cov) TH_LOG("the child was not captured after fork");
 	EXPECT_EQ(PM_PFN(pm), PM_PFN(pm2));
-	e = done_entry(x, "protection_page", lo, &tm);
+	e = done_entry(x, parent, "protection_page", lo, &tm);
 	ASSERT_NE(NULL, e) TH_LOG("no protection_page record for fork");
 	EXPECT_TRUE(E_WRITE(jhex(jget(e, "before"))));
 	EXPECT_FALSE(E_WRITE(jhex(jget(e, "after"))));
 	if (pfns)
 		EXPECT_EQ(PM_PFN(pm), E_PFN(jhex(jget(e, "after"))));
-	e = done_entry(x, NULL, lo, &tm2);
-	ASSERT_NE(NULL, e);
-	EXPECT_LT(tm, tm2) TH_LOG("no change after fork's");
-	pm2 = pm_at(&d->cap, k, parent, lo, &cov);
+	/* The child's write: its fault, its entry onto a new frame. */
+	e = done_entry(x, child, NULL, lo, &tm2);
+	ASSERT_NE(NULL, e) TH_LOG("no record of the child's write");
+	EXPECT_LT(tm, tm2);
+	pm2 = pm_at(&d->cap, k - 1, child, lo, &cov);
 	EXPECT_TRUE(pm2 & PM_PRESENT);
-	EXPECT_NE(PM_PFN(pm), PM_PFN(pm2)) TH_LOG("the parent's write did not copy");
+	EXPECT_NE(PM_PFN(pm), PM_PFN(pm2)) TH_LOG("the child's write did not copy");
+	EXPECT_EQ(PM_PFN(pm), PM_PFN(pm_at(&d->cap, k - 1, parent, lo, &cov)));
 	EXPECT_TRUE(E_WRITE(jhex(jget(e, "after"))));
 	if (pfns) {
 		EXPECT_EQ(PM_PFN(pm), E_PFN(jhex(jget(e, "before"))));
 		EXPECT_EQ(PM_PFN(pm2), E_PFN(jhex(jget(e, "after"))));
-		EXPECT_EQ(PM_PFN(pm2), (uint64_t)jhex(fact(d, "cow_new_pfn")));
+		EXPECT_EQ(PM_PFN(pm2), (uint64_t)jhex(fact(d, "cow_child_new_pfn")));
 	}
-	/* The child still maps the old frame. */
-	EXPECT_EQ(PM_PFN(pm), PM_PFN(pm_at(&d->cap, k, child, lo, &cov)));
 	if (faults)
-		EXPECT_LE(1, faults_at(x, lo, tm));
+		EXPECT_LE(1, faults_at(x, child, lo, 0));
+	/*
+	 * The parent's write: a fault; its frame is its own now, kept (no
+	 * record) or, if something still held the old one, copied (then the
+	 * record says where to).
+	 */
+	pm2 = pm_at(&d->cap, k, parent, lo, &cov);
+	EXPECT_TRUE(pm2 & PM_PRESENT);
+	e = done_entry(x, parent, NULL, lo, &tm);
+	ASSERT_NE(NULL, e);
+	if (tm > tm2 && pfns) {
+		EXPECT_EQ(PM_PFN(pm2), E_PFN(jhex(jget(e, "after"))));
+	} else if (tm < tm2) {
+		EXPECT_EQ(PM_PFN(pm), PM_PFN(pm2));
+	}
+	if (faults)
+		EXPECT_LE(1, faults_at(x, parent, lo, tm2));
 
 	/* mprotect: the entries lose W and keep pagemap's frames. */
 	x = experiment(d, "mprotect");
@@ -1138,7 +1160,7 @@ TEST_F(demo, step13_records_against_pagemap)
 	k = jint(jget(x, "snapshot"));
 	lo = jhex(jget(x, "start"));
 	for (va = lo; va < jhex(jget(x, "end")); va += 4096) {
-		e = done_entry(x, "protection_vma", va, NULL);
+		e = done_entry(x, parent, "protection_vma", va, NULL);
 		ASSERT_NE(NULL, e) TH_LOG("0x%lx", va);
 		pm = pm_at(&d->cap, k, parent, va, &cov);
 		EXPECT_TRUE(E_WRITE(jhex(jget(e, "before"))));
@@ -1154,7 +1176,7 @@ TEST_F(demo, step13_records_against_pagemap)
 	k = jint(jget(x, "snapshot"));
 	lo = jhex(jget(x, "start"));
 	for (va = lo; va < jhex(jget(x, "end")); va += 4096) {
-		e = done_entry(x, "unmap", va, NULL);
+		e = done_entry(x, parent, "unmap", va, NULL);
 		ASSERT_NE(NULL, e) TH_LOG("0x%lx", va);
 		EXPECT_TRUE(E_PRESENT(jhex(jget(e, "before"))));
 		EXPECT_EQ(0, jhex(jget(e, "after")));
@@ -1198,7 +1220,7 @@ TEST_F(demo, step13_records_against_pagemap)
 		for (va = lo; va < jhex(jget(x, "end")); va += 4096) {
 			unsigned long long v;
 
-			e = done_entry(x, NULL, va, &tm);
+			e = done_entry(x, parent, NULL, va, &tm);
 			ASSERT_NE(NULL, e) TH_LOG("0x%lx", va);
 			v = jhex(jget(e, "after"));
 			pm = pm_at(&d->cap, k - 1, parent, va, &cov);
@@ -1211,11 +1233,11 @@ TEST_F(demo, step13_records_against_pagemap)
 				EXPECT_EQ(PM_SWAP_TYPE(pm), v >> 59);
 			}
 		}
-		e = done_entry(x, NULL, lo, &tm);
+		e = done_entry(x, parent, NULL, lo, &tm);
 		pm = pm_at(&d->cap, k, parent, lo, &cov);
 		EXPECT_TRUE(pm & PM_PRESENT) TH_LOG("page 0 not back: 0x%llx", (unsigned long long)pm);
 		if (faults)
-			EXPECT_LE(1, faults_at(x, lo, tm));
+			EXPECT_LE(1, faults_at(x, parent, lo, tm));
 		if (pfns)
 			EXPECT_EQ(jhex(fact(d, "swap_offset")),
 				  PM_SWAP_OFF(pm_at(&d->cap, k - 1, parent, lo, &cov)));

@@ -382,6 +382,8 @@ int cmd_demo(char **args, int nargs)
 		}
 		if (!s->expected)
 			status = EXIT_FAIL;
+		if (s->finish)
+			s->finish(s);
 		arena_release(mark);
 	}
 	if (opt_json)

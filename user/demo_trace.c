@@ -8,7 +8,9 @@
  * (MADV_PAGEOUT) with the fault that brings the page back. Each
  * experiment keeps the records whose range meets its part, and its own
  * log (the addresses it touched); a snapshot after each lets a test hold
- * the records against pagemap.
+ * the records against pagemap. The child of the copy-on-write experiment
+ * is recorded too (a second tracer: root only), since its write is the
+ * one that copies.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -51,13 +53,16 @@ struct experiment {
 	unsigned long touched[MAX_TOUCHED];	/* its own log: what it touched */
 	int ntouched;
 	struct item rec[MAX_RECORDS];	/* records meeting [lo, hi), in time order */
+	pid_t who[MAX_RECORDS];		/* whose address space each one is in */
 	int nrec;
 	bool lost;			/* more than MAX_RECORDS */
 	int snap;			/* the snapshot after it (-1: none) */
 };
 
 struct trace_step {
-	struct tracer t;
+	struct tracer t;		/* the tool's own address space */
+	struct tracer ct;		/* the COW child's (root only) */
+	bool child_traced;
 	bool pfns;			/* frames shown (root), else they read 0 */
 	bool faults;			/* faults recorded (else why in faults_why) */
 	const char *faults_why;
@@ -73,7 +78,6 @@ static void keep(const struct tracer *t, const struct item *it, void *ctx)
 	unsigned long end = it->type == IT_FAULT ? it->start + 1 : it->end;
 	struct item *k;
 
-	(void)t;
 	if (!x || (it->type != IT_FAULT && it->type != IT_EVENT && it->type != IT_DONE) ||
 	    end <= x->lo || it->start >= x->hi)
 		return;
@@ -81,6 +85,7 @@ static void keep(const struct tracer *t, const struct item *it, void *ctx)
 		x->lost = true;
 		return;
 	}
+	x->who[x->nrec] = t->pid;
 	k = &x->rec[x->nrec++];
 	*k = *it;
 	if (it->nentries) {
@@ -94,6 +99,10 @@ static void drain(struct trace_step *ts)
 {
 	tracer_poll(&ts->t);
 	tracer_flush(&ts->t, ~0ULL, keep, ts);
+	if (ts->child_traced) {
+		tracer_poll(&ts->ct);
+		tracer_flush(&ts->ct, ~0ULL, keep, ts);
+	}
 }
 
 static void begin(struct trace_step *ts, int n, unsigned long lo, unsigned long hi)
@@ -147,8 +156,8 @@ static bool swap_active(void)
 }
 
 /* The done record of @kind in @x that covers @va, and its entry of @va. */
-static const struct entry *done_entry(const struct experiment *x, const char *kind,
-				      unsigned long va, const struct item **rec)
+static const struct entry *done_entry(const struct experiment *x, pid_t pid,
+				      const char *kind, unsigned long va, const struct item **rec)
 {
 	int i;
 	unsigned int k;
@@ -156,7 +165,7 @@ static const struct entry *done_entry(const struct experiment *x, const char *ki
 	for (i = 0; i < x->nrec; i++) {
 		const struct item *it = &x->rec[i];
 
-		if (it->type != IT_DONE || (kind && strcmp(it->kind, kind)))
+		if (it->type != IT_DONE || x->who[i] != pid || (kind && strcmp(it->kind, kind)))
 			continue;
 		for (k = 0; k < it->nentries; k++)
 			if (it->e[k].va == va) {
@@ -168,12 +177,13 @@ static const struct entry *done_entry(const struct experiment *x, const char *ki
 	return NULL;
 }
 
-static int faults_at(const struct experiment *x, unsigned long va)
+static int faults_at(const struct experiment *x, pid_t pid, unsigned long va)
 {
 	int i, n = 0;
 
 	for (i = 0; i < x->nrec; i++)
-		n += x->rec[i].type == IT_FAULT && (x->rec[i].start & ~(PAGE - 1)) == va;
+		n += x->rec[i].type == IT_FAULT && x->who[i] == pid &&
+		     (x->rec[i].start & ~(PAGE - 1)) == va;
 	return n;
 }
 
@@ -196,38 +206,67 @@ static void run_demand(struct trace_step *ts, struct step *s, unsigned long at)
 	end_ex(ts, s, "after demand paging");
 }
 
+static void tell(int fd, const char *what)
+{
+	if (write(fd, what, 1) != 1)
+		fatal(EXIT_FAIL, "step 13: pipe: %s", strerror(errno));
+}
+
+/*
+ * fork, then the child writes the shared page (its copy: a new frame in
+ * the child's tables, recorded through a second tracer on the child,
+ * which needs root), then the parent writes it (its own frame again).
+ */
 static void run_cow(struct trace_step *ts, struct step *s, unsigned long at)
 {
 	struct experiment *x = &ts->ex[EX_COW];
-	int to_child[2], status;
+	int go[2], back[2], status;
+	volatile char *p;
 	pid_t child;
-	char *p, c;
+	char c;
 
 	p = part(at, PAGE);
 	p[0] = 1;			/* the frame the child will share */
 	begin(ts, EX_COW, at, at + PAGE);
-	if (pipe(to_child))
+	if (pipe(go) || pipe(back))
 		fatal(EXIT_FAIL, "step 13: pipe: %s", strerror(errno));
 	fflush(stdout);
 	child = fork();
 	if (child < 0)
 		fatal(EXIT_FAIL, "step 13: fork: %s", strerror(errno));
 	if (!child) {
-		/* Keep the old frame mapped until the parent has written. */
-		close(to_child[1]);
-		if (read(to_child[0], &c, 1) < 0)
+		/* Write when told, then keep the copy until told to exit. */
+		if (read(go[0], &c, 1) != 1)
 			_exit(1);
-		_exit(p[0] == 1 ? 0 : 2);
+		p[0] = 2;
+		if (write(back[1], "w", 1) != 1 || read(go[0], &c, 1) < 0)
+			_exit(1);
+		_exit(p[0] == 2 ? 0 : 2);
 	}
-	close(to_child[0]);
+	close(go[0]);
+	close(back[1]);
+	if (!geteuid()) {
+		tracer_start(&ts->ct, child);
+		ts->child_traced = true;
+	}
 	drain(ts);
 	fact_uint(s, "cow_child_pid", child);
+	fact_bool(s, "cow_child_traced", ts->child_traced);
 	demo_snap(s, "after fork (parent)", 0);
-	touch_log(x, p, true);		/* the parent's write: the copy */
+	tell(go[1], "g");
+	if (read(back[0], &c, 1) != 1)
+		fatal(EXIT_FAIL, "step 13: the child did not write");
+	if (x->ntouched < MAX_TOUCHED)
+		x->touched[x->ntouched++] = at;	/* the child's write */
+	drain(ts);
+	demo_snap(s, "after the child's write (parent)", 0);
+	touch_log(x, (char *)p, true);	/* the parent's write */
 	end_ex(ts, s, "after the parent's write");
-	close(to_child[1]);
+	tell(go[1], "x");
+	close(go[1]);
+	close(back[0]);
 	if (waitpid(child, &status, 0) != child || !WIFEXITED(status) || WEXITSTATUS(status))
-		fatal(EXIT_FAIL, "step 13: the child saw the parent's write (status 0x%x)", status);
+		fatal(EXIT_FAIL, "step 13: the child lost its write (status 0x%x)", status);
 }
 
 static void run_mprotect(struct trace_step *ts, struct step *s, unsigned long at)
@@ -324,36 +363,44 @@ static void judge(struct step *s, struct trace_step *ts)
 
 	x = &ts->ex[EX_DEMAND];
 	for (i = n = 0; i < SMALL; i++)
-		n += !ts->faults || faults_at(x, x->lo + i * PAGE) == 1;
+		n += !ts->faults || faults_at(x, getpid(), x->lo + i * PAGE) == 1;
 	fact_bool(s, "demand_one_fault_per_page", ts->faults && n == SMALL);
 	ok &= n == SMALL;
 
 	x = &ts->ex[EX_COW];
-	e = done_entry(x, "protection_page", x->lo, NULL);
+	e = done_entry(x, getpid(), "protection_page", x->lo, NULL);
 	fact_bool(s, "cow_fork_write_protects", e && e->has_before && E_WRITE(e->before) &&
 		  !E_WRITE(e->after) && E_PFN(e->before) == E_PFN(e->after));
 	fact_bool(s, "frames_shown", ts->pfns);
 	ok &= e && !E_WRITE(e->after);
 	if (e)
 		fact_hex(s, "cow_old_pfn", E_PFN(e->after));
-	e = done_entry(x, NULL, x->lo, NULL);
-	for (i = 0; i < x->nrec; i++)	/* the last change of the page: the copy */
-		if (x->rec[i].type == IT_DONE && x->rec[i].nentries && x->rec[i].e[0].va == x->lo)
-			e = &x->rec[i].e[0];
-	if (e) {
-		fact_hex(s, "cow_new_pfn", E_PFN(e->after));
-		fact_bool(s, "cow_new_frame_writable", E_WRITE(e->after) &&
-			  e->has_before && E_PFN(e->before) != E_PFN(e->after));
-		/* Without root every frame reads 0: old and new look the same. */
-		ok &= E_WRITE(e->after) && e->has_before &&
-		      (!ts->pfns || E_PFN(e->before) != E_PFN(e->after));
-	} else {
-		ok = 0;
+	if (ts->child_traced) {
+		/* The child's write: a fault, and its entry onto a new frame. */
+		const struct entry *old = e;
+
+		e = done_entry(x, ts->ct.pid, NULL, x->lo, NULL);
+		fact_bool(s, "cow_child_fault", faults_at(x, ts->ct.pid, x->lo) >= 1);
+		ok &= !ts->faults || faults_at(x, ts->ct.pid, x->lo) >= 1;
+		if (e) {
+			fact_hex(s, "cow_child_new_pfn", E_PFN(e->after));
+			fact_bool(s, "cow_child_new_frame_writable", E_WRITE(e->after) &&
+				  e->has_before && E_PFN(e->before) != E_PFN(e->after));
+			/* Without root every frame reads 0; but the child is root's. */
+			ok &= E_WRITE(e->after) && e->has_before &&
+			      (!ts->pfns || (E_PFN(e->before) != E_PFN(e->after) &&
+					     (!old || E_PFN(e->before) == E_PFN(old->after))));
+		} else {
+			ok = 0;
+		}
 	}
+	/* The parent's write: a fault; a copy only if the old frame was still shared. */
+	fact_uint(s, "cow_parent_write_faults", faults_at(x, getpid(), x->lo));
+	ok &= !ts->faults || faults_at(x, getpid(), x->lo) >= 1;
 
 	x = &ts->ex[EX_MPROTECT];
 	for (i = n = 0; i < SMALL; i++) {
-		e = done_entry(x, "protection_vma", x->lo + i * PAGE, NULL);
+		e = done_entry(x, getpid(), "protection_vma", x->lo + i * PAGE, NULL);
 		n += e && E_PRESENT(e->after) && !E_WRITE(e->after);
 	}
 	fact_uint(s, "mprotect_entries_lost_write", n);
@@ -361,7 +408,7 @@ static void judge(struct step *s, struct trace_step *ts)
 
 	x = &ts->ex[EX_MUNMAP];
 	for (i = n = 0; i < SMALL; i++) {
-		e = done_entry(x, "unmap", x->lo + i * PAGE, NULL);
+		e = done_entry(x, getpid(), "unmap", x->lo + i * PAGE, NULL);
 		n += e && e->has_before && E_PRESENT(e->before) && !e->after;
 	}
 	fact_uint(s, "munmap_entries_gone", n);
@@ -382,13 +429,13 @@ static void judge(struct step *s, struct trace_step *ts)
 	if (x->skipped) {
 		fact_str(s, "swap_skipped", x->skipped);
 	} else {
-		e = done_entry(x, NULL, x->lo, NULL);
+		e = done_entry(x, getpid(), NULL, x->lo, NULL);
 		fact_bool(s, "swap_entry_not_present", e && !E_PRESENT(e->after) && e->after);
 		ok &= e && !E_PRESENT(e->after) && e->after;
 		if (e)
 			fact_hex(s, "swap_offset", E_SWP_OFFSET(e->after));
-		fact_uint(s, "swap_in_faults", faults_at(x, x->lo));
-		ok &= !ts->faults || faults_at(x, x->lo) >= 1;
+		fact_uint(s, "swap_in_faults", faults_at(x, getpid(), x->lo));
+		ok &= !ts->faults || faults_at(x, getpid(), x->lo) >= 1;
 	}
 	fact_bool(s, "faults_recorded", ts->faults);
 	if (!ts->faults)
@@ -396,8 +443,8 @@ static void judge(struct step *s, struct trace_step *ts)
 	s->expected = ok;
 	if (ok)
 		SAY("every experiment is a change the kernel records: first touches are faults "
-		    "with no invalidation, fork write-protects the parent's entry and its next "
-		    "write gets a new frame, mprotect clears W in place, munmap empties the "
+		    "with no invalidation, fork write-protects the parent's entry and the "
+		    "child's write gets a new frame, mprotect clears W in place, munmap empties the "
 		    "entries%s%s.",
 		    ts->ex[EX_THP].skipped ? "" : ", a collapse replaces 512 entries at once",
 		    ts->ex[EX_SWAP].skipped ? "" :
@@ -440,11 +487,13 @@ static bool print_trace_step(const struct step *s)
 		for (k = 0; k < x->nrec; k++) {
 			const struct item *it = &x->rec[k];
 
+			const char *who = x->who[k] == getpid() ? "" : " (child)";
+
 			if (it->type == IT_FAULT)
-				printf("   fault            0x%lx\n", it->start);
+				printf("   fault            0x%lx%s\n", it->start, who);
 			else
-				printf("   %-16s 0x%lx-0x%lx%s\n", it->kind, it->start, it->end,
-				       it->type == IT_DONE ? " done" : "");
+				printf("   %-16s 0x%lx-0x%lx%s%s\n", it->kind, it->start, it->end,
+				       it->type == IT_DONE ? " done" : "", who);
 			for (e = 0; e < it->nentries && e < 4; e++) {
 				char b[64], a[64];
 
@@ -492,6 +541,7 @@ static void json_trace_step(struct json *j, const struct step *s)
 			json_str(j, "type", it->type == IT_FAULT ? "fault" :
 				 it->type == IT_EVENT ? "event" : "done");
 			json_uint(j, "time_ns", it->time);
+			json_int(j, "pid", x->who[k]);
 			if (it->type == IT_FAULT) {
 				json_hex(j, "addr", it->start);
 			} else {
@@ -518,6 +568,37 @@ static void json_trace_step(struct json *j, const struct step *s)
 		json_end(j);
 	}
 	json_end(j);
+}
+
+/* The two tracers' records of one experiment, merged in time order. */
+static void sort_records(struct experiment *x)
+{
+	int i, k;
+
+	for (i = 1; i < x->nrec; i++)
+		for (k = i; k > 0 && x->rec[k - 1].time > x->rec[k].time; k--) {
+			struct item it = x->rec[k];
+			pid_t w = x->who[k];
+
+			x->rec[k] = x->rec[k - 1];
+			x->who[k] = x->who[k - 1];
+			x->rec[k - 1] = it;
+			x->who[k - 1] = w;
+		}
+}
+
+/*
+ * Once printed: stop the tracers, the child's first (each releases the
+ * arena back to where it started, which takes the step's snapshots and
+ * records with it: hence not before).
+ */
+static void finish_trace(struct step *s)
+{
+	struct trace_step *ts = (struct trace_step *)s->data;
+
+	if (ts->child_traced)
+		tracer_stop(&ts->ct);
+	tracer_stop(&ts->t);
 }
 
 void step_trace(struct step *s)
@@ -555,9 +636,11 @@ void step_trace(struct step *s)
 	run_swap(ts, s, base + 4 * PART);
 	run_thp(ts, s, base + HPAGE);
 	ts->cur = NULL;
-	tracer_stop(&ts->t);
+	for (i = 0; i < EX_N; i++)
+		sort_records(&ts->ex[i]);
 	s->data = ts;
 	s->print_extra = print_trace_step;
 	s->json_extra = json_trace_step;
+	s->finish = finish_trace;
 	judge(s, ts);
 }
