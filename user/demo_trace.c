@@ -373,7 +373,7 @@ static void judge(struct step *s, struct trace_step *ts)
 		  !E_WRITE(e->after) && E_PFN(e->before) == E_PFN(e->after));
 	fact_bool(s, "frames_shown", ts->pfns);
 	ok &= e && !E_WRITE(e->after);
-	if (e)
+	if (e && ts->pfns)
 		fact_hex(s, "cow_old_pfn", E_PFN(e->after));
 	if (ts->child_traced) {
 		/* The child's write: a fault, and its entry onto a new frame. */
@@ -432,7 +432,8 @@ static void judge(struct step *s, struct trace_step *ts)
 		e = done_entry(x, getpid(), NULL, x->lo, NULL);
 		fact_bool(s, "swap_entry_not_present", e && !E_PRESENT(e->after) && e->after);
 		ok &= e && !E_PRESENT(e->after) && e->after;
-		if (e)
+		/* Without root the module hides swap locations as it hides frames. */
+		if (e && ts->pfns)
 			fact_hex(s, "swap_offset", E_SWP_OFFSET(e->after));
 		fact_uint(s, "swap_in_faults", faults_at(x, getpid(), x->lo));
 		ok &= !ts->faults || faults_at(x, getpid(), x->lo) >= 1;
@@ -443,9 +444,10 @@ static void judge(struct step *s, struct trace_step *ts)
 	s->expected = ok;
 	if (ok)
 		SAY("every experiment is a change the kernel records: first touches are faults "
-		    "with no invalidation, fork write-protects the parent's entry and the "
-		    "child's write gets a new frame, mprotect clears W in place, munmap empties the "
-		    "entries%s%s.",
+		    "with no invalidation, fork write-protects the parent's entry %s, "
+		    "mprotect clears W in place, munmap empties the entries%s%s.",
+		    ts->child_traced ? "and the child's write gets a new frame" :
+		    "(the child's copy is in the child's tables: root sees it)",
 		    ts->ex[EX_THP].skipped ? "" : ", a collapse replaces 512 entries at once",
 		    ts->ex[EX_SWAP].skipped ? "" :
 		    ", a swapped-out entry keeps the swap offset and a fault brings the page back");
@@ -457,15 +459,23 @@ static void judge(struct step *s, struct trace_step *ts)
 
 /* ---- output ------------------------------------------------------------ */
 
+/* Frames and swap locations are shown (root); else they read 0: not printed. */
+static bool pfns_shown;
+
 static const char *word(unsigned long long v, char *buf, size_t sz)
 {
 	if (!v)
 		snprintf(buf, sz, "none");
-	else if (v & 0x101)
+	else if ((v & 0x101) && pfns_shown)
 		snprintf(buf, sz, "%s%s pfn 0x%llx", v & 1 ? (v & 2 ? "rw" : "r-") : "prot_none",
 			 v >> 63 ? "" : "x", E_PFN(v));
-	else
+	else if (v & 0x101)
+		snprintf(buf, sz, "%s%s", v & 1 ? (v & 2 ? "rw" : "r-") : "prot_none",
+			 v >> 63 ? "" : "x");
+	else if (pfns_shown)
 		snprintf(buf, sz, "swap offset 0x%llx", E_SWP_OFFSET(v));
+	else
+		snprintf(buf, sz, "swap/migration");
 	return buf;
 }
 
@@ -475,6 +485,7 @@ static bool print_trace_step(const struct step *s)
 	int i, k;
 	unsigned int e;
 
+	pfns_shown = ts->pfns;
 	for (i = 0; i < EX_N; i++) {
 		const struct experiment *x = &ts->ex[i];
 
