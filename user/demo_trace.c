@@ -361,11 +361,19 @@ static void judge(struct step *s, struct trace_step *ts)
 #define SAY(...) do { int _n = snprintf(w, left, __VA_ARGS__); \
 		if (_n > 0 && (size_t)_n < left) { w += _n; left -= _n; } } while (0)
 
+	/*
+	 * Faults from perf are samples, and perf throttles a sampling event
+	 * that fires too often per tick (the tool faults in its own
+	 * bookkeeping too; under emulation perf also lowers its rate): a
+	 * missing fault is reported, not held against the kernel. A fault
+	 * that is recorded must be one the experiment made.
+	 */
 	x = &ts->ex[EX_DEMAND];
 	for (i = n = 0; i < SMALL; i++)
-		n += !ts->faults || faults_at(x, getpid(), x->lo + i * PAGE) == 1;
+		n += faults_at(x, getpid(), x->lo + i * PAGE) == 1;
 	fact_bool(s, "demand_one_fault_per_page", ts->faults && n == SMALL);
-	ok &= n == SMALL;
+	for (i = 0; i < x->nrec; i++)	/* first touches make no invalidation */
+		ok &= x->rec[i].type == IT_FAULT;
 
 	x = &ts->ex[EX_COW];
 	e = done_entry(x, getpid(), "protection_page", x->lo, NULL);
@@ -381,7 +389,6 @@ static void judge(struct step *s, struct trace_step *ts)
 
 		e = done_entry(x, ts->ct.pid, NULL, x->lo, NULL);
 		fact_bool(s, "cow_child_fault", faults_at(x, ts->ct.pid, x->lo) >= 1);
-		ok &= !ts->faults || faults_at(x, ts->ct.pid, x->lo) >= 1;
 		if (e) {
 			fact_hex(s, "cow_child_new_pfn", E_PFN(e->after));
 			fact_bool(s, "cow_child_new_frame_writable", E_WRITE(e->after) &&
@@ -396,7 +403,6 @@ static void judge(struct step *s, struct trace_step *ts)
 	}
 	/* The parent's write: a fault; a copy only if the old frame was still shared. */
 	fact_uint(s, "cow_parent_write_faults", faults_at(x, getpid(), x->lo));
-	ok &= !ts->faults || faults_at(x, getpid(), x->lo) >= 1;
 
 	x = &ts->ex[EX_MPROTECT];
 	for (i = n = 0; i < SMALL; i++) {
@@ -436,7 +442,6 @@ static void judge(struct step *s, struct trace_step *ts)
 		if (e && ts->pfns)
 			fact_hex(s, "swap_offset", E_SWP_OFFSET(e->after));
 		fact_uint(s, "swap_in_faults", faults_at(x, getpid(), x->lo));
-		ok &= !ts->faults || faults_at(x, getpid(), x->lo) >= 1;
 	}
 	fact_bool(s, "faults_recorded", ts->faults);
 	if (!ts->faults)
