@@ -175,7 +175,7 @@ static void json_data(struct json *j, const struct explorer *e)
 	json_bool(j, "walks_complete", e->walks_complete);
 	if (e->has_tables) {
 		json_obj(j, "tables");
-		json_tables_members(j, &e->tables);
+		json_lines(j, "tables", e->tables.lines);
 		json_end(j);
 	} else {
 		json_null(j, "tables");

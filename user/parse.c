@@ -74,6 +74,28 @@ void parse_line(char *line, struct ptw_line *l, const char *file)
 		bad_line(file, current);
 }
 
+const char *line_after(const char *p)
+{
+	const char *nl = strchr(p, '\n');
+
+	return nl ? nl + 1 : p + strlen(p);
+}
+
+void split_line(const char *p, char *buf, struct ptw_line *l, const char *file)
+{
+	size_t n = strcspn(p, "\n");
+	int i;
+
+	if (n >= LINE_BUF)
+		fatal(EXIT_FORMAT, "/proc/ptwalk/%s: a line longer than %d bytes", file,
+		      LINE_BUF - 1);
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	parse_line(buf, l, file);
+	for (i = 0; i < l->n; i++)
+		ptw_unescape(l->val[i]);
+}
+
 const char *field(const struct ptw_line *l, const char *key, const char *file)
 {
 	const char *v = ptw_get(l, key);

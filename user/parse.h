@@ -108,40 +108,6 @@ struct pt_walk {
 	unsigned long long stop_offset;
 };
 
-/* One "region" line of ptwalk-kernel and what the walk found in it. */
-struct pt_kclone {
-	unsigned long start, end;
-	char level[8];			/* PMD, PUD, ... */
-	unsigned long count;
-	unsigned long long next;
-};
-
-struct pt_kregion {
-	unsigned long start, end;	/* end 0: the top of the space */
-	char name[24];
-	struct pt_run *runs;
-	size_t nr_runs;
-	struct pt_kclone *clones;
-	size_t nr_clones;
-};
-
-/* One "copy" of ptwalk-kernel: the kernel table, or PTI's user copy. */
-struct pt_kcopy {
-	char name[8];			/* "kernel", "user" */
-	unsigned long long top;
-	struct pt_kregion *regions;
-	size_t nr_regions;
-};
-
-/* ptwalk-kernel */
-struct pt_kernel {
-	int levels;
-	bool pti;
-	struct pt_kcopy copy[2];
-	int nr_copies;
-	size_t nr_runs, nr_clones;	/* "end runs=N clones=M" */
-};
-
 /* An "exception" or "user-exception" line: a process's own entry. */
 struct pt_exception {
 	pid_t pid;
@@ -167,6 +133,7 @@ struct pt_slot {
 
 /* ptwalk-sharing */
 struct pt_sharing {
+	char *lines;			/* after the header, as read: the demo's JSON */
 	pid_t reader;
 	int levels;
 	bool pti;
@@ -234,6 +201,7 @@ struct pt_alloc {
 
 /* ptwalk-alloc */
 struct pt_alloc_file {
+	char *lines;			/* after the header, as read: for JSON */
 	unsigned long allocations, max_allocations;
 	unsigned long long bytes, cap, module_bytes, module_cap;
 	struct pt_alloc *allocs;
@@ -251,6 +219,7 @@ struct pt_table_level {
 
 /* ptwalk-tables */
 struct pt_tables {
+	char *lines;			/* after the header, as read: the explorer's JSON */
 	pid_t pid;
 	int levels;
 	char pti[8];
@@ -260,7 +229,6 @@ struct pt_tables {
 	unsigned long long kernel_tables, kernel_bytes, vmpte_bytes;
 };
 
-void parse_kernel(char *text, struct pt_kernel *k);
 void parse_tables(char *text, struct pt_tables *t);
 void parse_sharing(char *text, struct pt_sharing *sh);
 void parse_alloc(char *text, struct pt_alloc_file *af);
@@ -272,6 +240,16 @@ struct ptw_line;
  * with EXIT_FORMAT, naming the module release that prints it.
  */
 char *parse_version(char *text, const char *name);
+/* The longest module line split_line() takes, its NUL included. */
+#define LINE_BUF	8192
+/* Past the line at @p: after its newline, or at the end of the text. */
+const char *line_after(const char *p);
+/*
+ * The line at @p of /proc/ptwalk/@file, split into @l inside @buf
+ * (LINE_BUF bytes) with its values unescaped; the text is not changed.
+ * A line that is not "TAG key=value ..." ends the tool (EXIT_FORMAT).
+ */
+void split_line(const char *p, char *buf, struct ptw_line *l, const char *file);
 /* Tokenize @line of @file (lib/ptwfmt.c), or end the tool (EXIT_FORMAT). */
 void parse_line(char *line, struct ptw_line *l, const char *file);
 /* A required field of the line parse_line() read last; EXIT_FORMAT if absent. */

@@ -169,6 +169,7 @@ void parse_alloc(char *text, struct pt_alloc_file *af)
 	struct ptw_line l;
 
 	memset(af, 0, sizeof(*af));
+	af->lines = xstrdup(rest);	/* for JSON by the line rule */
 	maxallocs = count_lines(rest, "alloc ");
 	maxitems = count_lines(rest, "object ") + count_lines(rest, "page ");
 	maxshares = count_lines(rest, "share ");

@@ -22,6 +22,7 @@ void parse_tables(char *text, struct pt_tables *t)
 	struct ptw_line l;
 
 	memset(t, 0, sizeof(*t));
+	t->lines = xstrdup(rest);	/* for JSON by the line rule */
 	while ((line = ptw_next_line(&rest))) {
 		parse_line(line, &l, "tables");
 		if (ended)

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Output of /proc/ptwalk/alloc: each kernel allocation with where it
- * landed, virtually and physically, for people and as JSON (docs/json.md).
- * The JSON keeps every field of the module's text; it adds "contiguous"
- * (the frames form one run).
+ * landed, virtually and physically, for people; its JSON is the module's
+ * lines by the line rule (json_lines(), docs/json.md).
  */
 #include <stdio.h>
 #include <string.h>
@@ -118,143 +117,7 @@ void print_alloc(FILE *out, const struct pt_alloc_file *af, const char *indent)
 		fmt_size(af->module_bytes, m), fmt_size(af->module_cap, mc));
 }
 
-static void json_pa(struct json *j, bool has, unsigned long long pa)
-{
-	if (has)
-		json_hex(j, "pa", pa);
-	else
-		json_null(j, "pa");
-}
-
-static void json_items(struct json *j, const struct pt_alloc *a, bool objects)
-{
-	size_t i;
-
-	json_arr(j, objects ? "objects" : "page_list");
-	for (i = 0; i < a->nr_items; i++) {
-		const struct pt_aitem *it = &a->items[i];
-
-		json_obj(j, NULL);
-		json_uint(j, "index", it->index);
-		json_hex(j, "va", it->va);
-		if (objects)
-			json_str(j, "region", it->region);
-		json_pa(j, it->has_pa, it->pa);
-		if (objects)
-			json_uint(j, "ksize", it->ksize);
-		if (it->mismatch)
-			json_hex(j, "mismatch_helper", it->helper);
-		json_end(j);
-	}
-	json_end(j);
-}
-
-static void json_shares(struct json *j, const struct pt_alloc *a)
-{
-	size_t i, k;
-
-	json_arr(j, "shares");
-	for (i = 0; i < a->nr_shares; i++) {
-		const struct pt_ashare *s = &a->shares[i];
-
-		json_obj(j, NULL);
-		json_hex(j, "pfn", s->pfn);
-		json_uint(j, "count", s->count);
-		json_arr(j, "objects");
-		for (k = 0; k < s->count; k++)
-			json_uint(j, NULL, s->objects[k]);
-		json_end(j);
-		json_arr(j, "offsets");
-		for (k = 0; k < s->count; k++)
-			json_hex(j, NULL, s->offsets[k]);
-		json_end(j);
-		json_end(j);
-	}
-	json_end(j);
-}
-
-static void json_runs(struct json *j, const struct pt_alloc *a)
-{
-	size_t i;
-
-	json_arr(j, "run_list");
-	for (i = 0; i < a->nr_run_list; i++) {
-		const struct pt_arun *r = &a->run_list[i];
-
-		json_obj(j, NULL);
-		json_uint(j, "index", r->index);
-		json_uint(j, "pages", r->pages);
-		if (r->has_pfns) {
-			json_hex(j, "pfn_first", r->first);
-			json_hex(j, "pfn_last", r->last);
-		} else {
-			json_null(j, "pfn_first");
-			json_null(j, "pfn_last");
-		}
-		json_end(j);
-	}
-	json_end(j);
-}
-
-static void json_one(struct json *j, const struct pt_alloc *a)
-{
-	bool kmalloc = !strcmp(a->kind, "kmalloc"), pages = !strcmp(a->kind, "pages");
-
-	json_obj(j, NULL);
-	json_uint(j, "id", a->id);
-	json_str(j, "kind", a->kind);
-	if (!pages)
-		json_uint(j, "size", a->size);
-	if (kmalloc) {
-		json_uint(j, "count", a->count);
-		json_uint(j, "bucket", a->bucket);
-	}
-	if (pages)
-		json_uint(j, "order", a->order);
-	if (!kmalloc)
-		json_uint(j, "pages", a->pages);
-	json_uint(j, "bytes", a->bytes);
-	if (!kmalloc) {
-		json_hex(j, "va", a->va);
-		json_str(j, "region", a->region);
-	}
-	if (pages) {
-		json_pa(j, a->has_pa, a->pa);
-		json_hex(j, "pfn_first", a->pfn_first);
-		json_hex(j, "pfn_last", a->pfn_last);
-		if (a->mismatch) {
-			json_uint(j, "mismatch_index", a->mismatch_index);
-			json_hex(j, "mismatch_helper", a->helper);
-		}
-	}
-	if (!kmalloc) {
-		json_uint(j, "runs", a->runs);
-		json_bool(j, "contiguous", a->runs == 1);
-	}
-	if (kmalloc) {
-		json_items(j, a, true);
-		json_shares(j, a);
-	} else if (!pages) {
-		json_items(j, a, false);
-		json_runs(j, a);
-	}
-	json_end(j);
-}
-
 void json_alloc_members(struct json *j, const struct pt_alloc_file *af)
 {
-	size_t i;
-
-	json_obj(j, "file");
-	json_uint(j, "allocations", af->allocations);
-	json_uint(j, "bytes", af->bytes);
-	json_uint(j, "cap", af->cap);
-	json_uint(j, "max_allocations", af->max_allocations);
-	json_uint(j, "module_bytes", af->module_bytes);
-	json_uint(j, "module_cap", af->module_cap);
-	json_end(j);
-	json_arr(j, "allocations");
-	for (i = 0; i < af->nr_allocs; i++)
-		json_one(j, &af->allocs[i]);
-	json_end(j);
+	json_lines(j, "alloc", af->lines);
 }

@@ -3,11 +3,16 @@
 #ifndef PTWALK_SOURCE_H
 #define PTWALK_SOURCE_H
 
+#include <stddef.h>
 #include <sys/types.h>
 
 #include "parse.h"
 
+/* Where read_info() reads the THP mode (the module cannot). */
+#define THP_ENABLED_PATH "/sys/kernel/mm/transparent_hugepage/enabled"
 void read_info(struct pt_info *info);
+/* The bracketed word of THP_ENABLED_PATH; unsupported or unknown. */
+void read_thp_mode(char *mode, size_t size);
 /* @pid 0: the tool itself ("self"). */
 void read_maps(pid_t pid, struct pt_maps *maps);
 /* @pid 0: the tool itself ("self"). */
@@ -15,7 +20,6 @@ void read_tables(pid_t pid, struct pt_tables *t);
 /* @pid 0: the kernel half. */
 void read_walk(pid_t pid, unsigned long va, struct pt_walk *walk);
 
-void read_kernel(struct pt_kernel *k);
 /*
  * A kernel VA argument: hex, or "kernel-text", the start of the kernel
  * image as mapped now (KASLR moves it at every boot): the first mapped run
