@@ -36,8 +36,8 @@ FMT_SRCS := $(wildcard lib/*.c)
 FMT_HDRS := $(wildcard lib/*.h) $(wildcard include/ptwalk/*.h)
 FMT_CFLAGS := -Iinclude -Ilib
 TOOL_SRCS := $(wildcard user/*.c) $(FMT_SRCS)
-# user/explorer.html is compiled in (user/html.c).
-TOOL_HDRS := $(wildcard user/*.h) user/explorer.html $(FMT_HDRS)
+# user/explorer.html and user/trace.html are compiled in (html.c, trace_page.c).
+TOOL_HDRS := $(wildcard user/*.h) user/explorer.html user/trace.html $(FMT_HDRS)
 TEST_NAMES := $(patsubst tests/%_test.c,%,$(wildcard tests/*_test.c))
 TEST_BINS := $(patsubst %,tests/%_test,$(TEST_NAMES))
 TEST_LIB := $(wildcard tests/lib/*.c)

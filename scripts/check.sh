@@ -136,6 +136,20 @@ if [ "${SVG:-1}" = 1 ] && [ -f "$PTWALK_OUT/demo/explorer.html" ]; then
 	esac
 	log "phase explorer: $(($(now) - t5))s"
 fi
+# The same for the trace page (ptwalk trace --html) the demo VM wrote.
+if [ "${SVG:-1}" = 1 ] && [ -f "$PTWALK_OUT/demo/trace.html" ]; then
+	t6=$(now)
+	bash "$PTWALK_TOP/tests/host/trace_page.sh" >"$PTWALK_OUT/trace-page-demo.log" 2>&1
+	case $? in
+	0) echo "trace page (make demo's page, chromium-driver): passed"
+	   total_pass=$((total_pass + 1)) ;;
+	4) echo "trace page (make demo's page): skipped: $(tail -n1 "$PTWALK_OUT/trace-page-demo.log")"
+	   total_skip=$((total_skip + 1)) ;;
+	*) echo "trace page (make demo's page, chromium-driver): failed (see $PTWALK_OUT/trace-page-demo.log)"
+	   total_fail=$((total_fail + 1)) ;;
+	esac
+	log "phase trace page: $(($(now) - t6))s"
+fi
 [ ${#failed_cfgs[@]} -gt 0 ] && echo "failed configurations: ${failed_cfgs[*]}"
 if [ $doc_failed = 1 ]; then
 	echo "documentation: unmarked shell blocks (scripts/doc-blocks.sh): counted as one failure"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # The host-side tests of tests/host/ (packaging, man pages, install, the
-# explorer page in a browser), none
+# explorer and trace pages in a browser), none
 # of which loads anything on the host. Each prints one line of what it
 # checked on success and its reasons on failure; its whole output is kept
 # in out/host/NAME.log. Exit status 0 is a pass, 4 a skip, any other a
@@ -11,7 +11,7 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 # deb makes the packages dkms unpacks; dkms builds the module dkms-vm boots.
-HOST_TESTS=${HOST_TESTS:-install man-lint man-interface man-tool explorer deb dkms dkms-vm}
+HOST_TESTS=${HOST_TESTS:-install man-lint man-interface man-tool explorer trace_page deb dkms dkms-vm}
 dir=$PTWALK_OUT/host
 mkdir -p "$dir"
 rm -f "$dir"/*.log "$dir/summary"

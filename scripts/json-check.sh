@@ -8,7 +8,8 @@
 # its "command" member. Every kind must be there at least once: info, maps,
 # walk, whatis, kernel, sharing, tables, alloc, frames, html (also the
 # document an explorer page embeds), trace (JSON lines: *.jsonl, every
-# line a document), demo-step. First,
+# line a document), trace-page (the document a trace page embeds),
+# demo-step. First,
 # broken copies of a real maps document must be rejected, or the check
 # itself is broken.
 #   --install  apt-get install python3-jsonschema first if missing (root)
@@ -62,7 +63,7 @@ from jsonschema import Draft202012Validator, RefResolver, exceptions
 warnings.simplefilter("ignore", DeprecationWarning)  # RefResolver, in jsonschema >= 4.18
 schema_dir, files = os.path.abspath(sys.argv[1]), sys.argv[2:]
 REQUIRED = ["info", "maps", "walk", "whatis", "kernel", "sharing", "tables", "alloc",
-            "frames", "html", "trace", "demo-step"]
+            "frames", "html", "trace", "trace-page", "demo-step"]
 DATA_OPEN = '<script id="ptwalk-data" type="application/json">'
 store = {}
 for name in sorted(os.listdir(schema_dir)):

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/swap.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -946,6 +947,304 @@ TEST_F(demo, step12_three_processes_cow_frames_and_figure)
 	}
 	EXPECT_LT(36, check_figure_lines(_metadata, d, "/tmp/dt-12/step12-frames-all.svg",
 					 true, pids, all));
+}
+
+/* ---- step 13 ------------------------------------------------------------ */
+
+/*
+ * Swap on zram0 (Debian's module in /lib/modules/extra, as swap_test
+ * does), for step 13's MADV_PAGEOUT; false with the reason in @why.
+ */
+static bool zram_swap(char *why, size_t sz)
+{
+	char *swaps = read_whole("/proc/swaps", NULL), *order, *name, *save = NULL;
+	bool on = swaps && strchr(swaps, '\n') && strchr(swaps, '\n')[1];
+	char path[128];
+	int fd;
+
+	free(swaps);
+	if (on)
+		return true;
+	order = read_whole("/lib/modules/extra/load-order", NULL);
+	if (!order) {
+		snprintf(why, sz, "no zram module in the VM");
+		return false;
+	}
+	for (name = strtok_r(order, "\n", &save); name; name = strtok_r(NULL, "\n", &save)) {
+		snprintf(path, sizeof(path), "/lib/modules/extra/%s.ko", name);
+		if (module_load(path) && errno != EEXIST) {
+			snprintf(why, sz, "cannot load %s: %s", name, strerror(errno));
+			free(order);
+			return false;
+		}
+	}
+	free(order);
+	fd = open("/sys/block/zram0/disksize", O_WRONLY);
+	if (fd < 0 || write(fd, "64M", 3) != 3) {
+		snprintf(why, sz, "zram0 cannot be sized: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	close(fd);
+	if (system("mkswap /dev/zram0 >/dev/null 2>&1") ||
+	    (swapon("/dev/zram0", 0) && errno != EBUSY)) {
+		snprintf(why, sz, "mkswap/swapon on zram0 failed: %s", strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+static const struct jval *experiment(const struct demo_run *d, const char *name)
+{
+	const struct jval *xs = jget(d->step, "experiments");
+	size_t i;
+
+	for (i = 0; i < jlen(xs); i++)
+		if (!strcmp(jstr(jget(jat(xs, i), "name")), name))
+			return jat(xs, i);
+	return NULL;
+}
+
+/* Faults of @pid recorded at the page of @va in @x at or after @t_min. */
+static int faults_at(const struct jval *x, pid_t pid, unsigned long va,
+		     unsigned long long t_min)
+{
+	const struct jval *r = jget(x, "records");
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < jlen(r); i++)
+		if (!strcmp(jstr(jget(jat(r, i), "type")), "fault") &&
+		    jint(jget(jat(r, i), "pid")) == pid &&
+		    (jhex(jget(jat(r, i), "addr")) & ~0xfffUL) == va &&
+		    (unsigned long long)jint(jget(jat(r, i), "time_ns")) >= t_min)
+			n++;
+	return n;
+}
+
+/*
+ * The last done record of @pid, of @kind (NULL: any), in @x with an entry
+ * for @va: that entry, and the record's time in *@t.
+ */
+static const struct jval *done_entry(const struct jval *x, pid_t pid, const char *kind,
+				     unsigned long va, unsigned long long *t)
+{
+	const struct jval *r = jget(x, "records"), *found = NULL;
+	size_t i, k;
+
+	for (i = 0; i < jlen(r); i++) {
+		const struct jval *rec = jat(r, i), *e = jget(rec, "entries");
+
+		if (strcmp(jstr(jget(rec, "type")), "done") || jint(jget(rec, "pid")) != pid ||
+		    (kind && strcmp(jstr(jget(rec, "kind")), kind)))
+			continue;
+		for (k = 0; k < jlen(e); k++)
+			if (jhex(jget(jat(e, k), "va")) == va) {
+				found = jat(e, k);
+				if (t)
+					*t = jint(jget(rec, "time_ns"));
+			}
+	}
+	return found;
+}
+
+#define E_PRESENT(v)	((v) & 1ULL)
+#define E_WRITE(v)	((v) & 2ULL)
+#define E_PFN(v)	(((v) & 0x000ffffffffff000ULL) >> 12)
+
+/*
+ * Step 13: the trace records of each experiment against pagemap at the
+ * stops after it, and against the experiment's own log (the addresses it
+ * touched): one fault per fresh page and the page then present; fork's
+ * write protection, the child's write copying onto a frame pagemap shows
+ * while the parent keeps the old one, the parent's own write; mprotect's entries without W on pagemap's
+ * frames; munmap's entries gone with the VMA; the collapse's 2M range and
+ * a huge page in smaps; the swap entry's offset equal to pagemap's, and
+ * the page back after a fault.
+ */
+TEST_F(demo, step13_records_against_pagemap)
+{
+	struct demo_run *d = &self->d;
+	const struct jval *x, *e, *t;
+	unsigned long lo, va;
+	unsigned long long tm = 0, tm2 = 0;
+	pid_t parent, child;
+	bool pfns, faults, cov;
+	char why[160];
+	uint64_t pm, pm2;
+	int k, i;
+
+	if (!zram_swap(why, sizeof(why)))
+		TH_LOG("no swap, the swap experiment will be skipped: %s", why);
+	ASSERT_EQ(0, run_step(_metadata, 13, d));
+	check_snapshots(_metadata, d);
+	parent = jint(jget(d->step, "pid"));
+	pfns = jbool(fact(d, "frames_shown"));
+	faults = jbool(fact(d, "faults_recorded"));
+	TH_LOG("frames %s, faults %s", pfns ? "shown" : "hidden",
+	       faults ? "recorded" : jstr(fact(d, "faults_missing")));
+
+	/* Demand paging: each touched page one fault, and present after. */
+	x = experiment(d, "demand_paging");
+	ASSERT_NE(NULL, x);
+	k = jint(jget(x, "snapshot"));
+	t = jget(x, "touched");
+	ASSERT_EQ(4, jlen(t));
+	for (i = 0; i < 4; i++) {
+		va = jhex(jat(t, i));
+		EXPECT_TRUE(pm_at(&d->cap, k, parent, va, &cov) & PM_PRESENT) TH_LOG("0x%lx", va);
+		/* Perf's samples may be throttled: none is allowed, more than one is not. */
+		EXPECT_GE(1, faults_at(x, parent, va, 0)) TH_LOG("faults at 0x%lx", va);
+		if (faults && !faults_at(x, parent, va, 0))
+			TH_LOG("no fault recorded at 0x%lx (perf throttled?)", va);
+		/* A first touch fills an empty entry: no invalidation. */
+		EXPECT_EQ(NULL, done_entry(x, parent, NULL, va, NULL)) TH_LOG("0x%lx", va);
+	}
+
+	/*
+	 * COW: stops k-2 (after fork), k-1 (after the child's write), k
+	 * (after the parent's write). The child's records are its own tracer's.
+	 */
+	x = experiment(d, "cow_after_fork");
+	ASSERT_NE(NULL, x);
+	k = jint(jget(x, "snapshot"));
+	ASSERT_LE(2, k);
+	lo = jhex(jget(x, "start"));
+	EXPECT_EQ(lo, jhex(jat(jget(x, "touched"), 0)));
+	child = jint(fact(d, "cow_child_pid"));
+	ASSERT_TRUE(jbool(fact(d, "cow_child_traced")));
+	pm = pm_at(&d->cap, k - 2, parent, lo, &cov);
+	pm2 = pm_at(&d->cap, k - 2, child, lo, &cov);
+	ASSERT_TRUE(cov) TH_LOG("the child was not captured after fork");
+	EXPECT_EQ(PM_PFN(pm), PM_PFN(pm2));
+	e = done_entry(x, parent, "protection_page", lo, &tm);
+	ASSERT_NE(NULL, e) TH_LOG("no protection_page record for fork");
+	EXPECT_TRUE(E_WRITE(jhex(jget(e, "before"))));
+	EXPECT_FALSE(E_WRITE(jhex(jget(e, "after"))));
+	if (pfns)
+		EXPECT_EQ(PM_PFN(pm), E_PFN(jhex(jget(e, "after"))));
+	/* The child's write: its fault, its entry onto a new frame. */
+	e = done_entry(x, child, NULL, lo, &tm2);
+	ASSERT_NE(NULL, e) TH_LOG("no record of the child's write");
+	EXPECT_LT(tm, tm2);
+	pm2 = pm_at(&d->cap, k - 1, child, lo, &cov);
+	EXPECT_TRUE(pm2 & PM_PRESENT);
+	EXPECT_NE(PM_PFN(pm), PM_PFN(pm2)) TH_LOG("the child's write did not copy");
+	EXPECT_EQ(PM_PFN(pm), PM_PFN(pm_at(&d->cap, k - 1, parent, lo, &cov)));
+	EXPECT_TRUE(E_WRITE(jhex(jget(e, "after"))));
+	if (pfns) {
+		EXPECT_EQ(PM_PFN(pm), E_PFN(jhex(jget(e, "before"))));
+		EXPECT_EQ(PM_PFN(pm2), E_PFN(jhex(jget(e, "after"))));
+		EXPECT_EQ(PM_PFN(pm2), (uint64_t)jhex(fact(d, "cow_child_new_pfn")));
+	}
+	if (faults && !faults_at(x, child, lo, 0))
+		TH_LOG("no fault of the child's write recorded (perf throttled?)");
+	/*
+	 * The parent's write: a fault; its frame is its own now, kept (no
+	 * record) or, if something still held the old one, copied (then the
+	 * record says where to).
+	 */
+	pm2 = pm_at(&d->cap, k, parent, lo, &cov);
+	EXPECT_TRUE(pm2 & PM_PRESENT);
+	e = done_entry(x, parent, NULL, lo, &tm);
+	ASSERT_NE(NULL, e);
+	if (tm > tm2 && pfns) {
+		EXPECT_EQ(PM_PFN(pm2), E_PFN(jhex(jget(e, "after"))));
+	} else if (tm < tm2) {
+		EXPECT_EQ(PM_PFN(pm), PM_PFN(pm2));
+	}
+	if (faults && !faults_at(x, parent, lo, tm2))
+		TH_LOG("no fault of the parent's write recorded (perf throttled?)");
+
+	/* mprotect: the entries lose W and keep pagemap's frames. */
+	x = experiment(d, "mprotect");
+	ASSERT_NE(NULL, x);
+	k = jint(jget(x, "snapshot"));
+	lo = jhex(jget(x, "start"));
+	for (va = lo; va < jhex(jget(x, "end")); va += 4096) {
+		e = done_entry(x, parent, "protection_vma", va, NULL);
+		ASSERT_NE(NULL, e) TH_LOG("0x%lx", va);
+		pm = pm_at(&d->cap, k, parent, va, &cov);
+		EXPECT_TRUE(E_WRITE(jhex(jget(e, "before"))));
+		EXPECT_FALSE(E_WRITE(jhex(jget(e, "after"))));
+		EXPECT_TRUE(pm & PM_PRESENT);
+		if (pfns)
+			EXPECT_EQ(PM_PFN(pm), E_PFN(jhex(jget(e, "after"))));
+	}
+
+	/* munmap: present before, empty after, and no VMA left there. */
+	x = experiment(d, "munmap");
+	ASSERT_NE(NULL, x);
+	k = jint(jget(x, "snapshot"));
+	lo = jhex(jget(x, "start"));
+	for (va = lo; va < jhex(jget(x, "end")); va += 4096) {
+		e = done_entry(x, parent, "unmap", va, NULL);
+		ASSERT_NE(NULL, e) TH_LOG("0x%lx", va);
+		EXPECT_TRUE(E_PRESENT(jhex(jget(e, "before"))));
+		EXPECT_EQ(0, jhex(jget(e, "after")));
+		pm_at(&d->cap, k, parent, va, &cov);
+		EXPECT_FALSE(cov) TH_LOG("0x%lx still in a VMA", va);
+	}
+
+	/* THP collapse: a change over the 2M, then one huge page. */
+	x = experiment(d, "thp_collapse");
+	ASSERT_NE(NULL, x);
+	if (jget(x, "skipped")) {
+		TH_LOG("THP collapse skipped: %s", jstr(jget(x, "skipped")));
+	} else {
+		uint64_t first;
+
+		k = jint(jget(x, "snapshot"));
+		lo = jhex(jget(x, "start"));
+		EXPECT_EQ(2UL << 20, jhex(jget(x, "end")) - lo);
+		EXPECT_LE(1, jint(fact(d, "thp_changes_over_2m")));
+		first = PM_PFN(pm_at(&d->cap, k, parent, lo, &cov));
+		EXPECT_EQ(0, first % 512) TH_LOG("first pfn 0x%llx", (unsigned long long)first);
+		for (i = 0; i < 512; i++) {
+			pm = pm_at(&d->cap, k, parent, lo + i * 4096UL, &cov);
+			if (!(pm & PM_PRESENT) || PM_PFN(pm) != first + i) {
+				EXPECT_TRUE(0) TH_LOG("page %d: pm 0x%llx", i, (unsigned long long)pm);
+				break;
+			}
+		}
+		EXPECT_EQ(2048, anon_huge_kb(cap_proc(&d->cap, k, parent)->smaps, lo));
+	}
+
+	/* Swap: stops k-1 (after MADV_PAGEOUT) and k (after reading page 0). */
+	x = experiment(d, "swap_out_in");
+	ASSERT_NE(NULL, x);
+	if (jget(x, "skipped")) {
+		TH_LOG("swap skipped: %s", jstr(jget(x, "skipped")));
+	} else {
+		k = jint(jget(x, "snapshot"));
+		lo = jhex(jget(x, "start"));
+		EXPECT_EQ(lo, jhex(jat(jget(x, "touched"), 0)));
+		for (va = lo; va < jhex(jget(x, "end")); va += 4096) {
+			unsigned long long v;
+
+			e = done_entry(x, parent, NULL, va, &tm);
+			ASSERT_NE(NULL, e) TH_LOG("0x%lx", va);
+			v = jhex(jget(e, "after"));
+			pm = pm_at(&d->cap, k - 1, parent, va, &cov);
+			ASSERT_TRUE(pm & PM_SWAP) TH_LOG("0x%lx not swapped: 0x%llx", va,
+							 (unsigned long long)pm);
+			EXPECT_FALSE(E_PRESENT(v));
+			/* x86-64: the offset inverted from bit 9, the type in 59-63. */
+			if (pfns) {
+				EXPECT_EQ(PM_SWAP_OFF(pm), (~v << 5) >> 14) TH_LOG("0x%lx", va);
+				EXPECT_EQ(PM_SWAP_TYPE(pm), v >> 59);
+			}
+		}
+		e = done_entry(x, parent, NULL, lo, &tm);
+		pm = pm_at(&d->cap, k, parent, lo, &cov);
+		EXPECT_TRUE(pm & PM_PRESENT) TH_LOG("page 0 not back: 0x%llx", (unsigned long long)pm);
+		if (faults && !faults_at(x, parent, lo, tm))
+			TH_LOG("no swap-in fault recorded (perf throttled?)");
+		if (pfns)
+			EXPECT_EQ(jhex(fact(d, "swap_offset")),
+				  PM_SWAP_OFF(pm_at(&d->cap, k - 1, parent, lo, &cov)));
+	}
 }
 
 PTW_HARNESS_MAIN

@@ -2,7 +2,8 @@
 /*
  * ptwalk trace PID | ptwalk trace -- CMD ARGS...: a timeline of a process's
  * page faults and page-table changes, recorded by tracer.c and printed
- * here (human or JSON lines).
+ * here (human or JSON lines; with -o the JSON lines also to a file, with
+ * --html also into the step-through page of trace_page.c).
  *
  * The loop: every TICK_MS, take the time T, drain both sources, and print
  * in time order what is older than T - SETTLE_MS (a record stamped just
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include "procfile.h"
+#include "trace_page.h"
 #include "ptwalk.h"
 #include "ptwfmt.h"
 #include "tracer.h"
@@ -30,8 +32,8 @@
 #define JSON_HEAD	"{\"ptwalk_json\":" PTW_STR(PTWALK_JSON_VERSION) ",\"command\":\"trace\","
 
 const char trace_help[] =
-	"usage: ptwalk trace [--json] PID\n"
-	"       ptwalk trace [--json] -- CMD [ARGS...]\n"
+	"usage: ptwalk trace [--json] [-o FILE] [--html FILE] PID\n"
+	"       ptwalk trace [--json] [-o FILE] [--html FILE] -- CMD [ARGS...]\n"
 	"Record a timeline of the page faults of PID (until Ctrl-C or its exit),\n"
 	"or of CMD run from its first instruction, and of every change the kernel\n"
 	"makes to its page tables, with the kernel's reason (unmap, clear,\n"
@@ -40,7 +42,11 @@ const char trace_help[] =
 	"from perf (perf_event_open); where perf is refused (Debian's\n"
 	"kernel.perf_event_paranoid=3 for users) the timeline says so and shows\n"
 	"the page-table changes only. --json prints one JSON object per line.\n"
-	"Root for another user's PID; without root, frames read as 0.\n";
+	"Root for another user's PID; without root, frames read as 0.\n"
+	"  -o, --out FILE  also write the JSON lines to FILE (stdout keeps the\n"
+	"                  timeline)\n"
+	"  --html FILE     also write a self-contained page that steps through\n"
+	"                  the records over the target's address space\n";
 
 static volatile sig_atomic_t interrupted;
 
@@ -110,89 +116,114 @@ static void print_item_human(const struct tracer *t, const struct item *it)
 	}
 }
 
-static void print_item_json(const struct item *it)
+static void print_item_json(FILE *f, const struct item *it)
 {
 	unsigned int i;
 
 	switch (it->type) {
 	case IT_FAULT:
-		printf(JSON_HEAD "\"type\":\"fault\",\"time_ns\":%llu,\"pid\":%d,\"tid\":%d,\"addr\":\"0x%lx\",\"ip\":\"0x%lx\",\"mode\":\"%s\"}\n",
-		       it->time, it->pid, it->tid, it->start, it->ip,
-		       it->user ? "user" : "kernel");
+		fprintf(f, JSON_HEAD "\"type\":\"fault\",\"time_ns\":%llu,\"pid\":%d,\"tid\":%d,\"addr\":\"0x%lx\",\"ip\":\"0x%lx\",\"mode\":\"%s\"}\n",
+			it->time, it->pid, it->tid, it->start, it->ip,
+			it->user ? "user" : "kernel");
 		break;
 	case IT_EVENT:
-		printf(JSON_HEAD "\"type\":\"event\",\"seq\":%llu,\"time_ns\":%llu,\"kind\":\"%s\",\"start\":\"0x%lx\",\"end\":\"0x%lx\",\"blockable\":%s}\n",
-		       it->seq, it->time, it->kind, it->start, it->end,
-		       it->blockable ? "true" : "false");
+		fprintf(f, JSON_HEAD "\"type\":\"event\",\"seq\":%llu,\"time_ns\":%llu,\"kind\":\"%s\",\"start\":\"0x%lx\",\"end\":\"0x%lx\",\"blockable\":%s}\n",
+			it->seq, it->time, it->kind, it->start, it->end,
+			it->blockable ? "true" : "false");
 		break;
 	case IT_DONE:
-		printf(JSON_HEAD "\"type\":\"done\",\"seq\":%llu,\"time_ns\":%llu,\"event\":%llu,\"kind\":\"%s\",\"start\":\"0x%lx\",\"end\":\"0x%lx\",\"entries\":[",
-		       it->seq, it->time, it->ref, it->kind, it->start, it->end);
+		fprintf(f, JSON_HEAD "\"type\":\"done\",\"seq\":%llu,\"time_ns\":%llu,\"event\":%llu,\"kind\":\"%s\",\"start\":\"0x%lx\",\"end\":\"0x%lx\",\"entries\":[",
+			it->seq, it->time, it->ref, it->kind, it->start, it->end);
 		for (i = 0; i < it->nentries; i++) {
 			const struct entry *e = &it->e[i];
 
-			printf("%s{\"va\":\"0x%lx\"", i ? "," : "", e->va);
+			fprintf(f, "%s{\"va\":\"0x%lx\"", i ? "," : "", e->va);
 			if (e->has_before)
-				printf(",\"before\":\"0x%llx\",\"before_level\":\"%s\"",
-				       e->before, e->before_level);
-			printf(",\"after\":\"0x%llx\",\"after_level\":\"%s\"}", e->after,
+				fprintf(f, ",\"before\":\"0x%llx\",\"before_level\":\"%s\"",
+					e->before, e->before_level);
+			fprintf(f, ",\"after\":\"0x%llx\",\"after_level\":\"%s\"}", e->after,
 			       e->after_level);
 		}
-		printf("]}\n");
+		fprintf(f, "]}\n");
 		break;
 	case IT_DROP:
-		printf(JSON_HEAD "\"type\":\"drop\",\"count\":%llu,\"total\":%llu}\n", it->count,
-		       it->total);
+		fprintf(f, JSON_HEAD "\"type\":\"drop\",\"count\":%llu,\"total\":%llu}\n", it->count,
+			it->total);
 		break;
 	case IT_EXIT:
-		printf(JSON_HEAD "\"type\":\"exit\",\"seq\":%llu,\"time_ns\":%llu}\n", it->seq, it->time);
+		fprintf(f, JSON_HEAD "\"type\":\"exit\",\"seq\":%llu,\"time_ns\":%llu}\n", it->seq, it->time);
 		break;
 	}
 }
+
+/* Where the JSON lines go besides stdout (-o), and the page's (--html). */
+static FILE *json_file;
 
 static void print_item(const struct tracer *t, const struct item *it, void *ctx)
 {
 	(void)ctx;
 	if (opt_json)
-		print_item_json(it);
+		print_item_json(stdout, it);
 	else
 		print_item_human(t, it);
+	if (json_file)
+		print_item_json(json_file, it);
+	if (trace_page_lines()) {
+		/* A range the page's last picture lacks: look again. */
+		if ((it->type == IT_EVENT || it->type == IT_DONE || it->type == IT_FAULT) &&
+		    !trace_page_covers(it->start, it->type == IT_FAULT ? it->start + 1 : it->end))
+			trace_page_maps();
+		print_item_json(trace_page_lines(), it);
+	}
 }
 
 static void flush_items(struct tracer *t, unsigned long long before)
 {
 	tracer_flush(t, before, print_item, NULL);
 	fflush(stdout);
+	if (json_file)
+		fflush(json_file);
 }
 
-static void json_str_escaped(const char *s)
+static void json_str_escaped(FILE *f, const char *s)
 {
-	putchar('"');
+	fputc('"', f);
 	for (; *s; s++) {
 		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
+			fprintf(f, "\\%c", *s);
 		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", *s);
+			fprintf(f, "\\u%04x", *s);
 		else
-			putchar(*s);
+			fputc(*s, f);
 	}
-	putchar('"');
+	fputc('"', f);
+}
+
+static void print_header_json(FILE *f, const struct tracer *t)
+{
+	const char *why = tracer_faults_missing(t);
+
+	fprintf(f, JSON_HEAD "\"type\":\"trace\",\"pid\":%d,\"pfn\":\"%s\",\"clock\":\"monotonic\",\"faults\":",
+		t->pid, t->pfn);
+	if (!why) {
+		fprintf(f, "\"perf\"}\n");
+	} else {
+		fprintf(f, "\"unavailable\",\"faults_reason\":");
+		json_str_escaped(f, why);
+		fprintf(f, "}\n");
+	}
 }
 
 static void print_header(const struct tracer *t)
 {
 	const char *why = tracer_faults_missing(t);
 
+	if (json_file)
+		print_header_json(json_file, t);
+	if (trace_page_lines())
+		print_header_json(trace_page_lines(), t);
 	if (opt_json) {
-		printf(JSON_HEAD "\"type\":\"trace\",\"pid\":%d,\"pfn\":\"%s\",\"clock\":\"monotonic\",\"faults\":",
-		       t->pid, t->pfn);
-		if (!why) {
-			printf("\"perf\"}\n");
-		} else {
-			printf("\"unavailable\",\"faults_reason\":");
-			json_str_escaped(why);
-			printf("}\n");
-		}
+		print_header_json(stdout, t);
 	} else {
 		printf("trace of PID %d (times in ms from the first record; frames %s)\n",
 		       t->pid, t->pfn);
@@ -203,12 +234,21 @@ static void print_header(const struct tracer *t)
 	fflush(stdout);
 }
 
+static void print_summary_json(FILE *f, const struct tracer *t)
+{
+	fprintf(f, JSON_HEAD "\"type\":\"summary\",\"faults\":%llu,\"faults_lost\":%llu,\"events\":%llu,\"done\":%llu,\"dropped\":%llu,\"exited\":%s}\n",
+		t->faults, t->lost, t->events, t->dones, t->dropped,
+		t->exited ? "true" : "false");
+}
+
 static void print_summary(const struct tracer *t)
 {
+	if (json_file)
+		print_summary_json(json_file, t);
+	if (trace_page_lines())
+		print_summary_json(trace_page_lines(), t);
 	if (opt_json) {
-		printf(JSON_HEAD "\"type\":\"summary\",\"faults\":%llu,\"faults_lost\":%llu,\"events\":%llu,\"done\":%llu,\"dropped\":%llu,\"exited\":%s}\n",
-		       t->faults, t->lost, t->events, t->dones, t->dropped,
-		       t->exited ? "true" : "false");
+		print_summary_json(stdout, t);
 		return;
 	}
 	printf("\n%llu faults%s, %llu page-table changes (%llu ended), %llu records dropped (ring full)",
@@ -241,33 +281,83 @@ static pid_t spawn_traced(char **argv)
 	return pid;
 }
 
+/*
+ * Wait for the command (WNOHANG or 0 in @flags); true once it is gone.
+ * With --html it stays traced, with PTRACE_O_TRACEEXIT, so that its VMAs
+ * are read one last time at its exit, after its last change and before
+ * the address space goes (a command shorter than a tick would otherwise
+ * have only the VMAs of its execve()). Its signals are passed on; a
+ * group-stop is not kept (a traced command cannot be told from one that
+ * stops itself), an execve() ends the trace but not the command.
+ */
+static bool child_gone(pid_t child, int flags, int *status, bool snapshot)
+{
+	siginfo_t si;
+	int sig;
+
+	for (;;) {
+		if (waitpid(child, status, flags) != child)
+			return false;
+		if (!WIFSTOPPED(*status))
+			return true;
+		sig = WSTOPSIG(*status);
+		if (*status >> 8 == (SIGTRAP | PTRACE_EVENT_EXIT << 8)) {
+			if (snapshot)
+				trace_page_maps();
+			sig = 0;
+		} else if (*status >> 8 == (SIGTRAP | PTRACE_EVENT_EXEC << 8) ||
+			   (ptrace(PTRACE_GETSIGINFO, child, NULL, &si) && errno == EINVAL)) {
+			sig = 0;
+		}
+		ptrace(PTRACE_CONT, child, NULL, sig);
+	}
+}
+
 int cmd_trace(char **args, int n)
 {
 	struct tracer t;
 	struct sigaction sa = { .sa_handler = on_signal };
 	bool command = false;
-	pid_t child = 0;
+	pid_t child = 0, pid = 0;
 	int status;
 
 	/* getopt stops at "--": what follows it is the command. */
 	command = !strcmp(args[-1], "--");
 	if (!command && n != 1)
 		fatal(EXIT_USAGE, "trace: one PID, or -- before a command (see ptwalk trace --help)");
+	if (!command)
+		pid = parse_pid_arg(args[0]);
 	pf_require("trace");
+	/* Before the command starts: a file that cannot be written stops it. */
+	if (opt_out) {
+		json_file = fopen(opt_out, "w");
+		if (!json_file)
+			fatal(EXIT_FAIL, "cannot write %s: %s", opt_out, strerror(errno));
+	}
+	if (opt_html)
+		trace_page_open(opt_html);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	if (command)
-		child = spawn_traced(args);
-	tracer_start(&t, command ? child : parse_pid_arg(args[0]));
+		pid = child = spawn_traced(args);
+	tracer_start(&t, pid);
+	/* The command is still stopped after its execve(): its first VMAs. */
+	if (opt_html)
+		trace_page_start(pid);
 	print_header(&t);
-	if (child && ptrace(PTRACE_DETACH, child, NULL, NULL))
+	if (child && opt_html &&
+	    (ptrace(PTRACE_SETOPTIONS, child, NULL, PTRACE_O_TRACEEXIT | PTRACE_O_TRACEEXEC) ||
+	     ptrace(PTRACE_CONT, child, NULL, 0)))
+		fatal(EXIT_FAIL, "ptrace: %s", strerror(errno));
+	if (child && !opt_html && ptrace(PTRACE_DETACH, child, NULL, NULL))
 		fatal(EXIT_FAIL, "ptrace detach: %s", strerror(errno));
 	while (!interrupted && !t.exited) {
 		unsigned long long now = mono_ns();
 
 		tracer_poll(&t);
+		trace_page_maps();
 		flush_items(&t, tracer_full(&t) ? ~0ULL : now - SETTLE_NS);
-		if (child && waitpid(child, &status, WNOHANG) == child) {
+		if (child && child_gone(child, WNOHANG, &status, !t.exited)) {
 			child = 0;
 			break;
 		}
@@ -277,9 +367,12 @@ int cmd_trace(char **args, int n)
 	flush_items(&t, ~0ULL);
 	print_summary(&t);
 	tracer_stop(&t);
+	if (json_file && (ferror(json_file) | fclose(json_file)))
+		fatal(EXIT_FAIL, "writing %s failed", opt_out);
+	trace_page_close();
 	if (child) {
 		/* Ctrl-C went to the command too; reap it. */
-		waitpid(child, &status, 0);
+		child_gone(child, 0, &status, false);
 	}
 	return EXIT_OK;
 }

@@ -45,6 +45,8 @@ const char demo_help[] =
 	"  10 kernel allocations: kmalloc, pages, vmalloc (/proc/ptwalk/alloc)\n"
 	"  11 what page tables cost: sparse, dense and huge (/proc/ptwalk/tables)\n"
 	"  12 three processes and their frames: Figure 13.2 from live data\n"
+	"  13 the experiments as the kernel records them (/proc/ptwalk/trace):\n"
+	"     demand paging, COW after fork, mprotect, munmap, THP collapse, swap\n"
 	"  --out DIR  write step-N.json for each step and the pictures\n"
 	"             (maps-self.svg, step6-frames.svg, step12-frames.svg) into DIR\n"
 	"  --hold     stop (SIGSTOP) after each snapshot, for tests and debuggers\n";
@@ -66,6 +68,7 @@ static void (*const step_fns[DEMO_STEPS + 1])(struct step *) = {
 	[10] = step_kernel_alloc,	/* demo_kernel.c */
 	[11] = step_tables,		/* demo_tables.c */
 	[12] = step_figure,		/* demo_figure.c */
+	[13] = step_trace,		/* demo_trace.c */
 };
 
 static struct pt_info info;
@@ -301,14 +304,14 @@ static void write_step_json(const struct step *s)
 }
 
 /*
- * Steps 9 to 11 need files other than maps and walk. NULL when the step
+ * Steps 9 to 11 and 13 need files other than maps and walk. NULL when the step
  * can run; else why not.
  */
 static const char *step_unavailable(int n, int *status)
 {
 	static char why[128];
 	const char *file = n == 9 ? "sharing" : n == 10 ? "alloc" :
-			   n == 11 ? "tables" : NULL;
+			   n == 11 ? "tables" : n == 13 ? "trace" : NULL;
 
 	if (!file)
 		return NULL;
@@ -379,6 +382,8 @@ int cmd_demo(char **args, int nargs)
 		}
 		if (!s->expected)
 			status = EXIT_FAIL;
+		if (s->finish)
+			s->finish(s);
 		arena_release(mark);
 	}
 	if (opt_json)

@@ -13,9 +13,9 @@
 #include "json.h"
 #include "parse.h"
 
-#define DEMO_MAX_SNAPS	8
+#define DEMO_MAX_SNAPS	12
 #define DEMO_MAX_FACTS	32
-#define DEMO_STEPS	12
+#define DEMO_STEPS	13
 
 struct snapshot {
 	const char *label;
@@ -51,6 +51,8 @@ struct step {
 	/* Steps 9 and 10: what they read besides maps, and its JSON members. */
 	const void *data;
 	void (*json_extra)(struct json *j, const struct step *s);
+	/* Called once the step is printed: release what must outlive the step's run. */
+	void (*finish)(struct step *s);
 };
 
 /* Take a snapshot of @pid's maps (0: the tool); SIGSTOP after it with --hold. */
@@ -81,5 +83,6 @@ void step_kernel_half(struct step *s);
 void step_kernel_alloc(struct step *s);
 void step_tables(struct step *s);
 void step_figure(struct step *s);
+void step_trace(struct step *s);
 
 #endif /* PTWALK_DEMO_H */

@@ -25,6 +25,7 @@ bool opt_hold;
 bool opt_nonpresent;
 const char *opt_svg;
 const char *opt_out;
+const char *opt_html;
 
 /* stdout's buffer is static so that printing never grows the heap. */
 static char stdout_buf[1 << 16];
@@ -69,7 +70,7 @@ static const struct command commands[] = {
 	  .help = whatis_help, .min_operands = 1, .max_operands = 1,
 	  .operands = "needs one VA", .view = &whatis_view },
 	{ .name = "trace", .summary = "a timeline of a process's faults and page-table changes",
-	  .help = trace_help, .min_operands = 1, .max_operands = INT_MAX,
+	  .help = trace_help, .options = OPTS_OUT | OPTS_HTML, .min_operands = 1, .max_operands = INT_MAX,
 	  .operands = "needs a PID, or -- and a command", .run = cmd_trace },
 	{ .name = "html", .summary = "an explorer page of one process (HTML, offline)",
 	  .help = html_help, .options = OPTS_OUT, .max_operands = 1,
@@ -122,6 +123,7 @@ static int parse_options(int argc, char **argv, unsigned int allowed,
 		{ "out", required_argument, NULL, 'o' },
 		{ "hold", no_argument, NULL, 'H' },
 		{ "nonpresent", no_argument, NULL, 'n' },
+		{ "html", required_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -151,6 +153,12 @@ static int parse_options(int argc, char **argv, unsigned int allowed,
 		case 'H':
 			if (allowed & OPTS_HOLD) {
 				opt_hold = true;
+				continue;
+			}
+			break;
+		case 'T':
+			if (allowed & OPTS_HTML) {
+				opt_html = optarg;
 				continue;
 			}
 			break;

@@ -32,7 +32,8 @@ extern bool opt_color;		/* colour: stdout is a terminal and no NO_COLOR */
 extern bool opt_hold;		/* demo --hold: SIGSTOP after each snapshot */
 extern bool opt_nonpresent;	/* maps --nonpresent */
 extern const char *opt_svg;	/* maps/frames --svg FILE */
-extern const char *opt_out;	/* demo --out DIR, html -o FILE */
+extern const char *opt_out;	/* demo --out DIR, html -o FILE, trace -o FILE */
+extern const char *opt_html;	/* trace --html FILE */
 
 /* One line on stderr ("ptwalk: ..."), then exit with @status. */
 void fatal(int status, const char *fmt, ...)
@@ -80,6 +81,7 @@ enum {
 	OPTS_OUT = 1 << 1,
 	OPTS_HOLD = 1 << 2,
 	OPTS_NONPRESENT = 1 << 3,
+	OPTS_HTML = 1 << 4,
 };
 
 

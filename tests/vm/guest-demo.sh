@@ -7,6 +7,16 @@ export NO_COLOR=1
 insmod /lib/modules/ptwalk.ko || exit 1
 mkdir -p /tmp/demo
 cd /tmp/demo || exit 1
+# Swap on zram (Debian's module, /lib/modules/extra) for demo step 13's
+# MADV_PAGEOUT; without it the step skips that experiment and says why.
+if [ -s /lib/modules/extra/load-order ]; then
+	while read -r m; do
+		insmod "/lib/modules/extra/$m.ko" 2>/dev/null
+	done </lib/modules/extra/load-order
+fi
+[ -w /sys/block/zram0/disksize ] && echo 64M >/sys/block/zram0/disksize &&
+	mkswap /dev/zram0 >/dev/null && swapon /dev/zram0 ||
+	echo "demo: no swap on zram; step 13 skips its swap experiment"
 /bin/ptwalk demo --out /tmp/demo
 rc=$?
 # The explorer page of this shell (a process other than the tool).
@@ -50,6 +60,11 @@ jdoc html html --json "$other" -o /tmp/explorer-other.html
 # JSON lines: a command's faults and page-table changes, to its exit.
 /bin/ptwalk trace --json -- /bin/sh -c 'x=$(ls /); echo "$x" >/dev/null' >json/trace.jsonl ||
 	{ echo "json: FAILED ptwalk trace --json"; : >json/trace.jsonl; }
+# The same with -o (the lines to a file, the timeline to stdout) and the
+# step-through page, whose embedded document json-check checks too.
+/bin/ptwalk trace -o json/trace-o.jsonl --html /tmp/demo/trace.html -- \
+	/bin/sh -c 'x=$(ls /); echo "$x" >/dev/null' >/tmp/demo/trace.txt ||
+	{ echo "json: FAILED ptwalk trace -o --html"; : >json/trace-o.jsonl; }
 # The demo document (the step files above are demo-step documents): the
 # quick steps, including the ones with sharing (9) and alloc (10) members.
 jdoc demo demo --json 1 3 9 10
