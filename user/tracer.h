@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The recording half of `ptwalk trace`: a process's page-table changes
+ * (the module's /proc/ptwalk/trace) and its page faults, read into items
+ * and handed out in time order. The printing half (human, JSON) is the
+ * caller's: cmd_trace.c, and the demo.
+ */
+#ifndef PTWALK_TRACER_H
+#define PTWALK_TRACER_H
+
+#include <linux/perf_event.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#define TRACER_MAX_ITEMS	65536	/* pending items; more are handed out early */
+#define TRACER_MAX_ENTRIES	16	/* entry lines of one done record */
+#define TRACER_BUF		(64 * 1024)
+#define TRACER_MAX_CPUS		256
+
+enum item_type { IT_FAULT, IT_EVENT, IT_DONE, IT_DROP, IT_EXIT };
+
+struct entry {
+	unsigned long va;
+	bool has_before;
+	unsigned long long before, after;
+	char before_level[8], after_level[8];
+};
+
+struct item {
+	enum item_type type;
+	unsigned long long time, seq, ref, count, total;
+	unsigned long start, end;	/* fault: start is the address */
+	unsigned long ip;
+	pid_t pid, tid;
+	bool user, blockable;
+	char kind[24];
+	unsigned int nentries;
+	struct entry *e;
+};
+
+struct tracer {
+	int fd;				/* /proc/ptwalk/trace */
+	pid_t pid;
+	char pfn[16];			/* "shown" or "hidden" */
+	/*
+	 * One perf event per CPU, following PID and the threads it starts
+	 * (inherit): an inherited event can have a ring only per CPU.
+	 */
+	int nperf;
+	int perf_fd[TRACER_MAX_CPUS];
+	struct perf_event_mmap_page *meta[TRACER_MAX_CPUS];
+	char *data[TRACER_MAX_CPUS];
+	size_t data_size;
+	char perf_why[256];		/* why faults are missing */
+	struct item *items;
+	size_t nitems;
+	char rest[TRACER_BUF];		/* a partial line of the trace file */
+	size_t rest_len;
+	struct entry *entries;		/* TRACER_MAX_ITEMS * TRACER_MAX_ENTRIES */
+	size_t mark;			/* the arena before items and entries */
+	size_t nentries;
+	unsigned long long t0;		/* time of the first item handed out */
+	bool exited;
+	/* Counts for the summary. */
+	unsigned long long faults, events, dones, dropped, lost, kinds_other;
+};
+
+typedef void (*tracer_emit)(const struct tracer *t, const struct item *it, void *ctx);
+
+unsigned long long mono_ns(void);	/* CLOCK_MONOTONIC, the records' clock */
+/* Start recording @pid (its page-table changes and faults); fatal on error. */
+void tracer_start(struct tracer *t, pid_t pid);
+/* Read what both sources have buffered. */
+void tracer_poll(struct tracer *t);
+/* Hand out in time order the items older than @before (~0: all of them). */
+void tracer_flush(struct tracer *t, unsigned long long before, tracer_emit emit, void *ctx);
+/* Whether the item buffer is full (flush everything before polling more). */
+bool tracer_full(const struct tracer *t);
+/* NULL when faults are recorded, or why they are not. */
+const char *tracer_faults_missing(const struct tracer *t);
+void tracer_stop(struct tracer *t);
+
+#endif /* PTWALK_TRACER_H */
