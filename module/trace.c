@@ -88,11 +88,11 @@
 enum trace_type { REC_START, REC_END, REC_EXIT, REC_DROP, REC_FAULT };
 
 /* When a fault's entry was read: not yet, at the thread's next fault, ... */
-enum trace_when { AT_PENDING, AT_NEXT_FAULT, AT_READ, AT_NONE };
+enum trace_when { AT_PENDING, AT_NEXT_FAULT, AT_CHANGE, AT_READ, AT_NONE };
 
 static const char *const trace_when_names[] = {
 	[AT_PENDING] = "pending", [AT_NEXT_FAULT] = "next_fault",
-	[AT_READ] = "read", [AT_NONE] = "none",
+	[AT_CHANGE] = "change", [AT_READ] = "read", [AT_NONE] = "none",
 };
 
 /* Entry levels: where the walk of one page ended. */
@@ -304,6 +304,135 @@ static void trace_rec_range(struct trace_rec *r,
 	r->blockable = mmu_notifier_range_blockable(range);
 }
 
+/* The ring's record at @idx is the fault @seq, not handed out yet. */
+static struct trace_rec *trace_ring_fault(struct trace_view *v,
+					  unsigned int idx, u64 seq)
+{
+	struct trace_rec *r = &v->ring[idx];
+
+	if ((idx + TRACE_RING - v->head) % TRACE_RING >= v->count ||
+	    r->type != REC_FAULT || r->seq != seq || r->when != AT_PENDING)
+		return NULL;
+	return r;
+}
+
+/* @tid's pending slot: its own, a free one, or the oldest. Under v->lock. */
+static struct trace_pending *trace_pending_slot(struct trace_view *v,
+						pid_t tid)
+{
+	struct trace_pending *s = NULL, *p;
+	unsigned int i;
+
+	for (i = 0; i < TRACE_PENDING; i++) {
+		p = &v->pending[i];
+		if (p->seq && p->tid == tid)
+			return p;
+		if (!s || (s->seq && (!p->seq || p->seq < s->seq)))
+			s = p;
+	}
+	s->seq = 0;
+	s->tid = tid;
+	return s;
+}
+
+/* @tid's pending slot, or NULL. Under v->lock. */
+static struct trace_pending *trace_pending_find(struct trace_view *v,
+						pid_t tid)
+{
+	unsigned int i;
+
+	for (i = 0; i < TRACE_PENDING; i++)
+		if (v->pending[i].seq && v->pending[i].tid == tid)
+			return &v->pending[i];
+	return NULL;
+}
+
+/*
+ * @tid's last fault, if its address is in [@lo, @hi), is over: read the
+ * entry it produced into its record (if the ring still holds it), say
+ * when (@when), and forget it. Not under v->lock; does not sleep.
+ */
+static void trace_settle(struct trace_view *v, pid_t tid, unsigned long lo,
+			 unsigned long hi, u8 when)
+{
+	struct trace_pending *s;
+	struct trace_rec *r;
+	unsigned long flags, va = 0;
+	unsigned int idx = 0;
+	u64 raw, seq = 0;
+	u8 level;
+
+	spin_lock_irqsave(&v->lock, flags);
+	s = trace_pending_find(v, tid);
+	if (s && s->va >= lo && s->va < hi) {
+		seq = s->seq;
+		idx = s->idx;
+		va = s->va;
+		s->seq = 0;
+	}
+	spin_unlock_irqrestore(&v->lock, flags);
+	if (!seq)
+		return;
+	trace_read_entries(v, va & PAGE_MASK, 1, &raw, &level);
+	spin_lock_irqsave(&v->lock, flags);
+	r = trace_ring_fault(v, idx, seq);
+	if (r) {
+		r->nr = 1;
+		r->after[0] = raw;
+		r->after_level[0] = level;
+		r->when = when;
+	}
+	spin_unlock_irqrestore(&v->lock, flags);
+}
+
+/*
+ * The perf counters' overflow handler: a page fault of a target thread,
+ * at its start (the entry is not there yet). Runs in the faulting thread
+ * with preemption off, inside rcu_read_lock(): records into the ring,
+ * allocates nothing and does not sleep. The thread's previous fault is
+ * over by now, so its entry is read here.
+ */
+static void trace_fault(struct perf_event *event,
+			struct perf_sample_data *data, struct pt_regs *regs)
+{
+	struct trace_view *v = event->overflow_handler_context;
+	struct trace_pending *s;
+	struct trace_rec *r;
+	unsigned long flags;
+	pid_t tid;
+
+	/* A thread after execve(), or a process that shares none of it. */
+	if (current->mm != v->mn.mm)
+		return;
+	tid = task_pid_nr_ns(current, v->ns);
+	trace_settle(v, tid, 0, ULONG_MAX, AT_NEXT_FAULT);
+
+	spin_lock_irqsave(&v->lock, flags);
+	r = trace_new(v, REC_FAULT);
+	if (r) {
+		r->start = data->addr;
+		r->ip = instruction_pointer(regs);
+		r->tid = tid;
+		r->user = user_mode(regs);
+		s = trace_pending_slot(v, tid);
+		s->seq = r->seq;
+		s->idx = r - v->ring;
+		s->va = data->addr;
+	}
+	spin_unlock_irqrestore(&v->lock, flags);
+}
+
+/*
+ * Changes a thread makes only from a system call or task work, never from
+ * inside a fault (a fault's own changes are CLEAR: copy on write, a THP
+ * split, migration): when the thread makes one, its last fault is over.
+ */
+static bool trace_outside_fault(enum mmu_notifier_event event)
+{
+	return event == MMU_NOTIFY_UNMAP || event == MMU_NOTIFY_PROTECTION_VMA ||
+	       event == MMU_NOTIFY_SOFT_DIRTY;
+}
+
 static int trace_start(struct mmu_notifier *mn,
 		       const struct mmu_notifier_range *range)
 {
@@ -315,6 +444,10 @@ static int trace_start(struct mmu_notifier *mn,
 	struct trace_rec *r;
 	unsigned long flags;
 
+	/* Before the change: the entry the thread's last fault produced. */
+	if (trace_outside_fault(range->event))
+		trace_settle(v, task_pid_nr_ns(current, v->ns), range->start,
+			     range->end, AT_CHANGE);
 	if (nr)
 		trace_read_entries(v, range->start & PAGE_MASK, nr, raw,
 				   level);
@@ -381,94 +514,6 @@ static void trace_release(struct mmu_notifier *mn, struct mm_struct *mm)
 	if (!v->detaching && !v->exited) {
 		v->exited = true;
 		trace_new(v, REC_EXIT);
-	}
-	spin_unlock_irqrestore(&v->lock, flags);
-}
-
-/* The ring's record at @idx is the fault @seq, not handed out yet. */
-static struct trace_rec *trace_ring_fault(struct trace_view *v,
-					  unsigned int idx, u64 seq)
-{
-	struct trace_rec *r = &v->ring[idx];
-
-	if ((idx + TRACE_RING - v->head) % TRACE_RING >= v->count ||
-	    r->type != REC_FAULT || r->seq != seq || r->when != AT_PENDING)
-		return NULL;
-	return r;
-}
-
-/* @tid's pending slot: its own, a free one, or the oldest. Under v->lock. */
-static struct trace_pending *trace_pending_slot(struct trace_view *v,
-						pid_t tid)
-{
-	struct trace_pending *s = NULL, *p;
-	unsigned int i;
-
-	for (i = 0; i < TRACE_PENDING; i++) {
-		p = &v->pending[i];
-		if (p->seq && p->tid == tid)
-			return p;
-		if (!s || (s->seq && (!p->seq || p->seq < s->seq)))
-			s = p;
-	}
-	s->seq = 0;
-	s->tid = tid;
-	return s;
-}
-
-/*
- * The perf counters' overflow handler: a page fault of a target thread,
- * at its start (the entry is not there yet). Runs in the faulting thread
- * with preemption off, inside rcu_read_lock(): records into the ring,
- * allocates nothing and does not sleep. The thread's previous fault is
- * over by now, so its entry is read here.
- */
-static void trace_fault(struct perf_event *event,
-			struct perf_sample_data *data, struct pt_regs *regs)
-{
-	struct trace_view *v = event->overflow_handler_context;
-	struct trace_pending *s;
-	struct trace_rec *r;
-	unsigned long flags, va = 0;
-	unsigned int idx = 0;
-	u64 raw = 0, prev = 0;
-	pid_t tid;
-	u8 level = PTW_PGD;
-
-	/* A thread after execve(), or a process that shares none of it. */
-	if (current->mm != v->mn.mm)
-		return;
-	tid = task_pid_nr_ns(current, v->ns);
-	spin_lock_irqsave(&v->lock, flags);
-	s = trace_pending_slot(v, tid);
-	if (s->seq) {
-		prev = s->seq;
-		idx = s->idx;
-		va = s->va;
-	}
-	spin_unlock_irqrestore(&v->lock, flags);
-	if (prev)
-		trace_read_entries(v, va & PAGE_MASK, 1, &raw, &level);
-
-	spin_lock_irqsave(&v->lock, flags);
-	r = prev ? trace_ring_fault(v, idx, prev) : NULL;
-	if (r) {
-		r->nr = 1;
-		r->after[0] = raw;
-		r->after_level[0] = level;
-		r->when = AT_NEXT_FAULT;
-	}
-	r = trace_new(v, REC_FAULT);
-	s = trace_pending_slot(v, tid);
-	s->seq = 0;
-	if (r) {
-		r->start = data->addr;
-		r->ip = instruction_pointer(regs);
-		r->tid = tid;
-		r->user = user_mode(regs);
-		s->seq = r->seq;
-		s->idx = r - v->ring;
-		s->va = data->addr;
 	}
 	spin_unlock_irqrestore(&v->lock, flags);
 }
