@@ -72,7 +72,7 @@
 #define TRACE_INFLIGHT	16
 /*
  * Trace files open at once, module-wide: each holds a ring of about
- * 344 KiB (charged to its opener), and anyone may open them.
+ * 360 KiB (charged to its opener), and anyone may open them.
  */
 #define TRACE_MAX_OPEN	64
 /*
