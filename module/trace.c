@@ -24,9 +24,11 @@
  * overflow handler runs in the faulting thread at the start of the fault
  * (do_user_addr_fault(), before handle_mm_fault()) and records a fault
  * record; the entry the fault produced is read later, when it exists:
- * at that thread's next fault (the thread is past the previous one), or
- * else by the read() that hands the record out (trace_fill()). Faults of
- * other address spaces (a thread after execve()) are not recorded.
+ * at that thread's next fault (the thread is past the previous one), when
+ * that thread starts an unmap, mprotect or soft-dirty change of the page
+ * (made only outside faults; read before the change), or else by the
+ * read() that hands the record out (trace_fill()). Faults of other
+ * address spaces (a thread after execve()) are not recorded.
  *
  * Locking: the ring, the pairing table and the pending faults are under
  * v->lock, a spinlock taken with interrupts off; readers copy one record
