@@ -38,8 +38,8 @@ const char trace_help[] =
 	"protection_vma, protection_page, soft_dirty, migrate, ...) and, for\n"
 	"ranges of up to 16 pages, each entry before and after. The module\n"
 	"records the faults (user or kernel mode) with the entry each produced,\n"
-	"read after the fault; no perf_event_open, so users get their own\n"
-	"processes' faults too. --json prints one JSON object per line.\n"
+	"read after the fault (no perf_event_open: perf_event_paranoid does not\n"
+	"matter). --json prints one JSON object per line.\n"
 	"Root for another user's PID; without root, frames read as 0.\n";
 
 static volatile sig_atomic_t interrupted;

@@ -4,8 +4,8 @@
  * /proc/ptwalk/trace, which records the target's page faults (kernel perf
  * counters, with the entry each produced) and its page-table changes (an
  * MMU notifier) on one timeline, stamped CLOCK_MONOTONIC. No perf event of
- * the tool's own: the module's counters need no perf_event_paranoid, so
- * users get their own processes' faults too.
+ * the tool's own: the module's counters do not depend on
+ * perf_event_paranoid.
  */
 #include <errno.h>
 #include <fcntl.h>
