@@ -18,13 +18,16 @@
  * one of the range's: the tables of a range being invalidated stay until
  * its invalidation ends (free_pgtables() comes after unmap_vmas()'s end).
  *
- * Faults: at attach, one kernel perf counter (PERF_COUNT_SW_PAGE_FAULTS,
- * sample period 1) on each thread of the target, inherited by the threads
- * they create later (inherit_thread: CLONE_THREAD children only). Its
- * overflow handler runs in the faulting thread at the start of the fault
- * (do_user_addr_fault(), before handle_mm_fault()) and records a fault
- * record; the entry the fault produced is read later, when it exists:
- * at that thread's next fault (the thread is past the previous one), when
+ * Faults: at attach, kernel perf counters (sample period 1) on each
+ * thread of the target, inherited by the threads they create later
+ * (inherit_thread: CLONE_THREAD children only). PERF_COUNT_SW_PAGE_FAULTS
+ * fires in the faulting thread at the start of the fault
+ * (do_user_addr_fault(), before handle_mm_fault()): its handler records a
+ * fault record. PERF_COUNT_SW_PAGE_FAULTS_MIN and _MAJ fire at the end of
+ * a fault that succeeded (mm_account_fault(), the last thing
+ * handle_mm_fault() does, the entry in place): their handler reads the
+ * entry the fault produced. A fault that failed (SIGSEGV) or whose end
+ * was missed has its entry read later: at that thread's next fault, when
  * that thread starts an unmap, mprotect or soft-dirty change of the page
  * (made only outside faults; read before the change), or else by the
  * read() that hands the record out (trace_fill()). Faults of other
@@ -90,12 +93,24 @@
 enum trace_type { REC_START, REC_END, REC_EXIT, REC_DROP, REC_FAULT };
 
 /* When a fault's entry was read: not yet, at the thread's next fault, ... */
-enum trace_when { AT_PENDING, AT_NEXT_FAULT, AT_CHANGE, AT_READ, AT_NONE };
+enum trace_when {
+	AT_PENDING, AT_FAULT_END, AT_NEXT_FAULT, AT_CHANGE, AT_READ, AT_NONE
+};
 
 static const char *const trace_when_names[] = {
-	[AT_PENDING] = "pending", [AT_NEXT_FAULT] = "next_fault",
-	[AT_CHANGE] = "change", [AT_READ] = "read", [AT_NONE] = "none",
+	[AT_PENDING] = "pending", [AT_FAULT_END] = "fault_end",
+	[AT_NEXT_FAULT] = "next_fault", [AT_CHANGE] = "change",
+	[AT_READ] = "read", [AT_NONE] = "none",
 };
+
+/* The counters on each thread: the fault's start, its end (minor, major). */
+static const u64 trace_counter_configs[] = {
+	PERF_COUNT_SW_PAGE_FAULTS,
+	PERF_COUNT_SW_PAGE_FAULTS_MIN,
+	PERF_COUNT_SW_PAGE_FAULTS_MAJ,
+};
+
+#define TRACE_COUNTERS	(TRACE_THREADS * ARRAY_SIZE(trace_counter_configs))
 
 /* Entry levels: where the walk of one page ended. */
 static const char *const trace_level_names[] = {
@@ -158,8 +173,9 @@ struct trace_view {
 	struct ptw_file *f;
 	struct mmu_notifier mn;
 	struct pid_namespace *ns;	/* of the requester: tids in it */
-	struct perf_event **counters;	/* TRACE_THREADS, from init */
+	struct perf_event **counters;	/* TRACE_COUNTERS, from init */
 	unsigned int ncounters;
+	unsigned int nthreads;		/* that got counters */
 	bool attached;		/* mn registered on mn.mm */
 	bool show_pfn;		/* fixed when attached */
 	bool header;		/* the header is still to be printed */
@@ -425,6 +441,24 @@ static void trace_fault(struct perf_event *event,
 }
 
 /*
+ * The end of a fault that succeeded (the _MIN or _MAJ counter, from
+ * mm_account_fault()): the entry is in place; read it now. Same context
+ * as trace_fault().
+ */
+static void trace_fault_end(struct perf_event *event,
+			    struct perf_sample_data *data,
+			    struct pt_regs *regs)
+{
+	struct trace_view *v = event->overflow_handler_context;
+	unsigned long page = data->addr & PAGE_MASK;
+
+	if (current->mm != v->mn.mm)
+		return;
+	trace_settle(v, task_pid_nr_ns(current, v->ns), page, page + PAGE_SIZE,
+		     AT_FAULT_END);
+}
+
+/*
  * Changes a thread makes only from a system call or task work, never from
  * inside a fault (a fault's own changes are CLEAR: copy on write, a THP
  * split, migration): when the thread makes one, its last fault is over.
@@ -558,12 +592,13 @@ static void trace_counters_release(struct trace_view *v)
 	for (i = 0; i < v->ncounters; i++)
 		perf_event_release_kernel(v->counters[i]);
 	v->ncounters = 0;
+	v->nthreads = 0;
 	synchronize_rcu();
 }
 
 /*
- * A fault counter on each thread of @task's group, each inherited by the
- * threads that thread creates from now on. A thread created while this
+ * The fault counters on each thread of @task's group, each inherited by
+ * the threads that thread creates from now on. A thread created while this
  * runs by one that has no counter yet gets none; threads past
  * TRACE_THREADS get none. Threads that exit meanwhile are skipped.
  * May sleep.
@@ -574,14 +609,13 @@ static int trace_counters_create(struct trace_view *v,
 	struct perf_event_attr attr = {
 		.type = PERF_TYPE_SOFTWARE,
 		.size = sizeof(attr),
-		.config = PERF_COUNT_SW_PAGE_FAULTS,
 		.sample_period = 1,
 		.inherit = 1,
 		.inherit_thread = 1,
 	};
 	struct task_struct **threads, *t;
 	struct perf_event *ev;
-	unsigned int n = 0, i;
+	unsigned int n = 0, i, c;
 	int ret = 0;
 
 	threads = kcalloc(TRACE_THREADS, sizeof(*threads), GFP_KERNEL);
@@ -596,15 +630,21 @@ static int trace_counters_create(struct trace_view *v,
 	}
 	rcu_read_unlock();
 	for (i = 0; i < n; i++) {
-		if (!ret) {
+		for (c = 0; c < ARRAY_SIZE(trace_counter_configs) && !ret; c++) {
+			attr.config = trace_counter_configs[c];
 			ev = perf_event_create_kernel_counter(&attr, -1,
 							      threads[i],
-							      trace_fault, v);
-			if (!IS_ERR(ev))
-				v->counters[v->ncounters++] = ev;
-			else if (PTR_ERR(ev) != -ESRCH)	/* exiting */
-				ret = PTR_ERR(ev);
+							      c ? trace_fault_end : trace_fault,
+							      v);
+			if (IS_ERR(ev)) {
+				if (PTR_ERR(ev) != -ESRCH)	/* else exiting */
+					ret = PTR_ERR(ev);
+				break;
+			}
+			v->counters[v->ncounters++] = ev;
 		}
+		if (c == ARRAY_SIZE(trace_counter_configs))
+			v->nthreads++;
 		put_task_struct(threads[i]);
 	}
 	kfree(threads);
@@ -798,7 +838,7 @@ static int trace_fill(struct ptw_file *f)
 			"target pid=%d levels=%d pfn=%s clock=monotonic ring=%u entries_max=%u faults=recorded threads=%u\n",
 			v->pid, ptw_paging_levels(),
 			v->show_pfn ? "shown" : "hidden", TRACE_RING,
-			TRACE_ENTRIES, v->ncounters);
+			TRACE_ENTRIES, v->nthreads);
 		v->header = false;
 		any = true;
 	}
@@ -829,7 +869,7 @@ static int trace_view_init(struct ptw_file *f)
 		return -EBUSY;
 	}
 	v->ring = kvcalloc(TRACE_RING, sizeof(*v->ring), GFP_KERNEL_ACCOUNT);
-	v->counters = kcalloc(TRACE_THREADS, sizeof(*v->counters),
+	v->counters = kcalloc(TRACE_COUNTERS, sizeof(*v->counters),
 			      GFP_KERNEL_ACCOUNT);
 	if (!v->ring || !v->counters) {
 		kvfree(v->ring);
