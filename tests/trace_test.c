@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -989,6 +990,76 @@ TEST(kernel_mode_fault)
 	close(pfd[1]);
 	close(fd);
 	munmap(p, PG);
+}
+
+static sigjmp_buf segv_jump;
+
+static void on_segv(int sig)
+{
+	(void)sig;
+	siglongjmp(segv_jump, 1);
+}
+
+/* Write to @p, which faults and fails (SIGSEGV); 0 when it did. */
+static __attribute__((noinline)) int write_fails(volatile char *p)
+{
+	struct sigaction sa = { .sa_handler = on_segv }, old;
+	int failed = 0;
+
+	if (sigaction(SIGSEGV, &sa, &old))
+		return -1;
+	if (!sigsetjmp(segv_jump, 1))
+		p[0] = 1;
+	else
+		failed = 1;
+	sigaction(SIGSEGV, &old, NULL);
+	return failed ? 0 : -1;
+}
+
+/*
+ * A fault that fails (a write to a read-only mapping: SIGSEGV) has no end:
+ * its entry is read at the thread's next fault instead, and nothing was
+ * mapped. The next fault, which succeeds, is read at its end.
+ */
+TEST(failed_fault_entry_at_next_fault)
+{
+	const struct rec *bad = NULL, *good = NULL;
+	struct trace t = { 0 };
+	volatile char *ro;
+	char *rw;
+	int fd;
+	size_t k;
+
+	ro = mmap(NULL, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	rw = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		  -1, 0);
+	ASSERT_NE(MAP_FAILED, ro);
+	ASSERT_NE(MAP_FAILED, rw);
+	fd = open(TRACE, O_RDWR);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(4, write(fd, "self", 4));
+	ASSERT_EQ(0, write_fails(ro));
+	rw[0] = 1;
+	ASSERT_EQ(0, trace_drain(fd, &t, true));
+	EXPECT_STREQ("", t.bad);
+	for (k = 0; k < t.n; k++) {
+		if (strcmp(t.r[k].tag, "fault"))
+			continue;
+		if (t.r[k].start == (unsigned long)ro)
+			bad = &t.r[k];
+		if (t.r[k].start == (unsigned long)rw)
+			good = &t.r[k];
+	}
+	ASSERT_NE(NULL, bad);
+	ASSERT_NE(NULL, good);
+	EXPECT_STREQ("next_fault", bad->entry_at);
+	EXPECT_FALSE(bad->entry & P_PRESENT) TH_LOG("entry 0x%llx", bad->entry);
+	EXPECT_STREQ("fault_end", good->entry_at);
+	EXPECT_TRUE(good->entry & P_PRESENT);
+	trace_free(&t);
+	close(fd);
+	munmap((void *)ro, PG);
+	munmap(rw, PG);
 }
 
 /* The threads test's target: what its threads did, in a shared page. */
