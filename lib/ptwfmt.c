@@ -18,6 +18,33 @@ const char *const ptw_region_names[PTWR_NR_IDS] = { PTW_REGION_NAMES };
 static const char *const file_names[PTW_FILE_NR] = { PTW_FILE_NAMES };
 static const int file_versions[PTW_FILE_NR] = { PTW_FILE_VERSIONS };
 
+/* PTW_TAGS is four words a tag, without braces (checkpatch's rule for macros). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-braces"
+const struct ptw_tag ptw_tags[] = { PTW_TAGS, { NULL, NULL, NULL, 0 } };
+#pragma GCC diagnostic pop
+static const char *const list_keys[] = { PTW_LIST_KEYS };
+
+const struct ptw_tag *ptw_tag_find(const char *file, const char *tag)
+{
+	const struct ptw_tag *t;
+
+	for (t = ptw_tags; t->file; t++)
+		if (!strcmp(t->file, file) && !strcmp(t->tag, tag))
+			return t;
+	return NULL;
+}
+
+bool ptw_list_key(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(list_keys) / sizeof(list_keys[0]); i++)
+		if (!strcmp(list_keys[i], key))
+			return true;
+	return false;
+}
+
 int ptw_format_version(const char *name)
 {
 	int i;

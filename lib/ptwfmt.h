@@ -78,6 +78,20 @@ void ptw_header_message(char *buf, size_t size, const char *name,
 bool ptw_find(const char *text, const char *tag, const char *key, char *out,
 	      size_t size);
 
+/* A line tag of a file (PTW_TAGS in include/ptwalk/format.h). */
+struct ptw_tag {
+	const char *file, *tag;
+	const char *parent;	/* the tag of the line it belongs to, or NULL */
+	int many;		/* may repeat: a JSON array */
+};
+
+/* @file's entry for @tag, or NULL if the format has no such tag. */
+const struct ptw_tag *ptw_tag_find(const char *file, const char *tag);
+/* The tags of all files, in order, ending with a NULL file. */
+extern const struct ptw_tag ptw_tags[];
+/* Is @key's value a comma-separated list (PTW_LIST_KEYS)? */
+bool ptw_list_key(const char *key);
+
 extern const char *const ptw_flag_names[PTWF_NR];
 extern const char *const ptw_cache_names[PTWC_NR];
 extern const char *const ptw_np_names[PTWNP_NR];

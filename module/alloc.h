@@ -11,6 +11,8 @@
 #include <linux/sizes.h>
 #include <linux/types.h>
 
+#include "runs.h"
+
 /* Caps: bytes per open file and module-wide, allocations per file. */
 #define PTW_ALLOC_FILE_BYTES	(32UL * SZ_1M)
 #define PTW_ALLOC_MODULE_BYTES	(64UL * SZ_1M)
@@ -48,7 +50,9 @@ struct ptw_alloc_view {
 	enum ptw_alloc_stage stage;
 	unsigned int cur_id;		/* allocation being printed */
 	unsigned int line;		/* its next item line */
-	unsigned int scan;		/* its next share group or run start */
+	unsigned int scan;		/* its next share group */
+	unsigned long run_va;		/* vmalloc: where its run walk resumes */
+	struct ptw_runs runs;		/* vmalloc: its run lines (runs.c) */
 	unsigned int printed;
 	unsigned int snap_id;		/* whose addresses @snap holds (0: none) */
 	phys_addr_t *snap;		/* PTW_ALLOC_PAGES_MAX walker answers */

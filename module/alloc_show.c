@@ -15,6 +15,8 @@
 #include "alloc.h"
 #include "file.h"
 #include "kaddr.h"
+#include "runs.h"
+#include "walker.h"
 
 /* Room for one line; a share line lists up to 64 indices and offsets. */
 #define ONE_LINE_MAX	192
@@ -28,6 +30,7 @@ void ptw_alloc_rewind(struct ptw_file *f)
 	v->cur_id = 0;
 	v->line = 0;
 	v->scan = 0;
+	v->run_va = 0;
 	v->printed = 0;
 	v->snap_id = 0;
 }
@@ -213,25 +216,52 @@ static bool print_share(struct ptw_file *f, const struct ptw_alloc *a)
 	return true;
 }
 
-/* The next run of consecutive frames among the vmalloc pages. */
-static bool print_run(struct ptw_file *f, const struct ptw_alloc *a)
+static int run_entry(struct ptw_walk *w, const struct ptw_entry *e)
+{
+	struct ptw_runs *r = w->private;
+
+	if (e->kind != PTW_LEAF)
+		return PTW_CONTINUE;	/* a hole makes no line: the pages say it */
+	/* Buffer full: resume at this entry. */
+	return ptw_runs_add_leaf(r, e) ? PTW_CONTINUE : PTW_STOP;
+}
+
+static const struct ptw_ops run_ops = {
+	.entry = run_entry,
+};
+
+/*
+ * The run lines of vmalloc area @a: the walker's leaves over the area,
+ * merged by runs.c as maps and kernel merge theirs (a run breaks where the
+ * next frame does not follow or the bits change). The area is the file's
+ * own, freed only by a request on the file, so its tables stay. Returns 1
+ * when done, 0 when the buffer is full (the next fill resumes), -errno.
+ */
+static int print_runs(struct ptw_file *f, const struct ptw_alloc *a)
 {
 	struct ptw_alloc_view *v = f->view;
-	unsigned int start = v->scan, end = start + 1;
+	unsigned long end = (unsigned long)a->va + (unsigned long)a->count * PAGE_SIZE;
+	struct ptw_walk w = { .ops = &run_ops, .private = &v->runs };
+	int ret;
 
-	if (start >= a->count)
-		return false;
-	while (end < a->count && continues(v, end))
-		end++;
-	ptw_out(f, "run id=%u index=%u pages=%u", a->id, start, end - start);
-	if (v->snap[start] == PTW_PA_NONE)
-		ptw_out(f, " pfns=none\n");
-	else
-		ptw_out(f, " pfns=0x%llx-0x%llx\n",
-			(u64)PHYS_PFN(v->snap[start]),
-			(u64)PHYS_PFN(v->snap[end - 1]));
-	v->scan = end;
-	return true;
+	if (!current->mm)
+		return -EINVAL;		/* a kernel thread has no top-level table */
+	if (!v->run_va) {
+		ptw_runs_reset(&v->runs);
+		v->runs.f = f;
+		v->runs.show_pfn = true;	/* the file is privileged */
+		v->run_va = (unsigned long)a->va;
+	}
+	if (v->run_va < end) {
+		w.pgd = current->mm->pgd;
+		ret = ptw_walk_kernel(&w, v->run_va, end);
+		v->run_va = ret == PTW_STOP ? w.next : end;
+		if (ret == PTW_STOP)
+			return 0;
+		if (ret < 0)
+			return ret;
+	}
+	return ptw_runs_flush(&v->runs) ? 1 : 0;
 }
 
 /*
@@ -260,9 +290,7 @@ static int print_alloc(struct ptw_file *f, const struct ptw_alloc *a)
 				return 1;
 			continue;
 		} else if (a->kind == PTWA_VMALLOC) {
-			if (!print_run(f, a))
-				return 1;
-			continue;
+			return print_runs(f, a);
 		} else {
 			return 1;
 		}
@@ -306,6 +334,7 @@ int ptw_alloc_fill(struct ptw_file *f)
 			v->cur_id = a->id + 1;
 			v->line = 0;
 			v->scan = 0;
+			v->run_va = 0;
 		}
 		v->stage = PTWA_TAIL;
 		return 0;

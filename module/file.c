@@ -15,6 +15,8 @@
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/proc_fs.h>
+#include <linux/ptrace.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/task.h>
@@ -404,10 +406,31 @@ static struct mm_struct *group_mm(struct task_struct *task)
 }
 
 /*
+ * Is thread @task ptrace-attached to a thread of process @opener? Then
+ * the opener reads and writes its memory already (PTRACE_PEEKDATA): the
+ * kernel checked that when the tracer attached (or when @task asked for it
+ * with PTRACE_TRACEME), and a traced program's execve() gains no
+ * privilege (LSM_UNSAFE_PTRACE). This is how `ptwalk trace -- CMD` follows
+ * its command without root.
+ */
+static bool ptw_traced_by(struct task_struct *task, struct pid *opener)
+{
+	struct task_struct *tracer;
+	bool ret;
+
+	rcu_read_lock();
+	tracer = ptrace_parent(task);
+	ret = tracer && task_tgid(tracer) == opener;
+	rcu_read_unlock();
+	return ret;
+}
+
+/*
  * Make @nr (any thread of a process) this file's target. -ESRCH for no
  * such process, a kernel thread or a process without an address space
  * (zombie); -EPERM when the opener was unprivileged and @nr is another
- * process, or the opener's own after an execve() (a setuid program).
+ * process that is not ptrace-attached to it (thread @nr itself), or the
+ * opener's own after an execve() (a setuid program).
  */
 int ptw_set_target(struct ptw_file *f, pid_t nr)
 {
@@ -428,7 +451,7 @@ int ptw_set_target(struct ptw_file *f, pid_t nr)
 		ret = -ESRCH;
 		goto out_put_task;
 	}
-	if (!f->privileged &&
+	if (!f->privileged && !ptw_traced_by(task, f->opener) &&
 	    (task_tgid(task) != f->opener || mm != f->opener_mm)) {
 		ret = -EPERM;
 		goto out_put_mm;

@@ -30,7 +30,7 @@
 #define FILE_CAP	(32 * MiB)
 #define NONE		ULLONG_MAX
 
-/* The lines of allocation @id: "alloc", "object", "page", "share", "run". */
+/* The lines of allocation @id: "alloc", "object", "page", "share". */
 static char *line_of(const char *text, const char *kind, unsigned int id,
 		     int nth)
 {
@@ -292,13 +292,28 @@ TEST_F(alloc, vmalloc_1m_is_256_pages_matching_vmalloc_to_pfn)
 		prev = pa;
 	}
 	EXPECT_EQ(runs, listed_runs);
-	ASSERT_EQ(runs, count_lines(self->text, "run", 1));
-	for (i = 0; i < runs; i++) {
-		l = line_of(self->text, "run", 1, i);
-		EXPECT_EQ(total, line_num(l, "index"));
+	/*
+	 * The merger's run lines (the only allocation here): they tile the
+	 * area in order, each starting at the frame the kernel's helper
+	 * gives for its first page, with the bits of a kernel mapping.
+	 */
+	for (i = 0; (l = line_find(self->text, "run start=", i)); i++) {
+		unsigned long long start = line_num(l, "start");
+		char flags[256] = "", size[8] = "";
+
+		EXPECT_EQ(va + total * PAGE, start) TH_LOG("run %d", i);
+		EXPECT_EQ(start + line_num(l, "pages") * PAGE, line_num(l, "end"));
+		ASSERT_TRUE(line_field(l, "size", size, sizeof(size)));
+		EXPECT_STREQ("4K", size);
+		ASSERT_EQ(0, oracle_kaddr(start, &o));
+		EXPECT_EQ(o.phys, line_num(l, "pa")) TH_LOG("run %d", i);
+		ASSERT_TRUE(line_field(l, "flags", flags, sizeof(flags)));
+		EXPECT_TRUE(ptw_has_flag(flags, "present") && ptw_has_flag(flags, "write") &&
+			    !ptw_has_flag(flags, "user")) TH_LOG("%s", flags);
 		total += line_num(l, "pages");
 		free(l);
 	}
+	EXPECT_EQ(runs, i);
 	EXPECT_EQ(256, total);
 	TH_LOG("vmalloc 1M: 256 pages in %d physical runs", runs);
 }

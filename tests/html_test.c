@@ -224,7 +224,7 @@ TEST_F(target, cost_pictures_and_self_contained)
 		TH_LOG("module has no tables file: cost not compared");
 	else
 		EXPECT_EQ(proc_status_num(self->pid, "VmPTE") * 1024,
-			  jint(jget(t, "vmpte_bytes")));
+			  jint(jget(jget(t, "vmpte"), "bytes")));
 	for (i = 0; i < 2; i++) {
 		EXPECT_EQ(0, strncmp(svg[i], "<svg xmlns=\"http://www.w3.org/2000/svg\"", 39));
 		EXPECT_EQ(0, xml_check(svg[i], why, sizeof(why))) TH_LOG("svg %zu: %s", i, why);

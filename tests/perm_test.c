@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -294,6 +295,87 @@ TEST(tables_rejects_malformed_requests)
 	};
 
 	check_bad(_metadata, PTWALK_DIR "/tables", bad, ARRAY_SIZE(bad));
+}
+
+/* A child of the caller stopped in its first steps: traced (PTRACE_TRACEME) or not. */
+static pid_t stopped_child(bool traced)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (!pid) {
+		if (traced && ptrace(PTRACE_TRACEME, 0, NULL, NULL))
+			_exit(1);
+		raise(SIGSTOP);
+		for (;;)
+			pause();
+	}
+	if (pid < 0 || waitpid(pid, &status, WUNTRACED) != pid || !WIFSTOPPED(status))
+		return -1;
+	return pid;
+}
+
+static void kill_child(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+/*
+ * As nobody: a process ptrace-attached to the opener may be targeted (the
+ * opener reads its memory anyway), frames hidden; a sibling of the same
+ * user that is not traced may not, nor the tracee once detached; and the
+ * trace file follows the same rule.
+ */
+static int nobody_tracee(void *arg)
+{
+	pid_t tracee = stopped_child(true), other = stopped_child(false);
+	int fd, ret = 0, e_other, e_trace, e_detached;
+	struct pw_maps m;
+	char req[32];
+	size_t i;
+
+	(void)arg;
+	if (tracee < 0 || other < 0)
+		return 20;
+	if (pw_maps_read(tracee, false, &m))
+		ret = 21;
+	else if (m.pfn_shown || m.pid != tracee || !m.complete || !m.nruns)
+		ret = 22;
+	for (i = 0; !ret && i < m.nruns; i++)
+		if (m.runs[i].pa)
+			ret = 23;
+	if (!ret)
+		pw_maps_free(&m);
+	fd = open(PTWALK_DIR "/maps", O_RDWR);
+	snprintf(req, sizeof(req), "%d", other);
+	e_other = fd < 0 ? -1 : write_req(fd, req);
+	if (fd >= 0)
+		close(fd);
+	fd = open(PTWALK_DIR "/trace", O_RDWR);
+	snprintf(req, sizeof(req), "%d", tracee);
+	e_trace = fd < 0 ? -1 : write_req(fd, req);
+	if (fd >= 0)
+		close(fd);
+	/* Detached (and stopped again by the SIGSTOP it gets back): no longer. */
+	ptrace(PTRACE_DETACH, tracee, NULL, (void *)(long)SIGSTOP);
+	fd = open(PTWALK_DIR "/maps", O_RDWR);
+	e_detached = fd < 0 ? -1 : write_req(fd, req);
+	if (fd >= 0)
+		close(fd);
+	kill_child(tracee);
+	kill_child(other);
+	if (!ret && (e_other != EPERM || e_trace != 0 || e_detached != EPERM))
+		ret = 24;
+	if (ret)
+		fprintf(stderr, "tracee rule: ret %d other %d trace %d detached %d\n",
+			ret, e_other, e_trace, e_detached);
+	return ret;
+}
+
+TEST(unprivileged_may_target_its_tracee_only_while_traced)
+{
+	EXPECT_EQ(0, as_nobody(nobody_tracee, NULL));
 }
 
 TEST(huge_and_binary_writes_are_refused)

@@ -62,9 +62,9 @@ static struct jval *run_json(struct __test_metadata *_metadata,
 	if (!doc)
 		TH_LOG("ptwalk %s: bad JSON at offset %zu: %.200s", argv[1], at, r.out + at);
 	tool_result_free(&r);
-	if (doc && (jint(jget(doc, "ptwalk_json")) != 2 ||
+	if (doc && (jint(jget(doc, "ptwalk_json")) != 3 ||
 		    strcmp(jstr(jget(doc, "command")), command))) {
-		TH_LOG("ptwalk %s: not a version-2 '%s' document", argv[1], command);
+		TH_LOG("ptwalk %s: not a version-3 '%s' document", argv[1], command);
 		jfree(doc);
 		return NULL;
 	}
@@ -80,6 +80,99 @@ static void join_flags(const struct jval *arr, char *out, size_t sz)
 		n += snprintf(out + n, sz - n, "%s%s", i ? "," : "", jstr(jat(arr, i)));
 }
 
+/* A JSON scalar as the module wrote it: "yes"/"no", the number's digits, the string. */
+static const char *scalar_text(const struct jval *j)
+{
+	if (j && j->type == J_BOOL)
+		return j->boolean ? "yes" : "no";
+	return j && (j->type == J_STR || j->type == J_NUM) ? j->text : "?";
+}
+
+/* The objects the JSON holds for @file's tags below @parent (NULL: the top). */
+static size_t line_objects(const struct jval *o, const char *file, const char *parent)
+{
+	const struct ptw_tag *t;
+	size_t n = 0, i;
+
+	for (t = ptw_tags; t->file; t++) {
+		const struct jval *m = jget(o, t->tag);
+
+		if (strcmp(t->file, file) || !t->parent != !parent ||
+		    (parent && strcmp(t->parent, parent)) || !m)
+			continue;
+		if (!t->many)
+			n += 1 + line_objects(m, file, t->tag);
+		for (i = 0; t->many && i < jlen(m); i++)
+			n += 1 + line_objects(jat(m, i), file, t->tag);
+	}
+	return n;
+}
+
+/*
+ * docs/json.md's line rule against the module's own text for the same
+ * request (@body: after the header): every line is the object at its
+ * place (a member named by its tag, in the object of the line it belongs
+ * to; an array element where the tag may repeat) with the same fields,
+ * and the JSON holds no object that is not a line.
+ */
+static void check_line_rule(struct __test_metadata *_metadata, const struct jval *doc,
+			    const char *file, char *body)
+{
+	const struct jval *cur[64] = { NULL };
+	size_t count[64] = { 0 }, lines = 0;
+	char *line, *rest = body, val[PTW_VALUE_MAX], list[PTW_VALUE_MAX];
+	const struct ptw_tag *t, *u;
+	struct ptw_line l;
+	int k;
+
+	for (t = ptw_tags; t->file; t++)
+		;
+	ASSERT_GE(64, t - ptw_tags) TH_LOG("more tags than this check's tables hold");
+	while ((line = ptw_next_line(&rest))) {
+		const struct jval *in = doc, *m, *o;
+		size_t ti;
+
+		ASSERT_EQ(0, ptw_tokenize(line, &l)) TH_LOG("bad line");
+		t = ptw_tag_find(file, l.tag);
+		ASSERT_NE(NULL, t) TH_LOG("%s: tag '%s' not in PTW_TAGS", file, l.tag);
+		ti = t - ptw_tags;
+		if (t->parent) {
+			in = cur[ptw_tag_find(file, t->parent) - ptw_tags];
+			ASSERT_NE(NULL, in) TH_LOG("'%s' line before any '%s'", l.tag, t->parent);
+		}
+		m = jget(in, l.tag);
+		o = t->many ? jat(m, count[ti]++) : m;
+		ASSERT_NE(NULL, o) TH_LOG("%s: no object for line %zu ('%s')", file, lines, l.tag);
+		ASSERT_EQ(J_OBJ, o->type);
+		cur[ti] = o;
+		for (u = ptw_tags; u->file; u++)
+			if (!strcmp(u->file, file) && u->parent && !strcmp(u->parent, l.tag))
+				count[u - ptw_tags] = 0;
+		for (k = 0; k < l.n; k++) {
+			const struct jval *j = jget(o, l.key[k]);
+
+			snprintf(val, sizeof(val), "%s", l.val[k]);
+			ptw_unescape(val);
+			ASSERT_NE(NULL, j) TH_LOG("no '%s.%s' in the JSON", l.tag, l.key[k]);
+			if (ptw_list_key(l.key[k])) {
+				size_t i, n = 0;
+
+				ASSERT_EQ(J_ARR, j->type) TH_LOG("'%s.%s'", l.tag, l.key[k]);
+				list[0] = '\0';
+				for (i = 0; i < jlen(j); i++)
+					n += snprintf(list + n, sizeof(list) - n, "%s%s", i ? "," : "",
+						      scalar_text(jat(j, i)));
+				EXPECT_STREQ(strcmp(val, "-") ? val : "", list);
+			} else {
+				EXPECT_STREQ(val, scalar_text(j)) TH_LOG("'%s.%s'", l.tag, l.key[k]);
+			}
+		}
+		lines++;
+	}
+	EXPECT_LE(1, lines);
+	EXPECT_EQ(lines, line_objects(doc, file, NULL));
+}
+
 TEST(info_json_agrees_with_module)
 {
 	const char *argv[] = { "", "info", "--json", NULL };
@@ -89,14 +182,8 @@ TEST(info_json_agrees_with_module)
 
 	ASSERT_NE(NULL, text);
 	ASSERT_NE(NULL, doc);
-	ASSERT_TRUE(pw_info_get(text, "release", v, sizeof(v)));
-	EXPECT_STREQ(v, jstr(jget(doc, "release")));
-	ASSERT_TRUE(pw_info_get(text, "paging_levels", v, sizeof(v)));
-	EXPECT_EQ(atoi(v), jint(jget(doc, "paging_levels")));
-	ASSERT_TRUE(pw_info_get(text, "pti", v, sizeof(v)));
-	EXPECT_EQ(!strcmp(v, "on"), jbool(jget(doc, "pti")));
-	ASSERT_TRUE(pw_info_get(text, "user_top", v, sizeof(v)));
-	EXPECT_EQ(strtoull(v, NULL, 16), jhex(jget(doc, "user_top")));
+	ASSERT_EQ(0, strncmp(text, PTW_HEADER(info), strlen(PTW_HEADER(info))));
+	check_line_rule(_metadata, doc, "info", text + strlen(PTW_HEADER(info)));
 	/* The tool reads the THP mode from sysfs itself (the module cannot). */
 	thp_mode_sysfs(v, sizeof(v));
 	EXPECT_STREQ(v, jstr(jget(doc, "thp")));
@@ -258,10 +345,8 @@ TEST(whatis_json_agrees_with_module)
 {
 	char va[32];
 	const char *argv[] = { "", "whatis", "--json", va, NULL };
-	char *text, *line, *rest;
 	struct jval *doc;
-	struct ptw_line l;
-	int k, lines = 0;
+	char *text;
 
 	if (access(PTWALK_DIR "/whatis", F_OK))
 		SKIP(return, "module has no /proc/ptwalk/whatis");
@@ -271,33 +356,7 @@ TEST(whatis_json_agrees_with_module)
 	text = pw_request(PTWALK_DIR "/whatis", va);
 	ASSERT_NE(NULL, text);
 	ASSERT_EQ(0, strncmp(text, PTW_HEADER(whatis), strlen(PTW_HEADER(whatis))));
-	/* docs/json.md's one rule: a member per tag, an object of its fields. */
-	rest = text + strlen(PTW_HEADER(whatis));
-	while ((line = ptw_next_line(&rest))) {
-		const struct jval *o;
-
-		ASSERT_EQ(0, ptw_tokenize(line, &l)) TH_LOG("bad line");
-		o = jget(doc, l.tag);
-		ASSERT_NE(NULL, o) TH_LOG("no '%s' in the JSON", l.tag);
-		for (k = 0; k < l.n; k++) {
-			const struct jval *j = jget(o, l.key[k]);
-			const char *v = l.val[k];
-
-			ASSERT_NE(NULL, j) TH_LOG("no '%s.%s' in the JSON", l.tag, l.key[k]);
-			if (j->type == J_STR) {
-				EXPECT_STREQ(v, jstr(j));
-			} else if (j->type == J_BOOL) {
-				EXPECT_STREQ(v, jbool(j) ? "yes" : "no");
-			} else if (j->type == J_NUM) {
-				EXPECT_EQ(strtoll(v, NULL, 10), jint(j));
-			} else {
-				EXPECT_TRUE(false) TH_LOG("'%s.%s' is neither string, bool nor number",
-							  l.tag, l.key[k]);
-			}
-		}
-		lines++;
-	}
-	EXPECT_LE(4, lines);
+	check_line_rule(_metadata, doc, "whatis", text + strlen(PTW_HEADER(whatis)));
 	free(text);
 	jfree(doc);
 }
@@ -338,10 +397,8 @@ TEST(kernel_text_is_kallsyms_text)
 TEST_F(target, tables_json_agrees_with_module_and_vmpte)
 {
 	const char *argv[] = { "", "tables", "--json", self->pidstr, NULL };
-	char path[64], v[32], *status, *text, *rest, *l;
-	const struct jval *levels;
+	char path[64], v[32], *status, *text;
 	struct jval *doc;
-	size_t i;
 
 	if (access(PTWALK_DIR "/tables", F_OK))
 		SKIP(return, "module has no /proc/ptwalk/tables");
@@ -349,41 +406,28 @@ TEST_F(target, tables_json_agrees_with_module_and_vmpte)
 	ASSERT_NE(NULL, doc);
 	text = pw_request(PTWALK_DIR "/tables", self->pidstr);
 	ASSERT_NE(NULL, text);
+	ASSERT_EQ(0, strncmp(text, PTW_HEADER(tables), strlen(PTW_HEADER(tables))));
+	check_line_rule(_metadata, doc, "tables", text + strlen(PTW_HEADER(tables)));
 	snprintf(path, sizeof(path), "/proc/%d/status", self->pid);
 	status = read_whole(path, NULL);
 	ASSERT_NE(NULL, status);
 	ASSERT_TRUE(kv_get(status, "VmPTE", v, sizeof(v)));
-	EXPECT_EQ(strtoull(v, NULL, 10) * 1024, jint(jget(doc, "vmpte_bytes")));
-	EXPECT_EQ(self->pid, jint(jget(doc, "pid")));
-	levels = jget(doc, "per_level");
-	rest = text;
-	for (i = 0; (l = ptw_next_line(&rest)); ) {
-		const struct jval *j;
-		struct ptw_line tl;
-		unsigned long long n;
-
-		if (l == text)
-			continue;	/* the header */
-		ASSERT_EQ(0, ptw_tokenize(l, &tl)) TH_LOG("%s", l);
-		if (strcmp(tl.tag, "level"))
-			continue;
-		j = jat(levels, i++);
-		ASSERT_NE(NULL, j) TH_LOG("no per_level[%zu]", i - 1);
-		ASSERT_NE(NULL, ptw_get(&tl, "name"));
-		EXPECT_EQ(0, strncmp(ptw_get(&tl, "name"), jstr(jget(j, "level")), 3));
-		ASSERT_EQ(0, ptw_num(ptw_get(&tl, "tables"), &n));
-		EXPECT_EQ(n, (unsigned long long)jint(jget(j, "tables")));
-		ASSERT_EQ(0, ptw_num(ptw_get(&tl, "entries"), &n));
-		EXPECT_EQ(n, (unsigned long long)jint(jget(j, "entries")));
-	}
-	EXPECT_EQ(i, jlen(levels));
-	EXPECT_EQ(cpu_has_flag("la57") ? 5U : 4U, i);
+	EXPECT_EQ(strtoull(v, NULL, 10) * 1024, jint(jget(jget(doc, "vmpte"), "bytes")));
+	EXPECT_EQ(self->pid, jint(jget(jget(doc, "target"), "pid")));
+	EXPECT_EQ(cpu_has_flag("la57") ? 5U : 4U, jlen(jget(doc, "level")));
 	free(status);
 	free(text);
 	jfree(doc);
 }
 
 /* ---- kernel, sharing, alloc ------------------------------------------ */
+
+/* Bytes of a page-size name ("4K", "2M", "1G"), 0 for another. */
+static unsigned long size_bytes(const char *name)
+{
+	return !strcmp(name, "4K") ? 4096UL : !strcmp(name, "2M") ? 2UL << 20 :
+	       !strcmp(name, "1G") ? 1UL << 30 : 0;
+}
 
 /* Regions whose runs do not change while the tests run (vmalloc does). */
 static bool stable_region(const char *name)
@@ -427,26 +471,25 @@ TEST(kernel_json_agrees_with_module)
 	ASSERT_EQ(0, ko_parse_dump(text, &d));
 	doc = run_json(_metadata, argv, "kernel");
 	ASSERT_NE(NULL, doc);
-	EXPECT_EQ(d.levels, jint(jget(doc, "levels")));
-	EXPECT_EQ(d.pti, jbool(jget(doc, "pti")));
-	copies = jget(doc, "copies");
+	EXPECT_EQ(d.levels, jint(jget(jget(doc, "layout"), "levels")));
+	EXPECT_STREQ(d.pti ? "on" : "off", jstr(jget(jget(doc, "layout"), "pti")));
+	copies = jget(doc, "copy");
 	ASSERT_EQ((size_t)d.ncopies, jlen(copies));
 	for (c = 0; c < jlen(copies); c++) {
 		const struct ko_copy *kc = &d.copy[c];
-		const struct jval *jc = jat(copies, c), *regions = jget(jc, "regions");
+		const struct jval *jc = jat(copies, c), *regions = jget(jc, "region");
 
-		EXPECT_STREQ(kc->name, jstr(jget(jc, "copy")));
+		EXPECT_STREQ(kc->name, jstr(jget(jc, "name")));
 		ASSERT_EQ(kc->nregions, jlen(regions));
 		for (g = 0; g < kc->nregions; g++) {
 			const struct ko_region *kg = &kc->regions[g];
-			const struct jval *jg = jat(regions, g), *runs = jget(jg, "runs");
+			const struct jval *jg = jat(regions, g), *runs = jget(jg, "run");
 			const struct ko_range *first;
 			size_t n = region_runs(kc, kg, &first);
 
 			EXPECT_STREQ(kg->name, jstr(jget(jg, "name")));
 			EXPECT_EQ(kg->start, jhex(jget(jg, "start")));
 			EXPECT_EQ(kg->end, jhex(jget(jg, "end")));
-			EXPECT_EQ(kg->end - kg->start, (unsigned long)jint(jget(jg, "size")));
 			total += jlen(runs);
 			if (!stable_region(kg->name))
 				continue;
@@ -457,12 +500,12 @@ TEST(kernel_json_agrees_with_module)
 				EXPECT_EQ(first[k].start, jhex(jget(r, "start")));
 				EXPECT_EQ(first[k].end, jhex(jget(r, "end")));
 				EXPECT_EQ(first[k].pa, jhex(jget(r, "pa")));
-				EXPECT_EQ(first[k].page, (unsigned long)jint(jget(r, "page_size")));
+				EXPECT_EQ(first[k].page, size_bytes(jstr(jget(r, "size"))));
 				EXPECT_STREQ(first[k].cache, jstr(jget(r, "cache")));
 			}
 		}
 	}
-	EXPECT_EQ(total, (size_t)jint(jget(doc, "runs")));
+	EXPECT_EQ(total, (size_t)jint(jget(jget(doc, "end"), "runs")));
 	ko_dump_free(&d);
 	jfree(doc);
 	free(text);
@@ -495,14 +538,14 @@ TEST(sharing_json_agrees_with_module)
 	ASSERT_EQ(0, ko_parse_sharing(text, &sh));
 	doc = run_json(_metadata, argv, "sharing");
 	ASSERT_NE(NULL, doc);
-	EXPECT_EQ(sh.levels, jint(jget(doc, "levels")));
-	EXPECT_EQ(sh.pti, jbool(jget(doc, "pti")));
-	EXPECT_EQ(sh.levels == 5 ? 1ULL << 48 : 1ULL << 39,
-		  (unsigned long long)jint(jget(doc, "slot_bytes")));
-	EXPECT_EQ(!sh.user_copy_none, jbool(jget(doc, "user_copy")));
+	EXPECT_EQ(sh.levels, jint(jget(jget(doc, "reader"), "levels")));
+	EXPECT_STREQ(sh.pti ? "on" : "off", jstr(jget(jget(doc, "reader"), "pti")));
+	EXPECT_STREQ(sh.levels == 5 ? "256T" : "512G",
+		     jstr(jget(jget(doc, "reader"), "slot_size")));
+	EXPECT_EQ(sh.user_copy_none, jget(doc, "user-copy") != NULL);
 	for (i = 0; i < sh.nslots; i++) {
 		const struct ko_slot *ks = &sh.slots[i];
-		const struct jval *js = slot_by_index(jget(doc, ks->user ? "user_slots" : "slots"),
+		const struct jval *js = slot_by_index(jget(doc, ks->user ? "user-slot" : "slot"),
 						      ks->index);
 
 		ks->user ? nu++ : nk++;
@@ -517,12 +560,10 @@ TEST(sharing_json_agrees_with_module)
 		} else {
 			EXPECT_EQ(ks->tables, (unsigned long)jint(jget(js, "tables")));
 		}
-		EXPECT_EQ(!jint(jget(js, "differ")) && !jlen(jget(js, "exceptions")) &&
-			  jint(jget(js, "same")) == jint(jget(js, "mapped")),
-			  jbool(jget(js, "shared_by_all")));
+		EXPECT_EQ(J_ARR, jget(js, ks->user ? "user-exception" : "exception")->type);
 	}
-	EXPECT_EQ(nk, jlen(jget(doc, "slots")));
-	EXPECT_EQ(nu, jlen(jget(doc, "user_slots")));
+	EXPECT_EQ(nk, jlen(jget(doc, "slot")));
+	EXPECT_EQ(nu, jlen(jget(doc, "user-slot")));
 	EXPECT_EQ(sh.in_use, (unsigned long)jint(jget(jget(doc, "total"), "slots")));
 	EXPECT_EQ(sh.tables, (unsigned long)jint(jget(jget(doc, "total"), "tables")));
 	ko_sharing_free(&sh);
@@ -593,11 +634,12 @@ TEST(alloc_json_agrees_with_module)
 	ASSERT_NE(NULL, doc);
 	ASSERT_NE(NULL, dump);
 	ASSERT_EQ(0, ko_parse_dump(dump, &d));
-	allocs = jget(doc, "allocations");
+	allocs = jget(doc, "alloc");
 	ASSERT_EQ(4, jlen(allocs));
 	for (i = 0; i < jlen(allocs); i++) {
 		const struct jval *a = jat(allocs, i), *items;
 		char *l = module_alloc_line(text, i + 1), kind[16];
+		unsigned long long first, last;
 		const char *keys[] = { "size", "count", "bucket", "bytes", "order", "pages", NULL };
 		const char **key;
 
@@ -613,9 +655,11 @@ TEST(alloc_json_agrees_with_module)
 		if (!strcmp(kind, "pages")) {
 			EXPECT_EQ(1, jint(jget(a, "runs")));
 			EXPECT_EQ(dump_pa(&d, jhex(jget(a, "va"))), jhex(jget(a, "pa")));
-			EXPECT_EQ(jhex(jget(a, "pfn_first")) + 3, jhex(jget(a, "pfn_last")));
+			ASSERT_EQ(0, ptw_range(jstr(jget(a, "pfns")), &first, &last));
+			EXPECT_EQ(first + 3, last);
+			EXPECT_EQ(first, jhex(jget(a, "pa")) >> 12);
 		}
-		items = jget(a, !strcmp(kind, "kmalloc") ? "objects" : "page_list");
+		items = jget(a, !strcmp(kind, "kmalloc") ? "object" : "page");
 		if (strcmp(kind, "pages")) {
 			EXPECT_EQ(line_num(l, "count") != ULLONG_MAX ? line_num(l, "count") :
 				  line_num(l, "pages"), jlen(items));

@@ -12,8 +12,8 @@
 #include "json.h"
 #include "parse.h"
 #include "ptwalk.h"
-#include "render.h"
 #include "source.h"
+#include "table.h"
 
 #define MAX_REQUESTS	64
 #define REQUEST_MAX	128	/* the module takes at most 127 bytes */
@@ -71,30 +71,40 @@ static int group_requests(int argc, char **argv, char reqs[][REQUEST_MAX])
 	return n;
 }
 
+const struct line_note alloc_notes[] = {
+	{ .tag = "file", .key = "bytes", .text = "what this open file holds" },
+	{ .tag = "file", .key = "module_bytes", .text = "what all open alloc files hold" },
+	{ .tag = "alloc", .text = "where each allocation landed (runs: of consecutive frames; 1 is physically contiguous)" },
+	{ .tag = "object", .text = "kmalloc's objects: virtual address, region, frame" },
+	{ .tag = "share", .text = "frames that hold more than one of the objects" },
+	{ .tag = "page", .text = "vmalloc's pages: virtually contiguous, each with its frame" },
+	{ .tag = "run", .text = "the area's runs of consecutive frames, as the page tables map them" },
+	{ NULL },
+};
+
 /* What all alloc files hold now (a fresh file holds nothing itself). */
 static unsigned long long module_bytes_now(void)
 {
-	struct pt_alloc_file af;
 	int fd = alloc_open();
+	char *body = alloc_list(fd);
 
-	alloc_list(fd, &af);
 	close(fd);
-	return af.module_bytes;
+	return body_num(body, "alloc", "file", "module_bytes");
 }
 
 int cmd_alloc(char **args, int n)
 {
 	static char reqs[MAX_REQUESTS][REQUEST_MAX];
 	unsigned long long after;
-	struct pt_alloc_file af;
 	struct json j;
 	int nr, i, fd;
+	char *body;
 
 	nr = group_requests(n, args, reqs);
 	fd = alloc_open();
 	for (i = 0; i < nr; i++)
 		alloc_request(fd, reqs[i]);
-	alloc_list(fd, &af);
+	body = alloc_list(fd);
 	if (opt_hold) {
 		fflush(stdout);
 		raise(SIGSTOP);
@@ -107,7 +117,7 @@ int cmd_alloc(char **args, int n)
 		for (i = 0; i < nr; i++)
 			json_str(&j, NULL, reqs[i]);
 		json_end(&j);
-		json_alloc_members(&j, &af);
+		json_lines(&j, "alloc", body);
 		json_uint(&j, "module_bytes_after_close", after);
 		json_close(&j);
 		return EXIT_OK;
@@ -115,7 +125,7 @@ int cmd_alloc(char **args, int n)
 	for (i = 0; i < nr; i++)
 		printf("%s%s", i ? "; " : "requests: ", reqs[i]);
 	printf("%s", nr ? "\n" : "no requests: the empty file's state\n");
-	print_alloc(stdout, &af, "");
+	print_lines(stdout, "alloc", body, alloc_notes);
 	printf("closed the file: everything it held is freed (all alloc files now hold %llu bytes)\n",
 	       after);
 	return EXIT_OK;

@@ -14,6 +14,8 @@
 #include "demo.h"
 #include "fmt.h"
 #include "ptwalk.h"
+#include "parse.h"
+#include "ptwfmt.h"
 #include "render.h"
 #include "source.h"
 
@@ -23,9 +25,14 @@
 /* More than four reads of /proc/ptwalk/tables parse into. */
 #define ARENA_WARM	(256UL << 10)
 
+/* What one read of /proc/ptwalk/tables says that the step needs. */
+struct tables_count {
+	unsigned long long pte, leaves_2m, deposited, vmpte_bytes, kernel_tables;
+};
+
 /* The tables read after each mapping: before, sparse, dense, THP. */
 struct tables_data {
-	struct pt_tables t[4];
+	struct tables_count t[4];
 };
 
 static const char *const shape_names[4] = {
@@ -42,14 +49,22 @@ static const struct {
 	{ GIB, HPAGE, MADV_HUGEPAGE },
 };
 
-static unsigned long long pte_tables(const struct pt_tables *t)
+static void count_tables(struct tables_count *t)
 {
-	int i;
+	char buf[LINE_BUF], *body = read_tables(0);
+	struct ptw_line l;
+	const char *p;
 
-	for (i = 0; i < t->nr_levels; i++)
-		if (!strcmp(t->level[i].name, "PTE"))
-			return t->level[i].tables;
-	return 0;
+	t->pte = 0;
+	for (p = body; *p; p = line_after(p)) {
+		split_line(p, buf, &l, "tables");
+		if (!strcmp(l.tag, "level") && !strcmp(field(&l, "name", "tables"), "PTE"))
+			t->pte = field_num(&l, "tables", "tables");
+	}
+	t->leaves_2m = body_num(body, "tables", "leaves", "2M");
+	t->deposited = body_num(body, "tables", "deposited", "tables");
+	t->vmpte_bytes = body_num(body, "tables", "vmpte", "bytes");
+	t->kernel_tables = body_num(body, "tables", "kernel", "tables");
 }
 
 /*
@@ -90,9 +105,9 @@ static bool print_tables_step(const struct step *s)
 	printf("   %-28s %10s %8s %10s %10s\n", "", "PTE tables", "2M", "reserve",
 	       "VmPTE");
 	for (i = 0; i < 4; i++) {
-		const struct pt_tables *t = &d->t[i];
+		const struct tables_count *t = &d->t[i];
 
-		printf("   %-28s %10llu %8llu %10llu %10s", shape_names[i], pte_tables(t),
+		printf("   %-28s %10llu %8llu %10llu %10s", shape_names[i], t->pte,
 		       t->leaves_2m, t->deposited, fmt_size(t->vmpte_bytes, a));
 		if (i)
 			printf("  (+%s)", fmt_size(t->vmpte_bytes - d->t[i - 1].vmpte_bytes, b));
@@ -124,18 +139,18 @@ void step_tables(struct step *s)
 	mark = arena_mark();
 	xalloc(ARENA_WARM);
 	arena_release(mark);
-	read_tables(0, &d->t[0]);
+	count_tables(&d->t[0]);
 	demo_hold();
 	for (i = 0; i < 3; i++) {
 		p[i] = map_shape(shapes[i].len, shapes[i].advice);
 		touch(p[i], shapes[i].len, shapes[i].stride);
-		read_tables(0, &d->t[i + 1]);
+		count_tables(&d->t[i + 1]);
 		demo_hold();
 	}
 
-	sparse = pte_tables(&d->t[1]) - pte_tables(&d->t[0]);
-	dense = pte_tables(&d->t[2]) - pte_tables(&d->t[1]);
-	thp = pte_tables(&d->t[3]) - pte_tables(&d->t[2]);
+	sparse = d->t[1].pte - d->t[0].pte;
+	dense = d->t[2].pte - d->t[1].pte;
+	thp = d->t[3].pte - d->t[2].pte;
 	thp_leaves = d->t[3].leaves_2m - d->t[2].leaves_2m;
 	deposited = d->t[3].deposited - d->t[2].deposited;
 	fact_uint(s, "vmpte_before", d->t[0].vmpte_bytes);

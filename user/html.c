@@ -142,7 +142,7 @@ void explorer_collect(struct explorer *e, pid_t pid)
 		read_walk(e->maps.pid, va[i], &e->walks[i]);
 	e->has_tables = pf_exists("tables");
 	if (e->has_tables)
-		read_tables(e->maps.pid, &e->tables);
+		e->tables = read_tables(e->maps.pid);
 	e->maps_svg = svg_text(draw_maps, e);
 	/* The frames need physical addresses, which only root sees. */
 	if (e->maps.pfn_shown)
@@ -175,7 +175,7 @@ static void json_data(struct json *j, const struct explorer *e)
 	json_bool(j, "walks_complete", e->walks_complete);
 	if (e->has_tables) {
 		json_obj(j, "tables");
-		json_tables_members(j, &e->tables);
+		json_lines(j, "tables", e->tables);
 		json_end(j);
 	} else {
 		json_null(j, "tables");

@@ -23,7 +23,7 @@ struct explorer {
 	size_t nr_walks;
 	bool walks_complete;		/* every mapped page has its walk */
 	bool has_tables;
-	struct pt_tables tables;
+	char *tables;		/* /proc/ptwalk/tables after its header */
 	char *maps_svg, *frames_svg;	/* frames_svg NULL: addresses hidden */
 };
 

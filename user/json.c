@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "parse.h"
 #include "ptwfmt.h"
 #include "ptwalk.h"
 
@@ -171,23 +172,99 @@ static bool is_decimal(const char *s)
 	return strspn(s, "0123456789") == strlen(s);
 }
 
-void json_line(struct json *j, const char *key, const struct ptw_line *l)
+/* A value by the line rule: yes/no a boolean, decimal a number, else a string. */
+static void json_scalar(struct json *j, const char *key, const char *val)
 {
-	char val[PTW_VALUE_MAX];
+	if (!strcmp(val, "yes") || !strcmp(val, "no"))
+		json_bool(j, key, val[0] == 'y');
+	else if (is_decimal(val))
+		json_int(j, key, strtoll(val, NULL, 10));
+	else
+		json_str(j, key, val);
+}
+
+/* The fields of the line at @p. */
+static void json_fields(struct json *j, const char *p, const char *file)
+{
+	char buf[LINE_BUF], *item, *rest;
+	struct ptw_line l;
 	int i;
 
-	json_obj(j, key ? key : l->tag);
-	for (i = 0; i < l->n; i++) {
-		snprintf(val, sizeof(val), "%s", l->val[i]);
-		ptw_unescape(val);
-		if (!strcmp(l->key[i], "flags"))
-			json_list(j, l->key[i], strcmp(val, "-") ? val : "");
-		else if (!strcmp(val, "yes") || !strcmp(val, "no"))
-			json_bool(j, l->key[i], val[0] == 'y');
-		else if (is_decimal(val))
-			json_int(j, l->key[i], strtoll(val, NULL, 10));
-		else
-			json_str(j, l->key[i], val);
+	split_line(p, buf, &l, file);
+	for (i = 0; i < l.n; i++) {
+		if (!ptw_list_key(l.key[i])) {
+			json_scalar(j, l.key[i], l.val[i]);
+			continue;
+		}
+		json_arr(j, l.key[i]);
+		rest = strcmp(l.val[i], "-") ? l.val[i] : NULL;
+		while ((item = strsep(&rest, ",")))
+			json_scalar(j, NULL, item);
+		json_end(j);
 	}
-	json_end(j);
+}
+
+/* The tag of the line at @p: its entry in @file's table, or NULL. */
+static const struct ptw_tag *line_tag(const char *file, const char *p)
+{
+	char tag[32];
+	size_t n = strcspn(p, " \n");
+
+	if (n >= sizeof(tag))
+		return NULL;
+	memcpy(tag, p, n);
+	tag[n] = '\0';
+	return ptw_tag_find(file, tag);
+}
+
+/* Is @t below @anc (its child, its child's child...)? */
+static bool below(const struct ptw_tag *t, const struct ptw_tag *anc)
+{
+	while (t && t->parent) {
+		t = ptw_tag_find(t->file, t->parent);
+		if (t == anc)
+			return true;
+	}
+	return false;
+}
+
+/* The members for the lines in [from, to) whose tags belong to @parent. */
+static void json_tags(struct json *j, const char *file, const char *parent,
+		      const char *from, const char *to)
+{
+	const struct ptw_tag *t;
+	const char *p, *e;
+
+	for (t = ptw_tags; t->file; t++) {
+		if (strcmp(t->file, file) || !t->parent != !parent ||
+		    (parent && strcmp(t->parent, parent)))
+			continue;
+		if (t->many)
+			json_arr(j, t->tag);
+		for (p = from; p < to; p = line_after(p)) {
+			if (line_tag(file, p) != t)
+				continue;
+			for (e = line_after(p); e < to && below(line_tag(file, e), t); )
+				e = line_after(e);
+			json_obj(j, t->many ? NULL : t->tag);
+			json_fields(j, p, file);
+			json_tags(j, file, t->tag, line_after(p), e);
+			json_end(j);
+			if (!t->many)
+				break;
+		}
+		if (t->many)
+			json_end(j);
+	}
+}
+
+void json_lines(struct json *j, const char *file, const char *body)
+{
+	char buf[LINE_BUF];
+	struct ptw_line l;
+	const char *p;
+
+	for (p = body; *p; p = line_after(p))
+		split_line(p, buf, &l, file);	/* all of it well-formed first */
+	json_tags(j, file, NULL, body, body + strlen(body));
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A tiny streaming JSON emitter. Every document starts with
- * {"ptwalk_json": 1, "command": NAME, ...} (docs/json.md). Numbers are
+ * {"ptwalk_json": N, "command": NAME, ...} (docs/json.md). Numbers are
  * written as numbers, addresses as "0x..." strings (JSON numbers lose
  * precision above 2^53, and addresses read better in hex).
  */
@@ -37,12 +37,14 @@ void json_null(struct json *j, const char *key);
 /* A comma-separated list as an array of strings ("" gives []). */
 void json_list(struct json *j, const char *key, const char *csv);
 
-struct ptw_line;
 /*
- * A module line by the one rule of docs/json.md: an object of its fields
- * under @key (the line's tag when NULL); decimal numbers as numbers, yes
- * and no as booleans, flags as an array, every other value as a string.
+ * The lines of /proc/ptwalk/@file after its header (@body) by the one rule
+ * of docs/json.md: each declared tag (PTW_TAGS) a member holding an object
+ * of its line's fields, or an array of them for a tag that may repeat,
+ * children inside their parent's object; decimal numbers as numbers, yes
+ * and no as booleans, lists as arrays, every other value as a string.
+ * A line that is not "TAG key=value ..." ends the tool (EXIT_FORMAT).
  */
-void json_line(struct json *j, const char *key, const struct ptw_line *l);
+void json_lines(struct json *j, const char *file, const char *body);
 
 #endif /* PTWALK_JSON_H */

@@ -17,6 +17,7 @@
 #include "frames.h"
 #include "ptwalk.h"
 #include "ptwfmt.h"	/* PTW_STR */
+#include "table.h"
 
 bool opt_json;
 bool opt_color;
@@ -37,11 +38,12 @@ struct command {
 	int min_operands, max_operands;
 	const char *operands;		/* the rule, for a wrong count */
 	int (*run)(char **args, int n);
+	const struct line_view *view;	/* or a module file shown as it is */
 };
 
 static const struct command commands[] = {
 	{ .name = "info", .summary = "the module, kernel and paging mode",
-	  .help = info_help, .operands = "takes no arguments", .run = cmd_info },
+	  .help = info_help, .operands = "takes no arguments", .view = &info_view },
 	{ .name = "maps", .summary = "a process's address space: VMAs and page-table runs",
 	  .help = maps_help, .options = OPTS_SVG | OPTS_NONPRESENT,
 	  .max_operands = 1, .operands = "takes at most one PID", .run = cmd_maps },
@@ -54,18 +56,18 @@ static const struct command commands[] = {
 	  .operands = "needs 1 to " PTW_STR(FRAMES_MAX_PROCS) " PIDs",
 	  .run = cmd_frames },
 	{ .name = "kernel", .summary = "the kernel half of the address space",
-	  .help = kernel_help, .operands = "takes no arguments", .run = cmd_kernel },
+	  .help = kernel_help, .operands = "takes no arguments", .view = &kernel_view },
 	{ .name = "sharing", .summary = "which top-level slots processes share",
-	  .help = sharing_help, .operands = "takes no arguments", .run = cmd_sharing },
+	  .help = sharing_help, .operands = "takes no arguments", .view = &sharing_view },
 	{ .name = "tables", .summary = "what a process's page tables cost, per level",
 	  .help = tables_help, .max_operands = 1, .operands = "takes at most one PID",
-	  .run = cmd_tables },
+	  .view = &tables_view },
 	{ .name = "alloc", .summary = "where kernel allocations land (kmalloc, pages, vmalloc)",
 	  .help = alloc_help, .options = OPTS_HOLD, .max_operands = INT_MAX,
 	  .run = cmd_alloc },
 	{ .name = "whatis", .summary = "what a kernel address belongs to",
 	  .help = whatis_help, .min_operands = 1, .max_operands = 1,
-	  .operands = "needs one VA", .run = cmd_whatis },
+	  .operands = "needs one VA", .view = &whatis_view },
 	{ .name = "trace", .summary = "a timeline of a process's faults and page-table changes",
 	  .help = trace_help, .min_operands = 1, .max_operands = INT_MAX,
 	  .operands = "needs a PID, or -- and a command", .run = cmd_trace },
@@ -215,7 +217,7 @@ static int run(const struct command *c, int argc, char **argv)
 	if (n < c->min_operands || n > c->max_operands)
 		fatal(EXIT_USAGE, "%s %s (see ptwalk %s --help)", c->name, c->operands,
 		      c->name);
-	ret = c->run(argv + first, n);
+	ret = c->view ? show_lines(c->view, argv + first) : c->run(argv + first, n);
 	if (fflush(stdout))
 		fatal(EXIT_FAIL, "writing output: %s", strerror(errno));
 	return ret;

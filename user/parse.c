@@ -59,6 +59,24 @@ char *parse_version(char *text, const char *name)
 	fatal(EXIT_FORMAT, "%s", msg);
 }
 
+static bool has_end(const char *p)
+{
+	for (; *p; p = line_after(p))
+		if (!strncmp(p, "end", 3) && (p[3] == ' ' || p[3] == '\n' || !p[3]))
+			return true;
+	return false;
+}
+
+char *lines_body(char *text, const char *name)
+{
+	char *body = parse_version(text, name);
+
+	/* A file that ends with an "end" line was cut short without it. */
+	if (ptw_tag_find(name, "end") && !has_end(body))
+		fatal(EXIT_FORMAT, "/proc/ptwalk/%s: output cut short (no 'end' line)", name);
+	return body;
+}
+
 /* The line being parsed, as the module wrote it, for error messages. */
 static char current[96];
 
@@ -72,6 +90,28 @@ void parse_line(char *line, struct ptw_line *l, const char *file)
 	snprintf(current, sizeof(current), "%s", line);
 	if (ptw_tokenize(line, l))
 		bad_line(file, current);
+}
+
+const char *line_after(const char *p)
+{
+	const char *nl = strchr(p, '\n');
+
+	return nl ? nl + 1 : p + strlen(p);
+}
+
+void split_line(const char *p, char *buf, struct ptw_line *l, const char *file)
+{
+	size_t n = strcspn(p, "\n");
+	int i;
+
+	if (n >= LINE_BUF)
+		fatal(EXIT_FORMAT, "/proc/ptwalk/%s: a line longer than %d bytes", file,
+		      LINE_BUF - 1);
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	parse_line(buf, l, file);
+	for (i = 0; i < l->n; i++)
+		ptw_unescape(l->val[i]);
 }
 
 const char *field(const struct ptw_line *l, const char *key, const char *file)

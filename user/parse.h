@@ -108,162 +108,10 @@ struct pt_walk {
 	unsigned long long stop_offset;
 };
 
-/* One "region" line of ptwalk-kernel and what the walk found in it. */
-struct pt_kclone {
-	unsigned long start, end;
-	char level[8];			/* PMD, PUD, ... */
-	unsigned long count;
-	unsigned long long next;
-};
-
-struct pt_kregion {
-	unsigned long start, end;	/* end 0: the top of the space */
-	char name[24];
-	struct pt_run *runs;
-	size_t nr_runs;
-	struct pt_kclone *clones;
-	size_t nr_clones;
-};
-
-/* One "copy" of ptwalk-kernel: the kernel table, or PTI's user copy. */
-struct pt_kcopy {
-	char name[8];			/* "kernel", "user" */
-	unsigned long long top;
-	struct pt_kregion *regions;
-	size_t nr_regions;
-};
-
-/* ptwalk-kernel */
-struct pt_kernel {
-	int levels;
-	bool pti;
-	struct pt_kcopy copy[2];
-	int nr_copies;
-	size_t nr_runs, nr_clones;	/* "end runs=N clones=M" */
-};
-
-/* An "exception" or "user-exception" line: a process's own entry. */
-struct pt_exception {
-	pid_t pid;
-	bool has_next;
-	unsigned long long next;
-};
-
-/* A "slot" or "user-slot" line of ptwalk-sharing and its exceptions. */
-struct pt_slot {
-	bool user;			/* the PTI user copy */
-	unsigned int index;
-	unsigned long start, end;	/* end 0: the top of the space */
-	bool has_next;
-	unsigned long long next;
-	char kernel[12];		/* user slots: same, different, none */
-	unsigned int mapped, same, differ;
-	bool has_tables;
-	unsigned long tables;
-	char regions[192];		/* comma-separated, "" for none */
-	struct pt_exception *exc;
-	size_t nr_exc;
-};
-
-/* ptwalk-sharing */
-struct pt_sharing {
-	pid_t reader;
-	int levels;
-	bool pti;
-	char slot_size[8];		/* "512G", "256T" */
-	bool user_copy;			/* false: "user-copy none" */
-	struct pt_slot *slots;		/* kernel slots, then user slots */
-	size_t nr_slots;
-	unsigned long processes, skipped, in_use, shared_by_all, tables;
-	unsigned long long saved_bytes;
-	unsigned long exceptions, unlisted;	/* "end" line */
-};
-
-/* ptwalk-alloc: an object (kmalloc) or a page (vmalloc) line. */
-struct pt_aitem {
-	unsigned int index;
-	unsigned long va;
-	char region[24];		/* objects only */
-	bool has_pa;			/* false: pa=none */
-	unsigned long long pa;
-	unsigned long ksize;		/* objects only */
-	bool mismatch;
-	unsigned long long helper;
-};
-
-#define PT_ALLOC_COUNT_MAX	64
-
-/* A "share" line: the objects of one kmalloc allocation in one frame. */
-struct pt_ashare {
-	unsigned long long pfn;
-	unsigned int count;
-	unsigned int objects[PT_ALLOC_COUNT_MAX];
-	unsigned long long offsets[PT_ALLOC_COUNT_MAX];
-};
-
-/* A "run" line: consecutive frames among the pages of a vmalloc. */
-struct pt_arun {
-	unsigned int index, pages;
-	bool has_pfns;			/* false: pfns=none */
-	unsigned long long first, last;
-};
-
-/* An "alloc" line and the lines about it. */
-struct pt_alloc {
-	unsigned int id;
-	char kind[12];			/* kmalloc, pages, vmalloc */
-	unsigned long size, count, bucket, bytes;	/* as the kind has them */
-	unsigned int order, pages, runs;
-	bool has_va;
-	unsigned long va;
-	char region[24];
-	bool has_pa;
-	unsigned long long pa;
-	bool has_pfns;
-	unsigned long long pfn_first, pfn_last;
-	bool mismatch;			/* pages: the first page that disagrees */
-	unsigned int mismatch_index;
-	unsigned long long helper;
-	struct pt_aitem *items;		/* objects or pages */
-	size_t nr_items;
-	struct pt_ashare *shares;
-	size_t nr_shares;
-	struct pt_arun *run_list;
-	size_t nr_run_list;
-};
-
-/* ptwalk-alloc */
-struct pt_alloc_file {
-	unsigned long allocations, max_allocations;
-	unsigned long long bytes, cap, module_bytes, module_cap;
-	struct pt_alloc *allocs;
-	size_t nr_allocs;
-};
 
 void parse_info(char *text, struct pt_info *info);
 void parse_maps(char *text, struct pt_maps *maps);
 void parse_walk(char *text, struct pt_walk *walk);
-/* One "level" line of ptwalk-tables. */
-struct pt_table_level {
-	char name[8];			/* PGD, P4D, PUD, PMD, PTE */
-	unsigned long long tables, bytes, entries, capacity;
-};
-
-/* ptwalk-tables */
-struct pt_tables {
-	pid_t pid;
-	int levels;
-	char pti[8];
-	struct pt_table_level level[5];
-	int nr_levels;
-	unsigned long long leaves_1g, leaves_2m, leaves_4k, deposited;
-	unsigned long long kernel_tables, kernel_bytes, vmpte_bytes;
-};
-
-void parse_kernel(char *text, struct pt_kernel *k);
-void parse_tables(char *text, struct pt_tables *t);
-void parse_sharing(char *text, struct pt_sharing *sh);
-void parse_alloc(char *text, struct pt_alloc_file *af);
 
 struct ptw_line;
 /*
@@ -272,6 +120,18 @@ struct ptw_line;
  * with EXIT_FORMAT, naming the module release that prints it.
  */
 char *parse_version(char *text, const char *name);
+/* The same, and a file that ends with an "end" line must have it. */
+char *lines_body(char *text, const char *name);
+/* The longest module line split_line() takes, its NUL included. */
+#define LINE_BUF	8192
+/* Past the line at @p: after its newline, or at the end of the text. */
+const char *line_after(const char *p);
+/*
+ * The line at @p of /proc/ptwalk/@file, split into @l inside @buf
+ * (LINE_BUF bytes) with its values unescaped; the text is not changed.
+ * A line that is not "TAG key=value ..." ends the tool (EXIT_FORMAT).
+ */
+void split_line(const char *p, char *buf, struct ptw_line *l, const char *file);
 /* Tokenize @line of @file (lib/ptwfmt.c), or end the tool (EXIT_FORMAT). */
 void parse_line(char *line, struct ptw_line *l, const char *file);
 /* A required field of the line parse_line() read last; EXIT_FORMAT if absent. */

@@ -13,7 +13,7 @@
 #include <sys/types.h>
 
 #define PTWALK_DIR	"/proc/ptwalk"
-#define PTWALK_JSON_VERSION	2
+#define PTWALK_JSON_VERSION	3
 
 /* Exit statuses, documented in docs/tool.md. */
 enum {
@@ -62,15 +62,10 @@ unsigned long parse_va_arg(const char *s);
  * Commands (the table in main.c): each runs with its options parsed and
  * the number of its @n operands checked; @args are the operands.
  */
-int cmd_info(char **args, int n);
 int cmd_maps(char **args, int n);
 int cmd_walk(char **args, int n);
 int cmd_frames(char **args, int n);
-int cmd_kernel(char **args, int n);
-int cmd_sharing(char **args, int n);
-int cmd_tables(char **args, int n);
 int cmd_alloc(char **args, int n);
-int cmd_whatis(char **args, int n);
 int cmd_trace(char **args, int n);
 int cmd_html(char **args, int n);
 int cmd_demo(char **args, int n);

@@ -40,7 +40,8 @@ static struct pt_run clip_run(const struct pt_run *r, unsigned long lo,
 	return c;
 }
 
-const char *run_perm_summary(const char *flags, char *buf, size_t sz)
+/* A run's flags for people: "rw- user" style short form. */
+static const char *run_perm_summary(const char *flags, char *buf, size_t sz)
 {
 	snprintf(buf, sz, "%c%c%c%s%s", has_flag(flags, "user") ? 'u' : 'k',
 		 has_flag(flags, "write") ? 'w' : '-',
@@ -150,7 +151,7 @@ void print_maps_brief(FILE *out, const struct pt_maps *maps, bool self,
 		fprintf(out, "%s(nothing mapped here)\n", indent);
 }
 
-void json_run(struct json *j, const struct pt_run *r)
+static void json_run(struct json *j, const struct pt_run *r)
 {
 	json_obj(j, NULL);
 	json_hex(j, "start", r->start);

@@ -33,33 +33,14 @@ unsigned long present_pages(const struct pt_maps *maps, unsigned long lo,
 const struct pt_run *run_at(const struct pt_maps *maps, unsigned long va,
 			    unsigned long long *pa);
 
-/* One run line (people) or run object (JSON), as maps and kernel have them. */
+/* One run line for people, as maps and kernel have them. */
 void print_run(FILE *out, const struct pt_run *r, const char *indent);
-void json_run(struct json *j, const struct pt_run *r);
 
 void print_walk(FILE *out, const struct pt_walk *walk);
 void json_walk_members(struct json *j, const struct pt_walk *walk);
 
-/* The kernel half (render_kernel.c): dump, slot sharing. */
-void print_kernel(FILE *out, const struct pt_kernel *k);
-void json_kernel_members(struct json *j, const struct pt_kernel *k);
-/* @brief: consecutive slots shared alike in one line (the demo). */
-void print_sharing(FILE *out, const struct pt_sharing *sh, bool brief,
-		   const char *indent);
-void json_sharing_members(struct json *j, const struct pt_sharing *sh);
-/* Bytes mapped by the runs of @r. */
-unsigned long long kregion_mapped(const struct pt_kregion *r);
-
-/* Kernel allocations (render_alloc.c). */
-void print_alloc(FILE *out, const struct pt_alloc_file *af, const char *indent);
-void json_alloc_members(struct json *j, const struct pt_alloc_file *af);
-/* Does vmalloc page @i continue the frames of page @i - 1? */
-bool alloc_page_continues(const struct pt_alloc *a, size_t i);
-
-/* The members of `tables --json` (cmd_tables.c). */
-void json_tables_members(struct json *j, const struct pt_tables *t);
-
-/* A run's flags for people: "rw- user" style short form. */
-const char *run_perm_summary(const char *flags, char *buf, size_t sz);
+/* The kernel half (render_kernel.c). */
+/* @text: /proc/ptwalk/kernel as read, header included. */
+void print_kernel(FILE *out, char *text);
 
 #endif /* PTWALK_RENDER_H */

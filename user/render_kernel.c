@@ -1,310 +1,100 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Output of the kernel half: the dump of /proc/ptwalk/kernel (regions with
- * their runs and clones, per copy of the top-level table) and the slot
- * sharing of /proc/ptwalk/sharing, for people and as JSON (docs/json.md).
- * The JSON keeps every field of the module's text and adds sizes in bytes
- * and what the tool derives (bytes mapped, shared by all).
+ * The kernel half for people: the dump of /proc/ptwalk/kernel (regions
+ * with their sizes, the bytes and entries mapped, their runs and clones,
+ * per copy of the top-level table). Its JSON is the module's lines by the
+ * line rule (json_lines()).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "fmt.h"
 #include "ptwalk.h"
+#include "ptwfmt.h"
 #include "render.h"
 
-unsigned long long kregion_mapped(const struct pt_kregion *r)
+/* What the run lines below the region line at @p map: bytes, runs, 4K/2M/1G entries. */
+static void region_sums(const char *p, unsigned long long *bytes, size_t *runs,
+			unsigned long long pages[3])
 {
-	unsigned long long sum = 0;
-	size_t i;
-
-	for (i = 0; i < r->nr_runs; i++)
-		sum += r->runs[i].end - r->runs[i].start;
-	return sum;
-}
-
-/* Entries of @r's runs of page size @size ("4K", "2M", "1G"). */
-static unsigned long kregion_entries(const struct pt_kregion *r, const char *size)
-{
-	unsigned long n = 0;
-	size_t i;
-
-	for (i = 0; i < r->nr_runs; i++)
-		if (!strcmp(r->runs[i].size, size))
-			n += r->runs[i].pages;
-	return n;
-}
-
-static void print_kcopy(FILE *out, const struct pt_kcopy *c)
-{
-	char sz[SIZE_BUF], mp[SIZE_BUF];
-	size_t i, k;
-
-	fprintf(out, "\n%s== %s copy: top-level table at 0x%llx ==%s\n", col(C_BOLD),
-		c->name, c->top, col(C_RESET));
-	fprintf(out, "%-15s %-33s %7s %8s %5s  %s\n", "REGION", "RANGE", "SIZE",
-		"MAPPED", "RUNS", "ENTRIES 4K/2M/1G");
-	for (i = 0; i < c->nr_regions; i++) {
-		const struct pt_kregion *r = &c->regions[i];
-		bool hole = !strcmp(r->name, "hole") || !strcmp(r->name, "guard-hole");
-
-		fprintf(out, "%s%-15s%s %016lx-%016lx %7s %8s %5zu  %lu/%lu/%lu\n",
-			col(hole ? C_DIM : C_CYAN), r->name, col(C_RESET), r->start,
-			r->end, fmt_size(r->end - r->start, sz),
-			fmt_size(kregion_mapped(r), mp), r->nr_runs,
-			kregion_entries(r, "4K"), kregion_entries(r, "2M"),
-			kregion_entries(r, "1G"));
-		for (k = 0; k < r->nr_runs; k++)
-			print_run(out, &r->runs[k], "");
-		for (k = 0; k < r->nr_clones; k++) {
-			const struct pt_kclone *cl = &r->clones[k];
-
-			fprintf(out, "  %s0x%016lx-0x%016lx%s %lu %s entries repeat the table 0x%llx (listed once above)\n",
-				col(C_DIM), cl->start, cl->end, col(C_RESET), cl->count,
-				cl->level, cl->next);
-		}
-	}
-}
-
-void print_kernel(FILE *out, const struct pt_kernel *k)
-{
+	static const char *const sizes[3] = { "4K", "2M", "1G" };
+	char buf[LINE_BUF];
+	struct ptw_line l;
+	unsigned long long start, end, n;
 	int i;
 
-	fprintf(out, "The kernel half of ptwalk's own top-level table (every process maps the same):\n");
-	fprintf(out, "%d-level paging, PTI %s%s; %zu runs, %zu clone ranges\n", k->levels,
-		k->pti ? "on" : "off",
-		k->pti ? " (the user copy maps only what entering the kernel needs)" : "",
-		k->nr_runs, k->nr_clones);
-	for (i = 0; i < k->nr_copies; i++)
-		print_kcopy(out, &k->copy[i]);
-}
-
-static void json_kregion(struct json *j, const struct pt_kregion *r)
-{
-	size_t k;
-
-	json_obj(j, NULL);
-	json_str(j, "name", r->name);
-	json_hex(j, "start", r->start);
-	json_hex(j, "end", r->end);
-	json_uint(j, "size", r->end - r->start);
-	json_uint(j, "mapped_bytes", kregion_mapped(r));
-	json_arr(j, "runs");
-	for (k = 0; k < r->nr_runs; k++)
-		json_run(j, &r->runs[k]);
-	json_end(j);
-	json_arr(j, "clones");
-	for (k = 0; k < r->nr_clones; k++) {
-		json_obj(j, NULL);
-		json_hex(j, "start", r->clones[k].start);
-		json_hex(j, "end", r->clones[k].end);
-		json_str(j, "level", r->clones[k].level);
-		json_uint(j, "count", r->clones[k].count);
-		json_hex(j, "next", r->clones[k].next);
-		json_end(j);
-	}
-	json_end(j);
-	json_end(j);
-}
-
-void json_kernel_members(struct json *j, const struct pt_kernel *k)
-{
-	size_t i;
-	int c;
-
-	json_int(j, "levels", k->levels);
-	json_bool(j, "pti", k->pti);
-	json_arr(j, "copies");
-	for (c = 0; c < k->nr_copies; c++) {
-		const struct pt_kcopy *cp = &k->copy[c];
-		unsigned long long mapped = 0;
-
-		for (i = 0; i < cp->nr_regions; i++)
-			mapped += kregion_mapped(&cp->regions[i]);
-		json_obj(j, NULL);
-		json_str(j, "copy", cp->name);
-		json_hex(j, "top", cp->top);
-		json_uint(j, "mapped_bytes", mapped);
-		json_arr(j, "regions");
-		for (i = 0; i < cp->nr_regions; i++)
-			json_kregion(j, &cp->regions[i]);
-		json_end(j);
-		json_end(j);
-	}
-	json_end(j);
-	json_uint(j, "runs", k->nr_runs);
-	json_uint(j, "clones", k->nr_clones);
-}
-
-/* ---- sharing --------------------------------------------------------- */
-
-static bool plain_slot(const struct pt_slot *s)
-{
-	return !s->differ && !s->nr_exc && s->same == s->mapped;
-}
-
-/* Can @b be shown in one line with @a, the slot before it? */
-static bool same_line(const struct pt_slot *a, const struct pt_slot *b)
-{
-	return a->user == b->user && b->index == a->index + 1 && plain_slot(a) &&
-	       plain_slot(b) && a->mapped == b->mapped &&
-	       !strcmp(a->regions, b->regions) && !strcmp(a->kernel, b->kernel);
-}
-
-static const char *hex_or_none(bool has, unsigned long long v, char *buf, size_t sz)
-{
-	if (!has)
-		return "none";
-	snprintf(buf, sz, "0x%llx", v);
-	return buf;
-}
-
-static void print_slot_header(FILE *out, bool user, const char *indent)
-{
-	fprintf(out, "%s%-9s %-33s %-12s %-10s %6s %6s  %s\n", indent, "SLOT",
-		"RANGE", user ? "USER TABLE" : "NEXT TABLE", user ? "KERNEL'S" : "",
-		"SAME", "DIFFER", user ? "REGIONS" : "TABLES REGIONS");
-}
-
-static void print_slot(FILE *out, const struct pt_slot *s, const struct pt_slot *last,
-		       const char *indent)
-{
-	char idx[24], nx[24], tables[16] = "";
-	size_t e;
-
-	if (last != s)
-		snprintf(idx, sizeof(idx), "%u-%u", s->index, last->index);
-	else
-		snprintf(idx, sizeof(idx), "%u", s->index);
-	if (s->has_tables) {
-		unsigned long t = 0;
-		const struct pt_slot *p;
-
-		for (p = s; p <= last; p++)
-			t += p->tables;
-		snprintf(tables, sizeof(tables), "%6lu ", t);
-	}
-	fprintf(out, "%s%-9s %016lx-%016lx %-12s %-10s %3u/%-2u %6u  %s%s%s%s\n", indent,
-		idx, s->start, last->end, last != s ? "(one each)" : hex_or_none(s->has_next, s->next, nx, sizeof(nx)),
-		s->kernel, s->same, s->mapped, s->differ, tables,
-		col(plain_slot(s) ? C_GREEN : C_YELLOW),
-		s->regions[0] ? s->regions : "-", col(C_RESET));
-	for (e = 0; e < s->nr_exc; e++) {
-		const struct pt_exception *x = &s->exc[e];
-
-		fprintf(out, "%s%9s %sexception: PID %d points elsewhere (next %s)%s\n",
-			indent, "", col(C_YELLOW), (int)x->pid,
-			hex_or_none(x->has_next, x->next, nx, sizeof(nx)),
-			col(C_RESET));
-	}
-}
-
-static void print_slots(FILE *out, const struct pt_sharing *sh, bool user, bool brief,
-			const char *indent)
-{
-	size_t i, k;
-
-	print_slot_header(out, user, indent);
-	for (i = 0; i < sh->nr_slots; i = k + 1) {
-		if (sh->slots[i].user != user) {
-			k = i;
+	*bytes = 0;
+	*runs = 0;
+	pages[0] = pages[1] = pages[2] = 0;
+	for (p = line_after(p); *p && strncmp(p, "region ", 7) && strncmp(p, "copy ", 5);
+	     p = line_after(p)) {
+		split_line(p, buf, &l, "kernel");
+		if (strcmp(l.tag, "run"))
 			continue;
+		start = field_num(&l, "start", "kernel");
+		end = field_num(&l, "end", "kernel");
+		n = field_num(&l, "pages", "kernel");
+		*bytes += end - start;
+		(*runs)++;
+		for (i = 0; i < 3; i++)
+			if (!strcmp(field(&l, "size", "kernel"), sizes[i]))
+				pages[i] += n;
+	}
+}
+
+static void print_region(FILE *out, const char *p, const struct ptw_line *l)
+{
+	const char *name = field(l, "name", "kernel");
+	bool hole = !strcmp(name, "hole") || !strcmp(name, "guard-hole");
+	unsigned long start = field_num(l, "start", "kernel");
+	unsigned long end = field_num(l, "end", "kernel");
+	char sz[SIZE_BUF], mp[SIZE_BUF];
+	unsigned long long bytes, pages[3];
+	size_t runs;
+
+	region_sums(p, &bytes, &runs, pages);
+	fprintf(out, "%s%-15s%s %016lx-%016lx %7s %8s %5zu  %llu/%llu/%llu\n",
+		col(hole ? C_DIM : C_CYAN), name, col(C_RESET), start, end,
+		fmt_size(end - start, sz), fmt_size(bytes, mp), runs, pages[0], pages[1],
+		pages[2]);
+}
+
+void print_kernel(FILE *out, char *text)
+{
+	char buf[LINE_BUF], runs[24] = "?", clones[24] = "?";
+	const char *p, *body = parse_version(text, "kernel"), *pti;
+	struct ptw_line l;
+	struct pt_run run;
+
+	ptw_find(body, "end", "runs", runs, sizeof(runs));
+	ptw_find(body, "end", "clones", clones, sizeof(clones));
+	for (p = body; *p; p = line_after(p)) {
+		split_line(p, buf, &l, "kernel");
+		if (!strcmp(l.tag, "layout")) {
+			pti = field(&l, "pti", "kernel");
+			fprintf(out, "The kernel half of ptwalk's own top-level table (every process maps the same):\n");
+			fprintf(out, "%s-level paging, PTI %s%s; %s runs, %s clone ranges\n",
+				field(&l, "levels", "kernel"), pti,
+				strcmp(pti, "on") ? "" :
+				" (the user copy maps only what entering the kernel needs)",
+				runs, clones);
+		} else if (!strcmp(l.tag, "copy")) {
+			fprintf(out, "\n%s== %s copy: top-level table at %s ==%s\n", col(C_BOLD),
+				field(&l, "name", "kernel"), field(&l, "top", "kernel"),
+				col(C_RESET));
+			fprintf(out, "%-15s %-33s %7s %8s %5s  %s\n", "REGION", "RANGE", "SIZE",
+				"MAPPED", "RUNS", "ENTRIES 4K/2M/1G");
+		} else if (!strcmp(l.tag, "region")) {
+			print_region(out, p, &l);
+		} else if (!strcmp(l.tag, "run")) {
+			parse_run_line(&l, &run, "kernel");
+			print_run(out, &run, "");
+		} else if (!strcmp(l.tag, "clone")) {
+			fprintf(out, "  %s0x%016llx-0x%016llx%s %s %s entries repeat the table %s (listed once above)\n",
+				col(C_DIM), field_num(&l, "start", "kernel"),
+				field_num(&l, "end", "kernel"), col(C_RESET),
+				field(&l, "count", "kernel"), field(&l, "level", "kernel"),
+				field(&l, "next", "kernel"));
 		}
-		k = i;
-		while (brief && k + 1 < sh->nr_slots && same_line(&sh->slots[k], &sh->slots[k + 1]))
-			k++;
-		print_slot(out, &sh->slots[i], &sh->slots[k], indent);
 	}
-}
-
-void print_sharing(FILE *out, const struct pt_sharing *sh, bool brief, const char *indent)
-{
-	char saved[SIZE_BUF];
-
-	fprintf(out, "%sreader PID %d: %d-level paging, PTI %s; each top-level slot covers %s\n",
-		indent, (int)sh->reader, sh->levels, sh->pti ? "on" : "off", sh->slot_size);
-	fprintf(out, "%s%lu processes compared (%lu skipped): %lu kernel slots in use, %s%lu shared by all%s\n",
-		indent, sh->processes, sh->skipped, sh->in_use,
-		col(sh->shared_by_all == sh->in_use ? C_GREEN : C_YELLOW),
-		sh->shared_by_all, col(C_RESET));
-	print_slots(out, sh, false, brief, indent);
-	if (sh->user_copy && sh->pti) {
-		fprintf(out, "%sPTI user copy (the table user mode runs on; KERNEL'S: is it the kernel copy's table?):\n",
-			indent);
-		print_slots(out, sh, true, brief, indent);
-	} else {
-		fprintf(out, "%sno PTI user copy\n", indent);
-	}
-	fprintf(out, "%sthe %lu table pages under the kernel slots exist once, not once per process: sharing saves %s of page tables\n",
-		indent, sh->tables, fmt_size(sh->saved_bytes, saved));
-	if (sh->unlisted)
-		fprintf(out, "%s(%lu more exceptions not listed by the module)\n", indent,
-			sh->unlisted);
-}
-
-static void json_slot(struct json *j, const struct pt_slot *s)
-{
-	size_t e;
-
-	json_obj(j, NULL);
-	json_uint(j, "index", s->index);
-	json_hex(j, "start", s->start);
-	json_hex(j, "end", s->end);
-	if (s->has_next)
-		json_hex(j, "next", s->next);
-	else
-		json_null(j, "next");
-	if (s->user)
-		json_str(j, "kernel", s->kernel);
-	json_uint(j, "mapped", s->mapped);
-	json_uint(j, "same", s->same);
-	json_uint(j, "differ", s->differ);
-	if (s->has_tables)
-		json_uint(j, "tables", s->tables);
-	json_list(j, "regions", s->regions);
-	json_bool(j, "shared_by_all", plain_slot(s));
-	json_arr(j, "exceptions");
-	for (e = 0; e < s->nr_exc; e++) {
-		json_obj(j, NULL);
-		json_int(j, "pid", s->exc[e].pid);
-		if (s->exc[e].has_next)
-			json_hex(j, "next", s->exc[e].next);
-		else
-			json_null(j, "next");
-		json_end(j);
-	}
-	json_end(j);
-	json_end(j);
-}
-
-void json_sharing_members(struct json *j, const struct pt_sharing *sh)
-{
-	size_t i;
-
-	json_int(j, "reader", sh->reader);
-	json_int(j, "levels", sh->levels);
-	json_bool(j, "pti", sh->pti);
-	json_str(j, "slot_size", sh->slot_size);
-	json_uint(j, "slot_bytes", size_bytes(sh->slot_size));
-	json_arr(j, "slots");
-	for (i = 0; i < sh->nr_slots; i++)
-		if (!sh->slots[i].user)
-			json_slot(j, &sh->slots[i]);
-	json_end(j);
-	json_bool(j, "user_copy", sh->user_copy);
-	json_arr(j, "user_slots");
-	for (i = 0; i < sh->nr_slots; i++)
-		if (sh->slots[i].user)
-			json_slot(j, &sh->slots[i]);
-	json_end(j);
-	json_obj(j, "total");
-	json_uint(j, "processes", sh->processes);
-	json_uint(j, "skipped", sh->skipped);
-	json_uint(j, "slots", sh->in_use);
-	json_uint(j, "shared_by_all", sh->shared_by_all);
-	json_uint(j, "tables", sh->tables);
-	json_uint(j, "saved_bytes", sh->saved_bytes);
-	json_end(j);
-	json_uint(j, "exceptions", sh->exceptions);
-	json_uint(j, "unlisted", sh->unlisted);
 }

@@ -8,16 +8,16 @@
 
 #include "procfile.h"
 #include "ptwalk.h"
+#include "ptwfmt.h"
 #include "source.h"
 
-#define THP_ENABLED_PATH "/sys/kernel/mm/transparent_hugepage/enabled"
 
 /*
  * The THP mode's sysfs file reads "always [madvise] never": keep the
  * bracketed word. "unsupported" without the file (no THP), "unknown" when
  * it cannot be read or parsed.
  */
-static void read_thp_mode(char *mode, size_t size)
+void read_thp_mode(char *mode, size_t size)
 {
 	char buf[128] = "", *open, *close;
 	FILE *f = fopen(THP_ENABLED_PATH, "r");
@@ -60,7 +60,7 @@ void read_maps(pid_t pid, struct pt_maps *maps)
 	parse_maps(pf_request("maps", reqs, what), maps);
 }
 
-void read_tables(pid_t pid, struct pt_tables *t)
+char *read_tables(pid_t pid)
 {
 	char target[32], what[40];
 	const char *reqs[2] = { target, NULL };
@@ -71,7 +71,7 @@ void read_tables(pid_t pid, struct pt_tables *t)
 		snprintf(target, sizeof(target), "self");
 	snprintf(what, sizeof(what), "PID %s", target);
 	pf_require("tables");
-	parse_tables(pf_request("tables", reqs, what), t);
+	return lines_body(pf_request("tables", reqs, what), "tables");
 }
 
 void read_walk(pid_t pid, unsigned long va, struct pt_walk *walk)
@@ -89,37 +89,34 @@ void read_walk(pid_t pid, unsigned long va, struct pt_walk *walk)
 	parse_walk(pf_request("walk", reqs, what), walk);
 }
 
-void read_kernel(struct pt_kernel *k)
-{
-	pf_require("kernel");
-	parse_kernel(pf_read("kernel"), k);
-}
-
 unsigned long kernel_va_arg(const char *s)
 {
-	struct pt_kernel k;
-	size_t i, r;
+	char buf[LINE_BUF], *body;
+	bool image = false;
+	struct ptw_line l;
+	const char *p;
 
 	if (strcmp(s, KERNEL_TEXT_NAME))
 		return parse_va_arg(s);
-	read_kernel(&k);
-	for (i = 0; k.nr_copies && i < k.copy[0].nr_regions; i++) {
-		const struct pt_kregion *reg = &k.copy[0].regions[i];
-
-		if (strcmp(reg->name, "kernel-image"))
-			continue;
-		for (r = 0; r < reg->nr_runs; r++)
-			if (!strcmp(reg->runs[r].kind, "mapped"))
-				return reg->runs[r].start;
+	pf_require("kernel");
+	body = parse_version(pf_read("kernel"), "kernel");
+	/* The first mapped run of the kernel-image region of the kernel copy. */
+	for (p = body; *p && strncmp(p, "copy name=user", 14); p = line_after(p)) {
+		split_line(p, buf, &l, "kernel");
+		if (!strcmp(l.tag, "region"))
+			image = !strcmp(field(&l, "name", "kernel"), "kernel-image");
+		else if (image && !strcmp(l.tag, "run") &&
+			 !strcmp(field(&l, "kind", "kernel"), "mapped"))
+			return field_num(&l, "start", "kernel");
 	}
 	fatal(EXIT_FAIL, "%s: /proc/ptwalk/kernel shows no mapped page in the kernel-image region",
 	      KERNEL_TEXT_NAME);
 }
 
-void read_sharing(struct pt_sharing *sh)
+char *read_sharing(void)
 {
 	pf_require("sharing");
-	parse_sharing(pf_read("sharing"), sh);
+	return lines_body(pf_read("sharing"), "sharing");
 }
 
 int alloc_open(void)
@@ -133,10 +130,21 @@ void alloc_request(int fd, const char *req)
 	pf_write(fd, "alloc", req, "kernel allocations");
 }
 
-void alloc_list(int fd, struct pt_alloc_file *af)
+char *alloc_list(int fd)
 {
 	/* Documented to rewind and generate the listing afresh. */
 	if (lseek(fd, 0, SEEK_SET))
 		fatal(EXIT_FAIL, PTWALK_DIR "/alloc: cannot rewind");
-	parse_alloc(pf_read_fd(fd, "alloc", "kernel allocations"), af);
+	return lines_body(pf_read_fd(fd, "alloc", "kernel allocations"), "alloc");
+}
+
+unsigned long long body_num(const char *body, const char *file, const char *tag,
+			    const char *key)
+{
+	char v[32];
+	unsigned long long n;
+
+	if (!ptw_find(body, tag, key, v, sizeof(v)) || ptw_num(v, &n))
+		fatal(EXIT_FORMAT, PTWALK_DIR "/%s: no '%s %s=' number", file, tag, key);
+	return n;
 }

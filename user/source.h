@@ -3,19 +3,23 @@
 #ifndef PTWALK_SOURCE_H
 #define PTWALK_SOURCE_H
 
+#include <stddef.h>
 #include <sys/types.h>
 
 #include "parse.h"
 
+/* Where read_info() reads the THP mode (the module cannot). */
+#define THP_ENABLED_PATH "/sys/kernel/mm/transparent_hugepage/enabled"
 void read_info(struct pt_info *info);
+/* The bracketed word of THP_ENABLED_PATH; unsupported or unknown. */
+void read_thp_mode(char *mode, size_t size);
 /* @pid 0: the tool itself ("self"). */
 void read_maps(pid_t pid, struct pt_maps *maps);
-/* @pid 0: the tool itself ("self"). */
-void read_tables(pid_t pid, struct pt_tables *t);
+/* @pid 0: the tool itself ("self"). The lines after the header. */
+char *read_tables(pid_t pid);
 /* @pid 0: the kernel half. */
 void read_walk(pid_t pid, unsigned long va, struct pt_walk *walk);
 
-void read_kernel(struct pt_kernel *k);
 /*
  * A kernel VA argument: hex, or "kernel-text", the start of the kernel
  * image as mapped now (KASLR moves it at every boot): the first mapped run
@@ -23,7 +27,8 @@ void read_kernel(struct pt_kernel *k);
  */
 #define KERNEL_TEXT_NAME	"kernel-text"
 unsigned long kernel_va_arg(const char *s);
-void read_sharing(struct pt_sharing *sh);
+/* The lines of /proc/ptwalk/sharing after its header. */
+char *read_sharing(void);
 
 /*
  * /proc/ptwalk/alloc: the allocations belong to the open descriptor and
@@ -31,7 +36,10 @@ void read_sharing(struct pt_sharing *sh);
  */
 int alloc_open(void);
 void alloc_request(int fd, const char *req);
-/* The listing of everything @fd holds. */
-void alloc_list(int fd, struct pt_alloc_file *af);
+/* The listing of everything @fd holds: its lines after the header. */
+char *alloc_list(int fd);
+/* The number @key of the first @tag line of @file's @body; EXIT_FORMAT without it. */
+unsigned long long body_num(const char *body, const char *file, const char *tag,
+			    const char *key);
 
 #endif /* PTWALK_SOURCE_H */

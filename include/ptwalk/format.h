@@ -33,7 +33,7 @@
 #define PTW_VERSION_maps	2
 #define PTW_VERSION_walk	2
 #define PTW_VERSION_whatis	2
-#define PTW_VERSION_alloc	2
+#define PTW_VERSION_alloc	3
 #define PTW_VERSION_kernel	2
 #define PTW_VERSION_sharing	2
 #define PTW_VERSION_tables	2
@@ -195,6 +195,55 @@ enum ptw_region_id {
 	[PTWR_CPU_ENTRY_AREA] = "cpu-entry-area", [PTWR_ESPFIX] = "espfix", \
 	[PTWR_EFI] = "efi", [PTWR_KERNEL_IMAGE] = "kernel-image",	\
 	[PTWR_MODULES] = "modules", [PTWR_FIXMAP] = "fixmap"
+
+/*
+ * Each file's line tags as file, tag, parent, many (four words a tag; the
+ * list initialises an array of struct ptw_tag), in the order the
+ * tool's JSON gives them (docs/json.md, the line rule). A line whose tag
+ * has a parent belongs to the last line of that tag before it (a run to
+ * its region); a tag that may repeat (many = 1) is always a JSON array,
+ * of one line or of none, so that a document's shape never depends on
+ * the data.
+ */
+#define PTW_TAGS \
+	"info", "module", 0, 0, \
+	"info", "kernel", 0, 0, \
+	"whatis", "target", 0, 0, \
+	"whatis", "leaf", 0, 0, \
+	"whatis", "stop", 0, 0, \
+	"whatis", "helper", 0, 0, \
+	"whatis", "page", 0, 0, \
+	"tables", "target", 0, 0, \
+	"tables", "level", 0, 1, \
+	"tables", "leaves", 0, 0, \
+	"tables", "deposited", 0, 0, \
+	"tables", "kernel", 0, 0, \
+	"tables", "vmpte", 0, 0, \
+	"tables", "end", 0, 0, \
+	"kernel", "layout", 0, 0, \
+	"kernel", "copy", 0, 1, \
+	"kernel", "region", "copy", 1, \
+	"kernel", "run", "region", 1, \
+	"kernel", "clone", "region", 1, \
+	"kernel", "end", 0, 0, \
+	"sharing", "reader", 0, 0, \
+	"sharing", "slot", 0, 1, \
+	"sharing", "exception", "slot", 1, \
+	"sharing", "user-copy", 0, 0, \
+	"sharing", "user-slot", 0, 1, \
+	"sharing", "user-exception", "user-slot", 1, \
+	"sharing", "total", 0, 0, \
+	"sharing", "end", 0, 0, \
+	"alloc", "file", 0, 0, \
+	"alloc", "alloc", 0, 1, \
+	"alloc", "object", "alloc", 1, \
+	"alloc", "share", "alloc", 1, \
+	"alloc", "page", "alloc", 1, \
+	"alloc", "run", "alloc", 1, \
+	"alloc", "end", 0, 0
+
+/* The keys whose value is a comma-separated list ("-": an empty one). */
+#define PTW_LIST_KEYS	"flags", "regions", "objects", "offsets"
 
 /* The bytes a string value writes as \ooo (seq_escape()'s set). */
 #define PTW_VALUE_ESCAPE	" \t\n\\"

@@ -186,8 +186,8 @@ def check_page(d, path, outdir, tag):
         d.execute_script("document.getElementById(arguments[0]).scrollIntoView()", sec)
         d.save_screenshot(os.path.join(outdir, "%s-6-%s.png" % (tag, sec)))
     rows = d.find_elements(By.CSS_SELECTOR, "#cost-table tbody tr")
-    if data["tables"] and len(rows) != len(data["tables"]["per_level"]):
-        fail("%s: %d cost rows for %d levels" % (tag, len(rows), len(data["tables"]["per_level"])))
+    if data["tables"] and len(rows) != len(data["tables"]["level"]):
+        fail("%s: %d cost rows for %d levels" % (tag, len(rows), len(data["tables"]["level"])))
     if data["frames_svg"] and not d.find_elements(By.CSS_SELECTOR, "#frames-svg svg"):
         fail("%s: no frames picture" % tag)
     console_errors(d, tag)
