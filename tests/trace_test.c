@@ -1406,6 +1406,64 @@ TEST(tool_trace_command)
 	unlink(log);
 }
 
+/*
+ * Without root, `ptwalk trace -- CMD` follows its command (the module lets
+ * an unprivileged descriptor trace the opener's tracee) and gets its
+ * faults from the module, no perf needed: one at each page the command
+ * wrote, each entry present with its frame hidden (0).
+ */
+TEST(tool_trace_command_unprivileged)
+{
+	const char *log = "/tmp/trace-target-nobody.log";
+	char self[256], *text, *line, *save = NULL;
+	const char *argv[] = { "ptwalk", "trace", "--json", "--", self, NULL };
+	struct tool_result r;
+	unsigned long p;
+	int faults_in = 0;
+	bool recorded = false;
+	ssize_t n;
+
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	ASSERT_LT(0, n);
+	self[n] = '\0';
+	unlink(log);
+	setenv("PTW_TRACE_TARGET", log, 1);
+	ASSERT_EQ(0, tool_run(&r, true, NULL, NULL, argv));
+	unsetenv("PTW_TRACE_TARGET");
+	ASSERT_EQ(0, r.status) TH_LOG("stderr: %s", r.err);
+	text = read_whole(log, NULL);
+	ASSERT_NE(NULL, text);
+	p = strtoul(text, NULL, 16);
+	free(text);
+	for (line = strtok_r(r.out, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		struct jval *v = jparse(line, NULL);
+		const char *type;
+
+		ASSERT_NE(NULL, v) TH_LOG("not JSON: %s", line);
+		type = jstr(jget(v, "type"));
+		if (!strcmp(type, "trace")) {
+			recorded = !strcmp(jstr(jget(v, "faults")), "module");
+			EXPECT_STREQ("hidden", jstr(jget(v, "pfn")));
+		}
+		if (!strcmp(type, "fault")) {
+			unsigned long a = jhex(jget(v, "addr"));
+			unsigned long long e = jhex(jget(v, "entry"));
+
+			if (a >= p && a < p + TOOL_PAGES * PG) {
+				EXPECT_TRUE(e & P_PRESENT) TH_LOG("%s", line);
+				EXPECT_EQ(0, P_PFN(e)) TH_LOG("%s", line);
+				faults_in++;
+			}
+		}
+		jfree(v);
+	}
+	EXPECT_TRUE(recorded);
+	EXPECT_EQ(TOOL_PAGES, faults_in);
+	tool_result_free(&r);
+	unlink(log);
+}
+
 /* The tool's documented exit statuses (docs/tool.md) for what goes wrong. */
 TEST(tool_trace_errors)
 {
