@@ -18,22 +18,47 @@
  * one of the range's: the tables of a range being invalidated stay until
  * its invalidation ends (free_pgtables() comes after unmap_vmas()'s end).
  *
- * Locking: the ring and the pairing table are under v->lock, a spinlock
- * taken with interrupts off; readers copy one record out under it and
- * format it after dropping it. Registration and unregistration happen in
- * a request or at release, under the seq_file's mutex, where sleeping is
- * fine; mmu_notifier_unregister() waits for callbacks that are running,
- * so after it (at close, a new request, or rmmod, whose proc_remove()
- * releases every open file) no callback touches the view.
+ * Faults: at attach, kernel perf counters (sample period 1) on each
+ * thread of the target, inherited by the threads they create later
+ * (inherit_thread: CLONE_THREAD children only). PERF_COUNT_SW_PAGE_FAULTS
+ * fires in the faulting thread at the start of the fault
+ * (do_user_addr_fault(), before handle_mm_fault()): its handler records a
+ * fault record. PERF_COUNT_SW_PAGE_FAULTS_MIN and _MAJ fire at the end of
+ * a fault that succeeded (mm_account_fault(), the last thing
+ * handle_mm_fault() does, the entry in place): their handler reads the
+ * entry the fault produced. A fault that failed (SIGSEGV) or whose end
+ * was missed has its entry read later: at that thread's next fault, when
+ * that thread starts an unmap, mprotect or soft-dirty change of the page
+ * (made only outside faults; read before the change), or else by the
+ * read() that hands the record out (trace_fill()). Faults of other
+ * address spaces (a thread after execve()) are not recorded.
+ *
+ * Locking: the ring, the pairing table and the pending faults are under
+ * v->lock, a spinlock taken with interrupts off; readers copy one record
+ * out under it and format it after dropping it. Registration and
+ * unregistration happen in a request or at release, under the seq_file's
+ * mutex, where sleeping is fine. Detach releases the counters first, then
+ * waits an RCU grace period (the kernel calls the handler inside
+ * rcu_read_lock(), and a removal may interrupt a handler that runs), then
+ * unregisters the notifier: mmu_notifier_unregister() waits for callbacks
+ * that are running, and keeps the mm the handler compares with until
+ * then. After it (at close, a new request, or rmmod, whose proc_remove()
+ * releases every open file) nothing touches the view.
  */
 #include <linux/atomic.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/mmu_notifier.h>
+#include <linux/perf_event.h>
 #include <linux/pgtable.h>
+#include <linux/pid_namespace.h>
 #include <linux/proc_fs.h>
+#include <linux/ptrace.h>
+#include <linux/rcupdate.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -52,13 +77,40 @@
 #define TRACE_INFLIGHT	16
 /*
  * Trace files open at once, module-wide: each holds a ring of about
- * 344 KiB (charged to its opener), and anyone may open them.
+ * 360 KiB (charged to its opener), and anyone may open them.
  */
 #define TRACE_MAX_OPEN	64
+/*
+ * Threads of the target that get a fault counter at attach; the threads
+ * they create later inherit it, with no limit.
+ */
+#define TRACE_THREADS	256
+/* Threads whose last fault waits for its entry (the oldest gives way). */
+#define TRACE_PENDING	64
 /* Room a record's lines need at most: an event line, 16 entry lines. */
 #define TRACE_REC_ROOM	(256 + TRACE_ENTRIES * 128)
 
-enum trace_type { REC_START, REC_END, REC_EXIT, REC_DROP };
+enum trace_type { REC_START, REC_END, REC_EXIT, REC_DROP, REC_FAULT };
+
+/* When a fault's entry was read: not yet, at the thread's next fault, ... */
+enum trace_when {
+	AT_PENDING, AT_FAULT_END, AT_NEXT_FAULT, AT_CHANGE, AT_READ, AT_NONE
+};
+
+static const char *const trace_when_names[] = {
+	[AT_PENDING] = "pending", [AT_FAULT_END] = "fault_end",
+	[AT_NEXT_FAULT] = "next_fault", [AT_CHANGE] = "change",
+	[AT_READ] = "read", [AT_NONE] = "none",
+};
+
+/* The counters on each thread: the fault's start, its end (minor, major). */
+static const u64 trace_counter_configs[] = {
+	PERF_COUNT_SW_PAGE_FAULTS,
+	PERF_COUNT_SW_PAGE_FAULTS_MIN,
+	PERF_COUNT_SW_PAGE_FAULTS_MAJ,
+};
+
+#define TRACE_COUNTERS	(TRACE_THREADS * ARRAY_SIZE(trace_counter_configs))
 
 /* Entry levels: where the walk of one page ended. */
 static const char *const trace_level_names[] = {
@@ -86,8 +138,12 @@ struct trace_rec {
 	/* REC_END: the seq of its start (0: unknown); REC_DROP: the count */
 	u64 ref;
 	u64 total;		/* REC_DROP: records dropped since attach */
-	unsigned long start, end;
+	unsigned long start, end;	/* REC_FAULT: start is the address */
+	unsigned long ip;	/* REC_FAULT: instruction_pointer() */
+	pid_t tid;		/* REC_FAULT: in the requester's namespace */
 	u8 type;		/* enum trace_type */
+	u8 user;		/* REC_FAULT: user_mode() */
+	u8 when;		/* REC_FAULT: enum trace_when of after[0] */
 	u8 event;		/* enum mmu_notifier_event */
 	u8 nr;			/* entries recorded (0: range too large) */
 	bool blockable;
@@ -105,9 +161,21 @@ struct trace_inflight {
 	u64 raw[TRACE_ENTRIES];
 };
 
+/* A thread's last fault, whose entry is read at its next one. */
+struct trace_pending {
+	pid_t tid;
+	u64 seq;		/* of the fault record; 0: the slot is free */
+	unsigned int idx;	/* where it is in the ring, if still there */
+	unsigned long va;
+};
+
 struct trace_view {
 	struct ptw_file *f;
 	struct mmu_notifier mn;
+	struct pid_namespace *ns;	/* of the requester: tids in it */
+	struct perf_event **counters;	/* TRACE_COUNTERS, from init */
+	unsigned int ncounters;
+	unsigned int nthreads;		/* that got counters */
 	bool attached;		/* mn registered on mn.mm */
 	bool show_pfn;		/* fixed when attached */
 	bool header;		/* the header is still to be printed */
@@ -120,6 +188,7 @@ struct trace_view {
 	u64 drops_total;
 	unsigned int head, count;	/* ring[head] is the oldest record */
 	struct trace_inflight inflight[TRACE_INFLIGHT];
+	struct trace_pending pending[TRACE_PENDING];
 	struct trace_rec *ring;	/* TRACE_RING records, from init */
 	struct trace_rec cur;	/* the reader's copy of one record */
 };
@@ -224,6 +293,7 @@ static struct trace_rec *trace_new(struct trace_view *v, u8 type)
 	r->ref = 0;
 	r->nr = 0;
 	r->has_before = false;
+	r->when = AT_PENDING;
 	return r;
 }
 
@@ -252,6 +322,153 @@ static void trace_rec_range(struct trace_rec *r,
 	r->blockable = mmu_notifier_range_blockable(range);
 }
 
+/* The ring's record at @idx is the fault @seq, not handed out yet. */
+static struct trace_rec *trace_ring_fault(struct trace_view *v,
+					  unsigned int idx, u64 seq)
+{
+	struct trace_rec *r = &v->ring[idx];
+
+	if ((idx + TRACE_RING - v->head) % TRACE_RING >= v->count ||
+	    r->type != REC_FAULT || r->seq != seq || r->when != AT_PENDING)
+		return NULL;
+	return r;
+}
+
+/* @tid's pending slot: its own, a free one, or the oldest. Under v->lock. */
+static struct trace_pending *trace_pending_slot(struct trace_view *v,
+						pid_t tid)
+{
+	struct trace_pending *s = NULL, *p;
+	unsigned int i;
+
+	for (i = 0; i < TRACE_PENDING; i++) {
+		p = &v->pending[i];
+		if (p->seq && p->tid == tid)
+			return p;
+		if (!s || (s->seq && (!p->seq || p->seq < s->seq)))
+			s = p;
+	}
+	s->seq = 0;
+	s->tid = tid;
+	return s;
+}
+
+/* @tid's pending slot, or NULL. Under v->lock. */
+static struct trace_pending *trace_pending_find(struct trace_view *v,
+						pid_t tid)
+{
+	unsigned int i;
+
+	for (i = 0; i < TRACE_PENDING; i++)
+		if (v->pending[i].seq && v->pending[i].tid == tid)
+			return &v->pending[i];
+	return NULL;
+}
+
+/*
+ * @tid's last fault, if its address is in [@lo, @hi), is over: read the
+ * entry it produced into its record (if the ring still holds it), say
+ * when (@when), and forget it. Not under v->lock; does not sleep.
+ */
+static void trace_settle(struct trace_view *v, pid_t tid, unsigned long lo,
+			 unsigned long hi, u8 when)
+{
+	struct trace_pending *s;
+	struct trace_rec *r;
+	unsigned long flags, va = 0;
+	unsigned int idx = 0;
+	u64 raw, seq = 0;
+	u8 level;
+
+	spin_lock_irqsave(&v->lock, flags);
+	s = trace_pending_find(v, tid);
+	if (s && s->va >= lo && s->va < hi) {
+		seq = s->seq;
+		idx = s->idx;
+		va = s->va;
+		s->seq = 0;
+	}
+	spin_unlock_irqrestore(&v->lock, flags);
+	if (!seq)
+		return;
+	trace_read_entries(v, va & PAGE_MASK, 1, &raw, &level);
+	spin_lock_irqsave(&v->lock, flags);
+	r = trace_ring_fault(v, idx, seq);
+	if (r) {
+		r->nr = 1;
+		r->after[0] = raw;
+		r->after_level[0] = level;
+		r->when = when;
+	}
+	spin_unlock_irqrestore(&v->lock, flags);
+}
+
+/*
+ * The perf counters' overflow handler: a page fault of a target thread,
+ * at its start (the entry is not there yet). Runs in the faulting thread
+ * with preemption off, inside rcu_read_lock(): records into the ring,
+ * allocates nothing and does not sleep. The thread's previous fault is
+ * over by now, so its entry is read here.
+ */
+static void trace_fault(struct perf_event *event,
+			struct perf_sample_data *data, struct pt_regs *regs)
+{
+	struct trace_view *v = event->overflow_handler_context;
+	struct trace_pending *s;
+	struct trace_rec *r;
+	unsigned long flags;
+	pid_t tid;
+
+	/* A thread after execve(), or a process that shares none of it. */
+	if (current->mm != v->mn.mm)
+		return;
+	tid = task_pid_nr_ns(current, v->ns);
+	trace_settle(v, tid, 0, ULONG_MAX, AT_NEXT_FAULT);
+
+	spin_lock_irqsave(&v->lock, flags);
+	r = trace_new(v, REC_FAULT);
+	if (r) {
+		r->start = data->addr;
+		r->ip = instruction_pointer(regs);
+		r->tid = tid;
+		r->user = user_mode(regs);
+		s = trace_pending_slot(v, tid);
+		s->seq = r->seq;
+		s->idx = r - v->ring;
+		s->va = data->addr;
+	}
+	spin_unlock_irqrestore(&v->lock, flags);
+}
+
+/*
+ * The end of a fault that succeeded (the _MIN or _MAJ counter, from
+ * mm_account_fault()): the entry is in place; read it now. Same context
+ * as trace_fault().
+ */
+static void trace_fault_end(struct perf_event *event,
+			    struct perf_sample_data *data,
+			    struct pt_regs *regs)
+{
+	struct trace_view *v = event->overflow_handler_context;
+	unsigned long page = data->addr & PAGE_MASK;
+
+	if (current->mm != v->mn.mm)
+		return;
+	trace_settle(v, task_pid_nr_ns(current, v->ns), page, page + PAGE_SIZE,
+		     AT_FAULT_END);
+}
+
+/*
+ * Changes a thread makes only from a system call or task work, never from
+ * inside a fault (a fault's own changes are CLEAR: copy on write, a THP
+ * split, migration): when the thread makes one, its last fault is over.
+ */
+static bool trace_outside_fault(enum mmu_notifier_event event)
+{
+	return event == MMU_NOTIFY_UNMAP || event == MMU_NOTIFY_PROTECTION_VMA ||
+	       event == MMU_NOTIFY_SOFT_DIRTY;
+}
+
 static int trace_start(struct mmu_notifier *mn,
 		       const struct mmu_notifier_range *range)
 {
@@ -263,6 +480,10 @@ static int trace_start(struct mmu_notifier *mn,
 	struct trace_rec *r;
 	unsigned long flags;
 
+	/* Before the change: the entry the thread's last fault produced. */
+	if (trace_outside_fault(range->event))
+		trace_settle(v, task_pid_nr_ns(current, v->ns), range->start,
+			     range->end, AT_CHANGE);
 	if (nr)
 		trace_read_entries(v, range->start & PAGE_MASK, nr, raw,
 				   level);
@@ -352,7 +573,84 @@ static void trace_reset(struct trace_view *v)
 	v->head = 0;
 	v->count = 0;
 	memset(v->inflight, 0, sizeof(v->inflight));
+	memset(v->pending, 0, sizeof(v->pending));
 	spin_unlock_irqrestore(&v->lock, flags);
+}
+
+/*
+ * Release the fault counters (and the ones threads inherited from them),
+ * then wait until no handler runs: the kernel calls handlers inside
+ * rcu_read_lock(), and a counter's removal (an IPI to the thread's CPU)
+ * may interrupt one. May sleep.
+ */
+static void trace_counters_release(struct trace_view *v)
+{
+	unsigned int i;
+
+	if (!v->ncounters)
+		return;
+	for (i = 0; i < v->ncounters; i++)
+		perf_event_release_kernel(v->counters[i]);
+	v->ncounters = 0;
+	v->nthreads = 0;
+	synchronize_rcu();
+}
+
+/*
+ * The fault counters on each thread of @task's group, each inherited by
+ * the threads that thread creates from now on. A thread created while this
+ * runs by one that has no counter yet gets none; threads past
+ * TRACE_THREADS get none. Threads that exit meanwhile are skipped.
+ * May sleep.
+ */
+static int trace_counters_create(struct trace_view *v,
+				 struct task_struct *task)
+{
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_SOFTWARE,
+		.size = sizeof(attr),
+		.sample_period = 1,
+		.inherit = 1,
+		.inherit_thread = 1,
+	};
+	struct task_struct **threads, *t;
+	struct perf_event *ev;
+	unsigned int n = 0, i, c;
+	int ret = 0;
+
+	threads = kcalloc(TRACE_THREADS, sizeof(*threads), GFP_KERNEL);
+	if (!threads)
+		return -ENOMEM;
+	rcu_read_lock();
+	for_each_thread(task, t) {
+		if (n == TRACE_THREADS)
+			break;
+		get_task_struct(t);
+		threads[n++] = t;
+	}
+	rcu_read_unlock();
+	for (i = 0; i < n; i++) {
+		for (c = 0; c < ARRAY_SIZE(trace_counter_configs) && !ret; c++) {
+			attr.config = trace_counter_configs[c];
+			ev = perf_event_create_kernel_counter(&attr, -1,
+							      threads[i],
+							      c ? trace_fault_end : trace_fault,
+							      v);
+			if (IS_ERR(ev)) {
+				if (PTR_ERR(ev) != -ESRCH)	/* else exiting */
+					ret = PTR_ERR(ev);
+				break;
+			}
+			v->counters[v->ncounters++] = ev;
+		}
+		if (c == ARRAY_SIZE(trace_counter_configs))
+			v->nthreads++;
+		put_task_struct(threads[i]);
+	}
+	kfree(threads);
+	if (ret)
+		trace_counters_release(v);
+	return ret;
 }
 
 /* Stop recording; waits for callbacks that are running. May sleep. */
@@ -362,11 +660,14 @@ static void trace_detach(struct trace_view *v)
 
 	if (!v->attached)
 		return;
+	/* First: the handler compares with the mm the notifier holds. */
+	trace_counters_release(v);
 	spin_lock_irqsave(&v->lock, flags);
 	v->detaching = true;
 	spin_unlock_irqrestore(&v->lock, flags);
 	/* Drops the reference mmu_notifier_register() took on the mm. */
 	mmu_notifier_unregister(&v->mn, v->mn.mm);
+	put_pid_ns(v->ns);
 	v->attached = false;
 }
 
@@ -374,6 +675,7 @@ static void trace_detach(struct trace_view *v)
 static int trace_attach(struct ptw_file *f)
 {
 	struct trace_view *v = f->view;
+	struct task_struct *task;
 	struct mm_struct *mm;
 	pid_t nr;
 	int ret;
@@ -383,17 +685,35 @@ static int trace_attach(struct ptw_file *f)
 	mm = ptw_target_mm(f, &nr);
 	if (IS_ERR(mm))
 		return PTR_ERR(mm);
+	task = get_pid_task(f->target, PIDTYPE_PID);
+	if (!task) {
+		ret = -ESRCH;
+		goto out_mmput;
+	}
 	memset(&v->mn, 0, sizeof(v->mn));
 	v->mn.ops = &trace_mn_ops;
 	/* Before registering: the callbacks hide frames by it. */
 	v->show_pfn = ptw_show_pfn(f);
+	v->ns = get_pid_ns(task_active_pid_ns(current));
 	ret = mmu_notifier_register(&v->mn, mm);
-	mmput(mm);
 	if (ret)
-		return ret;
+		goto out_put_ns;
+	/* After: the handler compares with v->mn.mm. */
+	ret = trace_counters_create(v, task);
+	if (ret) {
+		mmu_notifier_unregister(&v->mn, mm);
+		goto out_put_ns;
+	}
 	v->attached = true;
 	v->pid = nr;
-	return 0;
+	goto out_put_task;
+out_put_ns:
+	put_pid_ns(v->ns);
+out_put_task:
+	put_task_struct(task);
+out_mmput:
+	mmput(mm);
+	return ret;
 }
 
 static void trace_print_entries(struct trace_view *v)
@@ -440,10 +760,41 @@ static void trace_print(struct trace_view *v)
 	case REC_EXIT:
 		ptw_out(v->f, "exit seq=%llu time=%llu\n", r->seq, r->time);
 		break;
+	case REC_FAULT:
+		ptw_out(v->f,
+			"fault seq=%llu time=%llu tid=%d va=0x%lx ip=0x%lx mode=%s entry=0x%llx level=%s entry_at=%s\n",
+			r->seq, r->time, r->tid, r->start, r->ip,
+			r->user ? "user" : "kernel", r->nr ? r->after[0] : 0,
+			trace_level_names[r->nr ? r->after_level[0] : PTW_PGD],
+			trace_when_names[r->when]);
+		break;
 	default:
 		ptw_out(v->f, "drop count=%llu total=%llu\n", r->ref, r->total);
 		break;
 	}
+}
+
+/*
+ * A fault whose thread has not faulted again: its entry now, by a
+ * lockless walk with the mm pinned (the record says so: entry_at=read).
+ * If the thread is still inside that fault, this is the entry before it.
+ */
+static void trace_fault_entry(struct trace_view *v)
+{
+	struct trace_rec *r = &v->cur;
+	struct mm_struct *mm = v->mn.mm;
+
+	if (r->type != REC_FAULT || r->when != AT_PENDING)
+		return;
+	if (!mmget_not_zero(mm)) {
+		r->when = AT_NONE;	/* the target's mm is gone */
+		return;
+	}
+	trace_read_entries(v, r->start & PAGE_MASK, 1, r->after,
+			   r->after_level);
+	mmput(mm);
+	r->nr = 1;
+	r->when = AT_READ;
 }
 
 /*
@@ -484,14 +835,15 @@ static int trace_fill(struct ptw_file *f)
 	if (v->header) {
 		ptw_out(f, PTW_HEADER(trace));
 		ptw_out(f,
-			"target pid=%d levels=%d pfn=%s clock=monotonic ring=%u entries_max=%u\n",
+			"target pid=%d levels=%d pfn=%s clock=monotonic ring=%u entries_max=%u faults=recorded threads=%u\n",
 			v->pid, ptw_paging_levels(),
 			v->show_pfn ? "shown" : "hidden", TRACE_RING,
-			TRACE_ENTRIES);
+			TRACE_ENTRIES, v->nthreads);
 		v->header = false;
 		any = true;
 	}
 	while (ptw_out_room(f, TRACE_REC_ROOM) && trace_pop(v)) {
+		trace_fault_entry(v);
 		trace_print(v);
 		any = true;
 	}
@@ -508,7 +860,7 @@ static void trace_rewind(struct ptw_file *f)
 	v->header = true;
 }
 
-static int trace_init(struct ptw_file *f)
+static int trace_view_init(struct ptw_file *f)
 {
 	struct trace_view *v = f->view;
 
@@ -517,7 +869,11 @@ static int trace_init(struct ptw_file *f)
 		return -EBUSY;
 	}
 	v->ring = kvcalloc(TRACE_RING, sizeof(*v->ring), GFP_KERNEL_ACCOUNT);
-	if (!v->ring) {
+	v->counters = kcalloc(TRACE_COUNTERS, sizeof(*v->counters),
+			      GFP_KERNEL_ACCOUNT);
+	if (!v->ring || !v->counters) {
+		kvfree(v->ring);
+		kfree(v->counters);
 		atomic_dec(&trace_open);
 		return -ENOMEM;
 	}
@@ -532,6 +888,7 @@ static void trace_view_release(struct ptw_file *f)
 
 	trace_detach(v);
 	kvfree(v->ring);
+	kfree(v->counters);
 	atomic_dec(&trace_open);
 }
 
@@ -559,7 +916,7 @@ static int trace_request(struct ptw_file *f, char *req)
 static const struct ptw_view_ops trace_view_ops = {
 	.size = sizeof(struct trace_view),
 	.stream = true,
-	.init = trace_init,
+	.init = trace_view_init,
 	.release = trace_view_release,
 	.request = trace_request,
 	.fill = trace_fill,

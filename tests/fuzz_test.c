@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Structured random requests to every request file (maps, walk, whatis,
- * alloc), interleaved with reads, preads and seeks at random sizes and
+ * alloc, tables, trace), interleaved with reads, preads and seeks at random sizes and
  * offsets, for a fixed time per file. Each write's result is judged by a
  * model of the request grammar written from docs/interface.md: a request
  * the grammar refuses must fail with EINVAL, one it accepts may only
@@ -286,8 +286,9 @@ static unsigned long info_ulong(const char *key)
 
 /* ---- the model of the request grammar (docs/interface.md) ---- */
 
-enum file { F_MAPS, F_WALK, F_WHATIS, F_ALLOC, F_TABLES };
-static const char *const file_names[] = { "maps", "walk", "whatis", "alloc", "tables" };
+enum file { F_MAPS, F_WALK, F_WHATIS, F_ALLOC, F_TABLES, F_TRACE };
+static const char *const file_names[] = { "maps", "walk", "whatis", "alloc", "tables",
+					  "trace" };
 
 /*
  * The separators the parsers take: spaces and tabs, not the rest of the
@@ -598,6 +599,7 @@ static void model(struct fuzz *z, struct fdstate *s, const char *buf,
 	switch (z->file) {
 	case F_MAPS: model_maps(z, req, p); break;
 	case F_TABLES: model_maps(z, req, p); break;
+	case F_TRACE: model_maps(z, req, p); break;
 	case F_WALK: model_walk(z, req, p); break;
 	case F_WHATIS: model_whatis(req, p); break;
 	case F_ALLOC: model_alloc(z, s, req, p); break;
@@ -638,6 +640,7 @@ static void accepted(struct fuzz *z, struct fdstate *s, const struct parsed *p)
 		break;
 	case V_SELF:
 		s->tg = TG_SELF;
+		s->requested = true;
 		break;
 	case V_KERNEL:
 		s->kernel = true;
@@ -842,6 +845,7 @@ static void gen_structured(struct fuzz *z, struct fdstate *fs, struct sbuf *s)
 	switch (z->file) {
 	case F_MAPS:
 	case F_TABLES:
+	case F_TRACE:
 		if (k < 15)
 			put(s, "self");
 		else if (k < 30)
@@ -1092,6 +1096,8 @@ static bool stable(struct fuzz *z, const struct fdstate *s)
 		return !s->requested;
 	case F_ALLOC:
 		return true;
+	case F_TRACE:
+		return false;	/* a stream: what was read is gone */
 	}
 	return false;
 }
@@ -1111,6 +1117,42 @@ static bool walk_outcome(const char *last)
 	return !strcmp(l.tag, "stop") && ptw_get(&l, "reason");
 }
 
+/*
+ * A trace read whole from offset 0: nothing (no request took, or the last
+ * one failed), or the header and then whole records of known kinds only.
+ */
+static void check_trace(struct fuzz *z, const char *text, size_t len)
+{
+	static const char *const tags[] = { "target", "fault", "event", "done",
+					    "entry", "drop", "exit" };
+	const char *line = text, *nl;
+	size_t hl = strlen(PTW_HEADER(trace)), i;
+	char copy[512];
+	struct ptw_line l;
+
+	if (!len)
+		return;
+	if (strncmp(text, PTW_HEADER(trace) "target ", hl + 7) || text[len - 1] != '\n') {
+		bad(z, "trace output %.60s ... (%zu bytes)", text, len);
+		return;
+	}
+	for (line = text + hl; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		snprintf(copy, sizeof(copy), "%.*s", (int)(nl - line), line);
+		if (ptw_tokenize(copy, &l)) {
+			bad(z, "trace line '%.80s'", line);
+			return;
+		}
+		for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
+			if (!strcmp(l.tag, tags[i]))
+				break;
+		if (i == sizeof(tags) / sizeof(tags[0])) {
+			bad(z, "trace line of an unknown kind '%.80s'", line);
+			return;
+		}
+	}
+}
+
 static void check_output(struct fuzz *z, struct fdstate *s, const char *text, size_t len)
 {
 	char head[96], why[256];
@@ -1122,9 +1164,14 @@ static void check_output(struct fuzz *z, struct fdstate *s, const char *text, si
 		bad(z, "output has a NUL byte");
 		return;
 	}
-	if ((z->file == F_WALK || z->file == F_WHATIS) && !s->requested) {
+	if ((z->file == F_WALK || z->file == F_WHATIS || z->file == F_TRACE) &&
+	    !s->requested) {
 		if (len)
 			bad(z, "output before any request: %.60s", text);
+		return;
+	}
+	if (z->file == F_TRACE) {
+		check_trace(z, text, len);
 		return;
 	}
 	if (!len || text[len - 1] != '\n') {
@@ -1177,6 +1224,8 @@ static void check_output(struct fuzz *z, struct fdstate *s, const char *text, si
 			bad(z, "alloc output %.60s ... %s, expected %u allocations", text + 15,
 			    last, s->nr);
 		break;
+	case F_TRACE:
+		break;	/* check_trace() above */
 	}
 }
 
@@ -1583,7 +1632,7 @@ static void fuzz_file(struct __test_metadata *_metadata, struct env *e, enum fil
 	ASSERT_NE(NULL, z);
 	z->e = e;
 	z->file = file;
-	if (file == F_MAPS || file == F_WALK || file == F_TABLES) {
+	if (file == F_MAPS || file == F_WALK || file == F_TABLES || file == F_TRACE) {
 		secs = e->secs * 0.8;
 		pid = fork();
 		ASSERT_LE(0, pid);
@@ -1642,6 +1691,16 @@ TEST_F_TIMEOUT(fuzz, alloc, 7200)
 TEST_F_TIMEOUT(fuzz, tables, 7200)
 {
 	fuzz_file(_metadata, &self->e, F_TABLES);
+}
+
+/*
+ * trace: the requests attach the fault counters and the notifier to
+ * targets that are stopped, zombies, leaderless or this process itself
+ * (which faults and changes its tables as it fuzzes), and detach them.
+ */
+TEST_F_TIMEOUT(fuzz, trace, 7200)
+{
+	fuzz_file(_metadata, &self->e, F_TRACE);
 }
 
 /*

@@ -53,9 +53,9 @@ enum { TGT_MAPPER, TGT_FORKER, TGT_THP, TGT_SWAPPER, TGT_SPAWNER, TGT_NR };
 static const char *const tgt_names[] = { "mapper", "forker", "thp", "swapper", "spawner" };
 /* Readers, one process each. */
 enum { RD_MAPS, RD_MAPS2, RD_WALK, RD_WHATIS, RD_ALLOC, RD_KERNEL, RD_SHARING,
-       RD_INFO, RD_TABLES, RD_NR };
+       RD_INFO, RD_TABLES, RD_TRACE, RD_NR };
 static const char *const rd_names[] = { "maps", "maps", "walk", "whatis", "alloc",
-					"kernel", "sharing", "info", "tables" };
+					"kernel", "sharing", "info", "tables", "trace" };
 
 #define NSLOTS		(TGT_NR + 2)	/* the targets, the forker's and spawner's children */
 #define MAX_KADDR	128
@@ -570,6 +570,93 @@ static void r_tables(struct soak *sk, int rd)
 	close(fd);
 }
 
+/* Whether every whole line of a trace is one the format knows. */
+static const char *trace_bad_line(char *text)
+{
+	static const char *const tags[] = { "target ", "fault ", "event ", "done ",
+					    "entry ", "drop ", "exit " };
+	char *line, *save = NULL, *end = strrchr(text, '\n');
+	size_t i;
+
+	if (!end)
+		return NULL;
+	end[1] = '\0';		/* a line cut by the last read is not whole */
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (line == text) {
+			size_t hl = strlen(PTW_HEADER(trace)) - 1;	/* no newline */
+
+			if (strncmp(line, PTW_HEADER(trace), hl) || line[hl])
+				return line;
+			continue;
+		}
+		for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
+			if (!strncmp(line, tags[i], strlen(tags[i])))
+				break;
+		if (i == sizeof(tags) / sizeof(tags[0]))
+			return line;
+	}
+	return NULL;
+}
+
+/*
+ * trace of a churning target for a moment: the fault counters and the
+ * notifier attach and detach under its forks, execs and exits, the reads
+ * in random chunks find whole records of known kinds.
+ */
+static void r_trace(struct soak *sk, int rd)
+{
+	int slot = pick_slot(), fd, i;
+	pid_t pid = sk->pid[slot];
+	char req[32], *text = NULL;
+	size_t len = 0, cap = 0;
+	const char *bad;
+
+	if (!pid)
+		return;
+	fd = open(PTWALK_DIR "/trace", O_RDWR);
+	if (fd < 0) {
+		rd_bad(sk, rd, "open: %s", strerror(errno));
+		return;
+	}
+	snprintf(req, sizeof(req), "%d", pid);
+	if (write(fd, req, strlen(req)) < 0) {
+		if (errno == ESRCH)
+			sk->esrch[rd]++;
+		else
+			rd_bad(sk, rd, "trace %s: %s", tgt_names[slot % TGT_NR], strerror(errno));
+		close(fd);
+		return;
+	}
+	for (i = 0; i < 5 + random() % 20; i++) {
+		size_t chunk = 64 + random() % 8192;
+		ssize_t n;
+
+		if (len + chunk + 1 > cap) {
+			cap = 2 * (len + chunk + 1);
+			text = realloc(text, cap);
+		}
+		n = read(fd, text + len, chunk);
+		if (n < 0) {
+			rd_bad(sk, rd, "read of trace %s: %s", tgt_names[slot % TGT_NR],
+			       strerror(errno));
+			break;
+		}
+		len += n;
+		usleep(random() % 5000);
+	}
+	if (text) {
+		text[len] = '\0';
+		sk->outputs[rd]++;
+		sk->bytes[rd] += len;
+		bad = trace_bad_line(text);
+		if (bad)
+			rd_bad(sk, rd, "trace: '%.60s'", bad);
+	}
+	free(text);
+	close(fd);
+}
+
 static void reader(struct soak *sk, int rd)
 {
 	srandom(1000 + rd);
@@ -586,6 +673,7 @@ static void reader(struct soak *sk, int rd)
 			r_plain(sk, rd, "sharing", PTW_HEADER(sharing), "end exceptions=");
 			break;
 		case RD_TABLES: r_tables(sk, rd); break;
+		case RD_TRACE: r_trace(sk, rd); break;
 		default:
 			r_plain(sk, rd, "info", PTW_HEADER(info), NULL);
 			usleep(10000);

@@ -38,10 +38,10 @@ const char trace_help[] =
 	"or of CMD run from its first instruction, and of every change the kernel\n"
 	"makes to its page tables, with the kernel's reason (unmap, clear,\n"
 	"protection_vma, protection_page, soft_dirty, migrate, ...) and, for\n"
-	"ranges of up to 16 pages, each entry before and after. Faults come\n"
-	"from perf (perf_event_open); where perf is refused (Debian's\n"
-	"kernel.perf_event_paranoid=3 for users) the timeline says so and shows\n"
-	"the page-table changes only. --json prints one JSON object per line.\n"
+	"ranges of up to 16 pages, each entry before and after. The module\n"
+	"records the faults (user or kernel mode) with the entry each produced,\n"
+	"read after the fault (no perf_event_open: perf_event_paranoid does not\n"
+	"matter). --json prints one JSON object per line.\n"
 	"Root for another user's PID; without root, frames read as 0.\n"
 	"  -o, --out FILE  also write the JSON lines to FILE (stdout keeps the\n"
 	"                  timeline)\n"
@@ -86,10 +86,14 @@ static void print_item_human(const struct tracer *t, const struct item *it)
 	unsigned int i;
 
 	switch (it->type) {
-	case IT_FAULT:
-		printf("%12.3f  fault            0x%lx (%s, tid %d, ip 0x%lx)\n", ms,
-		       it->start, it->user ? "user" : "kernel", it->tid, it->ip);
+	case IT_FAULT: {
+		char a[64];
+
+		printf("%12.3f  fault            0x%lx (%s, tid %d, ip 0x%lx) -> %s %s\n", ms,
+		       it->start, it->user ? "user" : "kernel", it->tid, it->ip,
+		       it->entry_level, entry_word(it->entry, a, sizeof(a), pfn_shown));
 		break;
+	}
 	case IT_EVENT:
 		printf("%12.3f  %-16s 0x%lx-0x%lx (%lu pages)%s\n", ms, it->kind,
 		       it->start, it->end, (it->end - it->start + 4095) / 4096,
@@ -122,9 +126,10 @@ static void print_item_json(FILE *f, const struct item *it)
 
 	switch (it->type) {
 	case IT_FAULT:
-		fprintf(f, JSON_HEAD "\"type\":\"fault\",\"time_ns\":%llu,\"pid\":%d,\"tid\":%d,\"addr\":\"0x%lx\",\"ip\":\"0x%lx\",\"mode\":\"%s\"}\n",
-			it->time, it->pid, it->tid, it->start, it->ip,
-			it->user ? "user" : "kernel");
+		fprintf(f, JSON_HEAD "\"type\":\"fault\",\"seq\":%llu,\"time_ns\":%llu,\"pid\":%d,\"tid\":%d,\"addr\":\"0x%lx\",\"ip\":\"0x%lx\",\"mode\":\"%s\",\"entry\":\"0x%llx\",\"entry_level\":\"%s\",\"entry_at\":\"%s\"}\n",
+			it->seq, it->time, it->pid, it->tid, it->start, it->ip,
+			it->user ? "user" : "kernel", it->entry, it->entry_level,
+			it->entry_at);
 		break;
 	case IT_EVENT:
 		fprintf(f, JSON_HEAD "\"type\":\"event\",\"seq\":%llu,\"time_ns\":%llu,\"kind\":\"%s\",\"start\":\"0x%lx\",\"end\":\"0x%lx\",\"blockable\":%s}\n",
@@ -206,7 +211,7 @@ static void print_header_json(FILE *f, const struct tracer *t)
 	fprintf(f, JSON_HEAD "\"type\":\"trace\",\"pid\":%d,\"pfn\":\"%s\",\"clock\":\"monotonic\",\"faults\":",
 		t->pid, t->pfn);
 	if (!why) {
-		fprintf(f, "\"perf\"}\n");
+		fprintf(f, "\"module\"}\n");
 	} else {
 		fprintf(f, "\"unavailable\",\"faults_reason\":");
 		json_str_escaped(f, why);
@@ -236,8 +241,8 @@ static void print_header(const struct tracer *t)
 
 static void print_summary_json(FILE *f, const struct tracer *t)
 {
-	fprintf(f, JSON_HEAD "\"type\":\"summary\",\"faults\":%llu,\"faults_lost\":%llu,\"events\":%llu,\"done\":%llu,\"dropped\":%llu,\"exited\":%s}\n",
-		t->faults, t->lost, t->events, t->dones, t->dropped,
+	fprintf(f, JSON_HEAD "\"type\":\"summary\",\"faults\":%llu,\"events\":%llu,\"done\":%llu,\"dropped\":%llu,\"exited\":%s}\n",
+		t->faults, t->events, t->dones, t->dropped,
 		t->exited ? "true" : "false");
 }
 
@@ -254,8 +259,6 @@ static void print_summary(const struct tracer *t)
 	printf("\n%llu faults%s, %llu page-table changes (%llu ended), %llu records dropped (ring full)",
 	       t->faults, tracer_faults_missing(t) ? " (not recorded)" : "", t->events,
 	       t->dones, t->dropped);
-	if (t->lost)
-		printf(", %llu fault samples lost", t->lost);
 	printf("\n");
 }
 

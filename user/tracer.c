@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The recording half of `ptwalk trace` (tracer.h): page faults (perf
- * software events) and page-table changes (the module's /proc/ptwalk/trace,
- * an MMU-notifier recorder), merged by time. Both sources stamp
- * CLOCK_MONOTONIC: perf with use_clockid, the module with ktime_get_ns().
+ * The recording half of `ptwalk trace` (tracer.h): the module's
+ * /proc/ptwalk/trace, which records the target's page faults (kernel perf
+ * counters, with the entry each produced) and its page-table changes (an
+ * MMU notifier) on one timeline, stamped CLOCK_MONOTONIC. No perf event of
+ * the tool's own: the module's counters do not depend on
+ * perf_event_paranoid.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -20,12 +20,10 @@
 #include "ptwfmt.h"
 #include "tracer.h"
 
-#define PERF_PAGES	64		/* data pages of the perf ring (256 KiB) */
 #define TRACE_LINE_MAX	512		/* the longest line of the trace file */
 #define MAX_ITEMS	TRACER_MAX_ITEMS
 #define MAX_ENTRIES	TRACER_MAX_ENTRIES
 #define TRACE_BUF	TRACER_BUF
-#define MAX_CPUS	TRACER_MAX_CPUS
 
 unsigned long long mono_ns(void)
 {
@@ -84,7 +82,11 @@ static void trace_line(struct tracer *t, const char *text)
 	if (ptw_tokenize(copy, &l))
 		fatal(EXIT_FORMAT, PTWALK_DIR "/trace: malformed '%.80s'", text);
 	if (!strcmp(l.tag, "target")) {
+		char yes[16] = "";
+
 		field(&l, "pfn", t->pfn, sizeof(t->pfn));
+		field(&l, "faults", yes, sizeof(yes));
+		t->faults_recorded = !strcmp(yes, "recorded");
 		return;
 	}
 	if (!strcmp(l.tag, "entry")) {
@@ -117,6 +119,7 @@ static void trace_line(struct tracer *t, const char *text)
 		t->dropped += it->count;
 		/* Placed after what came before it in the file. */
 		it->time = t->nitems > 1 ? t->items[t->nitems - 2].time : 0;
+		it->seq = t->nitems > 1 ? t->items[t->nitems - 2].seq : 0;
 		return;
 	}
 	if (!num(&l, "seq", &it->seq) || !num(&l, "time", &it->time))
@@ -124,6 +127,25 @@ static void trace_line(struct tracer *t, const char *text)
 	if (!strcmp(l.tag, "exit")) {
 		it->type = IT_EXIT;
 		t->exited = true;
+		return;
+	}
+	if (!strcmp(l.tag, "fault")) {
+		char mode[8] = "";
+		unsigned long long ip;
+
+		it->type = IT_FAULT;
+		it->pid = t->pid;
+		if (!num(&l, "tid", &a) || !num(&l, "va", &b) ||
+		    !num(&l, "ip", &ip) || !num(&l, "entry", &it->entry) ||
+		    !field(&l, "mode", mode, sizeof(mode)) ||
+		    !field(&l, "level", it->entry_level, sizeof(it->entry_level)) ||
+		    !field(&l, "entry_at", it->entry_at, sizeof(it->entry_at)))
+			fatal(EXIT_FORMAT, PTWALK_DIR "/trace: malformed '%.80s'", text);
+		it->tid = a;
+		it->start = b;
+		it->ip = ip;
+		it->user = !strcmp(mode, "user");
+		t->faults++;
 		return;
 	}
 	it->type = !strcmp(l.tag, "event") ? IT_EVENT : IT_DONE;
@@ -188,173 +210,16 @@ static void drain_trace(struct tracer *t)
 	}
 }
 
-static const char *perf_paranoid(void)
-{
-	static char level[16] = "?";
-	FILE *f = fopen("/proc/sys/kernel/perf_event_paranoid", "r");
-
-	if (f) {
-		if (fscanf(f, "%15s", level) != 1)
-			strcpy(level, "?");
-		fclose(f);
-	}
-	return level;
-}
-
-static void perf_fail(struct tracer *t, const char *what)
-{
-	if (errno == EACCES || errno == EPERM)
-		snprintf(t->perf_why, sizeof(t->perf_why),
-			 "%s refused (%s; kernel.perf_event_paranoid=%s: faults need root, CAP_PERFMON, or paranoid <= 2 for your own processes)",
-			 what, strerror(errno), perf_paranoid());
-	else
-		snprintf(t->perf_why, sizeof(t->perf_why), "%s failed: %s",
-			 what, strerror(errno));
-}
-
-static void perf_close(struct tracer *t)
-{
-	long page = sysconf(_SC_PAGESIZE);
-	int i;
-
-	for (i = 0; i < t->nperf; i++) {
-		if (t->meta[i])
-			munmap(t->meta[i], page + t->data_size);
-		close(t->perf_fd[i]);
-	}
-	t->nperf = 0;
-}
-
-/*
- * Page-fault samples of @pid and the threads it starts, one event and
- * ring per CPU. All or nothing: faults are either all recorded or none.
- */
-static void perf_open(struct tracer *t)
-{
-	struct perf_event_attr attr = {
-		.type = PERF_TYPE_SOFTWARE,
-		.size = sizeof(attr),
-		.config = PERF_COUNT_SW_PAGE_FAULTS,
-		.sample_period = 1,
-		.sample_type = PERF_SAMPLE_IP | PERF_SAMPLE_TID |
-			       PERF_SAMPLE_TIME | PERF_SAMPLE_ADDR,
-		.inherit = 1,
-		.use_clockid = 1,
-		.clockid = CLOCK_MONOTONIC,
-	};
-	long page = sysconf(_SC_PAGESIZE);
-	long cpus = sysconf(_SC_NPROCESSORS_CONF);
-	int cpu;
-
-	if (cpus > MAX_CPUS)
-		cpus = MAX_CPUS;
-	t->data_size = PERF_PAGES * page;
-	for (cpu = 0; cpu < cpus; cpu++) {
-		void *ring;
-		int fd = syscall(SYS_perf_event_open, &attr, t->pid, cpu, -1,
-				 PERF_FLAG_FD_CLOEXEC);
-
-		if (fd < 0 && errno == ENODEV)
-			continue;	/* an offline CPU */
-		if (fd < 0) {
-			perf_fail(t, "perf_event_open");
-			perf_close(t);
-			return;
-		}
-		t->perf_fd[t->nperf] = fd;
-		t->meta[t->nperf] = NULL;
-		t->nperf++;
-		ring = mmap(NULL, page + t->data_size, PROT_READ | PROT_WRITE,
-			    MAP_SHARED, fd, 0);
-		if (ring == MAP_FAILED) {
-			perf_fail(t, "mmap of the perf ring");
-			perf_close(t);
-			return;
-		}
-		t->meta[t->nperf - 1] = ring;
-		t->data[t->nperf - 1] = (char *)ring + page;
-	}
-	if (!t->nperf)
-		snprintf(t->perf_why, sizeof(t->perf_why), "no CPU to open perf events on");
-}
-
-/* Copy @n bytes at offset @off (which may wrap) of ring @data. */
-static void ring_copy(const struct tracer *t, const char *data,
-		      unsigned long long off, void *dst, size_t n)
-{
-	size_t at = off % t->data_size, first = t->data_size - at;
-
-	if (first >= n) {
-		memcpy(dst, data + at, n);
-	} else {
-		memcpy(dst, data + at, first);
-		memcpy((char *)dst + first, data, n - first);
-	}
-}
-
-static void drain_ring(struct tracer *t, int i)
-{
-	struct perf_event_mmap_page *meta = t->meta[i];
-	const char *data = t->data[i];
-	unsigned long long head, tail;
-
-	head = __atomic_load_n(&meta->data_head, __ATOMIC_ACQUIRE);
-	tail = meta->data_tail;
-	while (tail < head && t->nitems < MAX_ITEMS - 1) {
-		struct perf_event_header h;
-		struct {
-			uint64_t ip;
-			uint32_t pid, tid;
-			uint64_t time, addr;
-		} s;
-		uint64_t lost[2];
-
-		ring_copy(t, data, tail, &h, sizeof(h));
-		if (!h.size)
-			break;
-		if (h.type == PERF_RECORD_SAMPLE && h.size >= sizeof(h) + sizeof(s)) {
-			ring_copy(t, data, tail + sizeof(h), &s, sizeof(s));
-			/* Children inherit the event; their faults are not ours. */
-			if ((pid_t)s.pid == t->pid) {
-				struct item *it = new_item(t);
-
-				it->type = IT_FAULT;
-				it->time = s.time;
-				it->start = s.addr;
-				it->ip = s.ip;
-				it->pid = s.pid;
-				it->tid = s.tid;
-				it->user = (h.misc & PERF_RECORD_MISC_CPUMODE_MASK) ==
-					   PERF_RECORD_MISC_USER;
-				t->faults++;
-			}
-		} else if (h.type == PERF_RECORD_LOST && h.size >= sizeof(h) + sizeof(lost)) {
-			ring_copy(t, data, tail + sizeof(h), lost, sizeof(lost));
-			t->lost += lost[1];
-		}
-		tail += h.size;
-	}
-	__atomic_store_n(&meta->data_tail, tail, __ATOMIC_RELEASE);
-}
-
-static void drain_perf(struct tracer *t)
-{
-	int i;
-
-	for (i = 0; i < t->nperf; i++)
-		drain_ring(t, i);
-}
-
 static int item_cmp(const void *a, const void *b)
 {
 	const struct item *x = a, *y = b;
 
 	if (x->time != y->time)
 		return x->time < y->time ? -1 : 1;
-	/* Same time: module records by seq, and a fault first. */
-	if (x->type == IT_FAULT || y->type == IT_FAULT)
-		return (y->type == IT_FAULT) - (x->type == IT_FAULT);
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
+	/* Same time: by seq; a drop after the record it follows. */
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	return (x->type == IT_DROP) - (y->type == IT_DROP);
 }
 
 void tracer_start(struct tracer *t, pid_t pid)
@@ -371,14 +236,12 @@ void tracer_start(struct tracer *t, pid_t pid)
 	t->fd = pf_open("trace", O_RDWR);
 	pf_write(t->fd, "trace", req, what);
 	strcpy(t->pfn, "?");
-	perf_open(t);
-	drain_trace(t);		/* the header: pfn= */
+	drain_trace(t);		/* the header: pfn=, faults= */
 }
 
 void tracer_poll(struct tracer *t)
 {
 	drain_trace(t);
-	drain_perf(t);
 }
 
 bool tracer_full(const struct tracer *t)
@@ -410,12 +273,12 @@ void tracer_flush(struct tracer *t, unsigned long long before, tracer_emit emit,
 
 const char *tracer_faults_missing(const struct tracer *t)
 {
-	return t->nperf ? NULL : t->perf_why;
+	return t->faults_recorded ? NULL :
+	       "the module's trace does not say faults=recorded";
 }
 
 void tracer_stop(struct tracer *t)
 {
-	perf_close(t);
 	if (t->fd >= 0)
 		close(t->fd);
 	t->fd = -1;

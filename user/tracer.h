@@ -1,14 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The recording half of `ptwalk trace`: a process's page-table changes
- * (the module's /proc/ptwalk/trace) and its page faults, read into items
- * and handed out in time order. The printing half (human, JSON) is the
+ * The recording half of `ptwalk trace`: a process's page faults and
+ * page-table changes (both from the module's /proc/ptwalk/trace), read
+ * into items and handed out in time order. The printing half (human, JSON) is the
  * caller's: cmd_trace.c, and the demo.
  */
 #ifndef PTWALK_TRACER_H
 #define PTWALK_TRACER_H
 
-#include <linux/perf_event.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -16,7 +15,6 @@
 #define TRACER_MAX_ITEMS	65536	/* pending items; more are handed out early */
 #define TRACER_MAX_ENTRIES	16	/* entry lines of one done record */
 #define TRACER_BUF		(64 * 1024)
-#define TRACER_MAX_CPUS		256
 
 enum item_type { IT_FAULT, IT_EVENT, IT_DONE, IT_DROP, IT_EXIT };
 
@@ -32,6 +30,9 @@ struct item {
 	unsigned long long time, seq, ref, count, total;
 	unsigned long start, end;	/* fault: start is the address */
 	unsigned long ip;
+	/* fault: the entry it produced, its level, when the module read it */
+	unsigned long long entry;
+	char entry_level[8], entry_at[16];
 	pid_t pid, tid;
 	bool user, blockable;
 	char kind[24];
@@ -43,16 +44,7 @@ struct tracer {
 	int fd;				/* /proc/ptwalk/trace */
 	pid_t pid;
 	char pfn[16];			/* "shown" or "hidden" */
-	/*
-	 * One perf event per CPU, following PID and the threads it starts
-	 * (inherit): an inherited event can have a ring only per CPU.
-	 */
-	int nperf;
-	int perf_fd[TRACER_MAX_CPUS];
-	struct perf_event_mmap_page *meta[TRACER_MAX_CPUS];
-	char *data[TRACER_MAX_CPUS];
-	size_t data_size;
-	char perf_why[256];		/* why faults are missing */
+	bool faults_recorded;		/* the target line says so */
 	struct item *items;
 	size_t nitems;
 	char rest[TRACER_BUF];		/* a partial line of the trace file */
@@ -63,7 +55,7 @@ struct tracer {
 	unsigned long long t0;		/* time of the first item handed out */
 	bool exited;
 	/* Counts for the summary. */
-	unsigned long long faults, events, dones, dropped, lost, kinds_other;
+	unsigned long long faults, events, dones, dropped, kinds_other;
 };
 
 typedef void (*tracer_emit)(const struct tracer *t, const struct item *it, void *ctx);
