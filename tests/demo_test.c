@@ -1071,6 +1071,7 @@ TEST_F(demo, step13_records_against_pagemap)
 	unsigned long long tm = 0, tm2 = 0;
 	pid_t parent, child;
 	bool pfns, faults, cov;
+	int dropped;
 	char why[160];
 	uint64_t pm, pm2;
 	int k, i;
@@ -1084,6 +1085,13 @@ TEST_F(demo, step13_records_against_pagemap)
 	faults = jbool(fact(d, "faults_recorded"));
 	TH_LOG("frames %s, faults %s", pfns ? "shown" : "hidden",
 	       faults ? "recorded" : jstr(fact(d, "faults_missing")));
+	/* The module records faults for root and users alike. */
+	EXPECT_TRUE(faults);
+	/* A full ring drops records (counted): then a fault may be missing. */
+	dropped = jint(fact(d, "records_dropped"));
+	if (dropped)
+		TH_LOG("%d records dropped: missing faults are not held against the step", dropped);
+	faults = faults && !dropped;
 
 	/* Demand paging: each touched page one fault, and present after. */
 	x = experiment(d, "demand_paging");
@@ -1094,10 +1102,9 @@ TEST_F(demo, step13_records_against_pagemap)
 	for (i = 0; i < 4; i++) {
 		va = jhex(jat(t, i));
 		EXPECT_TRUE(pm_at(&d->cap, k, parent, va, &cov) & PM_PRESENT) TH_LOG("0x%lx", va);
-		/* Perf's samples may be throttled: none is allowed, more than one is not. */
-		EXPECT_GE(1, faults_at(x, parent, va, 0)) TH_LOG("faults at 0x%lx", va);
-		if (faults && !faults_at(x, parent, va, 0))
-			TH_LOG("no fault recorded at 0x%lx (perf throttled?)", va);
+		/* The module records every fault: exactly one per first touch. */
+		if (faults)
+			EXPECT_EQ(1, faults_at(x, parent, va, 0)) TH_LOG("faults at 0x%lx", va);
 		/* A first touch fills an empty entry: no invalidation. */
 		EXPECT_EQ(NULL, done_entry(x, parent, NULL, va, NULL)) TH_LOG("0x%lx", va);
 	}
@@ -1138,8 +1145,8 @@ TEST_F(demo, step13_records_against_pagemap)
 		EXPECT_EQ(PM_PFN(pm2), E_PFN(jhex(jget(e, "after"))));
 		EXPECT_EQ(PM_PFN(pm2), (uint64_t)jhex(fact(d, "cow_child_new_pfn")));
 	}
-	if (faults && !faults_at(x, child, lo, 0))
-		TH_LOG("no fault of the child's write recorded (perf throttled?)");
+	if (faults)
+		EXPECT_LE(1, faults_at(x, child, lo, 0)) TH_LOG("the child's write");
 	/*
 	 * The parent's write: a fault; its frame is its own now, kept (no
 	 * record) or, if something still held the old one, copied (then the
@@ -1154,8 +1161,8 @@ TEST_F(demo, step13_records_against_pagemap)
 	} else if (tm < tm2) {
 		EXPECT_EQ(PM_PFN(pm), PM_PFN(pm2));
 	}
-	if (faults && !faults_at(x, parent, lo, tm2))
-		TH_LOG("no fault of the parent's write recorded (perf throttled?)");
+	if (faults)
+		EXPECT_LE(1, faults_at(x, parent, lo, tm2)) TH_LOG("the parent's write");
 
 	/* mprotect: the entries lose W and keep pagemap's frames. */
 	x = experiment(d, "mprotect");
@@ -1239,8 +1246,8 @@ TEST_F(demo, step13_records_against_pagemap)
 		e = done_entry(x, parent, NULL, lo, &tm);
 		pm = pm_at(&d->cap, k, parent, lo, &cov);
 		EXPECT_TRUE(pm & PM_PRESENT) TH_LOG("page 0 not back: 0x%llx", (unsigned long long)pm);
-		if (faults && !faults_at(x, parent, lo, tm))
-			TH_LOG("no swap-in fault recorded (perf throttled?)");
+		if (faults)
+			EXPECT_LE(1, faults_at(x, parent, lo, tm)) TH_LOG("the swap-in");
 		if (pfns)
 			EXPECT_EQ(jhex(fact(d, "swap_offset")),
 				  PM_SWAP_OFF(pm_at(&d->cap, k - 1, parent, lo, &cov)));

@@ -15,10 +15,9 @@
 #include "ptwalk.h"
 
 /*
- * Reserved, not used: only touched pages cost memory. Demo step 13 holds
- * two tracers (58 MiB each, zeroed, so present) while it takes snapshots
- * of the tool's own maps, where every present arena page is a run line
- * of its own; 512 MiB ran out.
+ * Reserved, not used: only touched pages cost memory. Demo step 13 takes
+ * snapshots of the tool's own maps, where every present arena page is a
+ * run line of its own.
  */
 #define ARENA_SIZE	(2048UL << 20)
 

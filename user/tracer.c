@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/mman.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -222,15 +223,34 @@ static int item_cmp(const void *a, const void *b)
 	return (x->type == IT_DROP) - (y->type == IT_DROP);
 }
 
+#define ITEMS_BYTES	(MAX_ITEMS * sizeof(struct item))
+#define ENTRIES_BYTES	((size_t)MAX_ITEMS * MAX_ENTRIES * sizeof(struct entry))
+
+/*
+ * The item and entry buffers: a mapping of their own, reserved and left
+ * untouched, filled as records come (each item and entry is set when it
+ * is used). A tool that traces itself (demo step 13) then makes no fault
+ * for them up front, where zeroing 58 MiB made 15,000 and filled the
+ * module's ring; and they are not the arena the caller's data lives in.
+ */
+static void *tracer_map(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED)
+		fatal(EXIT_FAIL, "trace: reserving %zu MiB: %s", size >> 20, strerror(errno));
+	return p;
+}
+
 void tracer_start(struct tracer *t, pid_t pid)
 {
 	char req[32], what[48];
 
 	memset(t, 0, sizeof(*t));
 	t->pid = pid;
-	t->mark = arena_mark();
-	t->items = xalloc(MAX_ITEMS * sizeof(*t->items));
-	t->entries = xalloc((size_t)MAX_ITEMS * MAX_ENTRIES * sizeof(*t->entries));
+	t->items = tracer_map(ITEMS_BYTES);
+	t->entries = tracer_map(ENTRIES_BYTES);
 	snprintf(req, sizeof(req), "%d", pid);
 	snprintf(what, sizeof(what), "PID %d", pid);
 	t->fd = pf_open("trace", O_RDWR);
@@ -282,7 +302,10 @@ void tracer_stop(struct tracer *t)
 	if (t->fd >= 0)
 		close(t->fd);
 	t->fd = -1;
+	if (t->items)
+		munmap(t->items, ITEMS_BYTES);
+	if (t->entries)
+		munmap(t->entries, ENTRIES_BYTES);
 	t->items = NULL;
 	t->entries = NULL;
-	arena_release(t->mark);
 }

@@ -50,7 +50,6 @@ struct tracer {
 	char rest[TRACER_BUF];		/* a partial line of the trace file */
 	size_t rest_len;
 	struct entry *entries;		/* TRACER_MAX_ITEMS * TRACER_MAX_ENTRIES */
-	size_t mark;			/* the arena before items and entries */
 	size_t nentries;
 	unsigned long long t0;		/* time of the first item handed out */
 	bool exited;
