@@ -20,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/swap.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -951,49 +950,6 @@ TEST_F(demo, step12_three_processes_cow_frames_and_figure)
 
 /* ---- step 13 ------------------------------------------------------------ */
 
-/*
- * Swap on zram0 (Debian's module in /lib/modules/extra, as swap_test
- * does), for step 13's MADV_PAGEOUT; false with the reason in @why.
- */
-static bool zram_swap(char *why, size_t sz)
-{
-	char *swaps = read_whole("/proc/swaps", NULL), *order, *name, *save = NULL;
-	bool on = swaps && strchr(swaps, '\n') && strchr(swaps, '\n')[1];
-	char path[128];
-	int fd;
-
-	free(swaps);
-	if (on)
-		return true;
-	order = read_whole("/lib/modules/extra/load-order", NULL);
-	if (!order) {
-		snprintf(why, sz, "no zram module in the VM");
-		return false;
-	}
-	for (name = strtok_r(order, "\n", &save); name; name = strtok_r(NULL, "\n", &save)) {
-		snprintf(path, sizeof(path), "/lib/modules/extra/%s.ko", name);
-		if (module_load(path) && errno != EEXIST) {
-			snprintf(why, sz, "cannot load %s: %s", name, strerror(errno));
-			free(order);
-			return false;
-		}
-	}
-	free(order);
-	fd = open("/sys/block/zram0/disksize", O_WRONLY);
-	if (fd < 0 || write(fd, "64M", 3) != 3) {
-		snprintf(why, sz, "zram0 cannot be sized: %s", strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return false;
-	}
-	close(fd);
-	if (system("mkswap /dev/zram0 >/dev/null 2>&1") ||
-	    (swapon("/dev/zram0", 0) && errno != EBUSY)) {
-		snprintf(why, sz, "mkswap/swapon on zram0 failed: %s", strerror(errno));
-		return false;
-	}
-	return true;
-}
 
 static const struct jval *experiment(const struct demo_run *d, const char *name)
 {
@@ -1076,7 +1032,7 @@ TEST_F(demo, step13_records_against_pagemap)
 	uint64_t pm, pm2;
 	int k, i;
 
-	if (!zram_swap(why, sizeof(why)))
+	if (!zram_swap_on(why, sizeof(why)))
 		TH_LOG("no swap, the swap experiment will be skipped: %s", why);
 	ASSERT_EQ(0, run_step(_metadata, 13, d));
 	check_snapshots(_metadata, d);

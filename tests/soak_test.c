@@ -23,7 +23,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
-#include <sys/swap.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -764,42 +763,6 @@ static void print_figures(const char *when, const struct figures *f)
 
 /* ---- setup: zram swap, THP, collapse ---- */
 
-static int load_module(const char *name)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), "/lib/modules/extra/%s.ko", name);
-	return module_load(path) && errno != EEXIST ? -1 : 0;
-}
-
-/* zram0 as swap (as swap_test does); NULL or why not. */
-static const char *setup_swap(void)
-{
-	char *swaps = read_whole("/proc/swaps", NULL);
-	char *order, *name, *save = NULL;
-	bool on = swaps && strstr(swaps, "/dev/zram0");
-
-	free(swaps);
-	if (on)
-		return NULL;
-	order = read_whole("/lib/modules/extra/load-order", NULL);
-	if (!order)
-		return "no zram module in the VM";
-	for (name = strtok_r(order, "\n", &save); name; name = strtok_r(NULL, "\n", &save))
-		if (load_module(name)) {
-			free(order);
-			return "a zram module does not load";
-		}
-	free(order);
-	if (access("/sys/block/zram0/disksize", W_OK) ||
-	    write_file("/sys/block/zram0/disksize", "64M"))
-		return "zram0 cannot be sized";
-	if (system("mkswap /dev/zram0 >/dev/null 2>&1") ||
-	    (swapon("/dev/zram0", 0) && errno != EBUSY))
-		return "mkswap/swapon on zram0 failed";
-	return NULL;
-}
-
 static int probe_madv_collapse(void)
 {
 	char *p = map_aligned(HPAGE);
@@ -894,6 +857,7 @@ TEST_F_TIMEOUT(soak, readers_of_every_file_against_churning_targets, 7200)
 	int secs = soak_secs(), ncpus = sysconf(_SC_NPROCESSORS_ONLN), i, status, left;
 	struct figures before, after;
 	const char *no_swap;
+	static char swap_why[160];
 	char *thp;
 	double t0, settle_s;
 
@@ -902,7 +866,7 @@ TEST_F_TIMEOUT(soak, readers_of_every_file_against_churning_targets, 7200)
 	if (!ptwalk_loaded() || getuid())
 		SKIP(return, "needs root and ptwalk loaded");
 	alarm(secs + 900);
-	no_swap = setup_swap();
+	no_swap = zram_swap_on(swap_why, sizeof(swap_why)) ? NULL : swap_why;
 	if (no_swap)
 		TH_LOG("soaking without swap: %s", no_swap);
 	thp = read_whole(THP_SYSFS "enabled", NULL);

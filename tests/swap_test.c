@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/swap.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -26,62 +25,6 @@
 
 static char why[128];
 
-static int load_module(const char *name)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), "/lib/modules/extra/%s.ko", name);
-	return module_load(path) && errno != EEXIST ? -1 : 0;
-}
-
-static int write_file(const char *path, const char *v)
-{
-	int fd = open(path, O_WRONLY);
-	int ret;
-
-	if (fd < 0)
-		return -1;
-	ret = write(fd, v, strlen(v)) == (ssize_t)strlen(v) ? 0 : -1;
-	close(fd);
-	return ret;
-}
-
-/* zram0 as swap; false with the reason in why[]. */
-static bool setup_swap(void)
-{
-	char *swaps = read_whole("/proc/swaps", NULL);
-	char *order, *name, *save = NULL;
-	bool on = swaps && strstr(swaps, "/dev/zram0");
-
-	free(swaps);
-	if (on)
-		return true;	/* set up by an earlier test of this binary */
-	order = read_whole("/lib/modules/extra/load-order", NULL);
-	if (!order) {
-		snprintf(why, sizeof(why), "no zram module in the VM (provisioning did not extract it)");
-		return false;
-	}
-	for (name = strtok_r(order, "\n", &save); name; name = strtok_r(NULL, "\n", &save)) {
-		if (load_module(name)) {
-			snprintf(why, sizeof(why), "cannot load %s: %s", name, strerror(errno));
-			free(order);
-			return false;
-		}
-	}
-	free(order);
-	if (access("/sys/block/zram0/disksize", W_OK) ||
-	    write_file("/sys/block/zram0/disksize", "64M")) {
-		snprintf(why, sizeof(why), "zram0 cannot be sized: %s", strerror(errno));
-		return false;
-	}
-	if (system("mkswap /dev/zram0 >/dev/null 2>&1") ||
-	    (swapon("/dev/zram0", 0) && errno != EBUSY)) {
-		snprintf(why, sizeof(why), "mkswap/swapon on zram0 failed: %s", strerror(errno));
-		return false;
-	}
-	return true;
-}
-
 FIXTURE(swap) {
 	char *p;
 	uint64_t *pm;
@@ -94,7 +37,7 @@ FIXTURE_SETUP(swap)
 
 	self->p = NULL;
 	self->pm = NULL;
-	if (!setup_swap())
+	if (!zram_swap_on(why, sizeof(why)))
 		SKIP(return, "%s", why);
 	self->p = mmap(NULL, PAGES * 4096, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

@@ -18,7 +18,6 @@
 #include <linux/perf_event.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/swap.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -291,47 +290,6 @@ static unsigned long long mono_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-/* zram0 as swap (as swap_test does it); false with the reason in @why. */
-static bool setup_swap(char *why, size_t sz)
-{
-	char *swaps = read_whole("/proc/swaps", NULL);
-	char *order, *name, *save = NULL, path[128];
-	bool on = swaps && strstr(swaps, "/dev/zram0");
-	int fd;
-
-	free(swaps);
-	if (on)
-		return true;
-	order = read_whole("/lib/modules/extra/load-order", NULL);
-	if (!order) {
-		snprintf(why, sz, "no zram module in the VM");
-		return false;
-	}
-	for (name = strtok_r(order, "\n", &save); name;
-	     name = strtok_r(NULL, "\n", &save)) {
-		snprintf(path, sizeof(path), "/lib/modules/extra/%s.ko", name);
-		if (module_load(path) && errno != EEXIST) {
-			snprintf(why, sz, "cannot load %s: %s", name, strerror(errno));
-			free(order);
-			return false;
-		}
-	}
-	free(order);
-	fd = open("/sys/block/zram0/disksize", O_WRONLY);
-	if (fd < 0 || write(fd, "64M", 3) != 3) {
-		snprintf(why, sz, "zram0 cannot be sized: %s", strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return false;
-	}
-	close(fd);
-	if (system("mkswap /dev/zram0 >/dev/null 2>&1") ||
-	    (swapon("/dev/zram0", 0) && errno != EBUSY)) {
-		snprintf(why, sz, "mkswap/swapon on zram0 failed: %s", strerror(errno));
-		return false;
-	}
-	return true;
-}
 
 /* The scripted target's log, in a shared page: what it did and when. */
 enum step { S_FORK, S_COW, S_MPROTECT, S_MUNMAP, S_PAGEOUT, S_SWAPIN, S_NR };
@@ -539,7 +497,7 @@ TEST(scripted_timeline)
 
 	ASSERT_NE(MAP_FAILED, log);
 	memset(log, 0, sizeof(*log));
-	log->swap = setup_swap(why, sizeof(why));
+	log->swap = zram_swap_on(why, sizeof(why));
 	if (!log->swap)
 		TH_LOG("no swap, the page-out step is left out: %s", why);
 	ASSERT_EQ(0, pipe(go));

@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/swap.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -303,5 +304,45 @@ bool line_field(const char *line, const char *key, char *out, size_t sz)
 		return false;
 	memcpy(out, p, e - p);
 	out[e - p] = '\0';
+	return true;
+}
+
+bool zram_swap_on(char *why, size_t sz)
+{
+	char *swaps = read_whole("/proc/swaps", NULL);
+	char *order, *name, *save = NULL, path[128];
+	bool on = swaps && strstr(swaps, "/dev/zram0");
+	int fd;
+
+	free(swaps);
+	if (on)
+		return true;	/* set up by an earlier test in this VM */
+	order = read_whole("/lib/modules/extra/load-order", NULL);
+	if (!order) {
+		snprintf(why, sz, "no zram module in the VM (provisioning did not extract it)");
+		return false;
+	}
+	for (name = strtok_r(order, "\n", &save); name; name = strtok_r(NULL, "\n", &save)) {
+		snprintf(path, sizeof(path), "/lib/modules/extra/%s.ko", name);
+		if (module_load(path) && errno != EEXIST) {
+			snprintf(why, sz, "cannot load %s: %s", name, strerror(errno));
+			free(order);
+			return false;
+		}
+	}
+	free(order);
+	fd = open("/sys/block/zram0/disksize", O_WRONLY);
+	if (fd < 0 || write(fd, "64M", 3) != 3) {
+		snprintf(why, sz, "zram0 cannot be sized: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	close(fd);
+	if (system("mkswap /dev/zram0 >/dev/null 2>&1") ||
+	    (swapon("/dev/zram0", 0) && errno != EBUSY)) {
+		snprintf(why, sz, "mkswap/swapon on zram0 failed: %s", strerror(errno));
+		return false;
+	}
 	return true;
 }

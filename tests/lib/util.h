@@ -45,6 +45,12 @@ char *map_aligned(size_t len);
 void child_kill(pid_t pid);
 /* finit_module() of @path (NULL: $PTWALK_KO or /lib/modules/ptwalk.ko). */
 int module_load(const char *path);
+/*
+ * Swap on zram0, from Debian's zram module the VM carries in
+ * /lib/modules/extra (loaded in its load-order), 64 MiB; true when it is
+ * on (already, or now), else false with the reason in @why.
+ */
+bool zram_swap_on(char *why, size_t sz);
 /* delete_module(@name, O_NONBLOCK). */
 int module_unload(const char *name);
 /* Does /proc/cpuinfo list this flag for the boot CPU? */
