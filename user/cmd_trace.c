@@ -5,9 +5,10 @@
  * here (human or JSON lines; with -o the JSON lines also to a file, with
  * --html also into the step-through page of trace_page.c).
  *
- * The loop: every TICK_MS, take the time T, drain both sources, and print
- * in time order what is older than T - SETTLE_MS (a record stamped just
- * before T may be written just after it); at the end, print the rest.
+ * The loop: every TICK_MS, take the time T, drain the module's file, and
+ * print in time order what is older than T - SETTLE_NS (a record stamped
+ * on one CPU just before T may reach the ring after one stamped later on
+ * another); at the end, print the rest.
  */
 #include <errno.h>
 #include <poll.h>

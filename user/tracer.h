@@ -54,7 +54,7 @@ struct tracer {
 	unsigned long long t0;		/* time of the first item handed out */
 	bool exited;
 	/* Counts for the summary. */
-	unsigned long long faults, events, dones, dropped, kinds_other;
+	unsigned long long faults, events, dones, dropped;
 };
 
 typedef void (*tracer_emit)(const struct tracer *t, const struct item *it, void *ctx);
