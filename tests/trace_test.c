@@ -1422,7 +1422,7 @@ TEST(tool_trace_command)
 	unsigned long p = 0;
 	unsigned long long last_time = 0, unmap_time = 0;
 	int faults_in = 0, unmaps = 0, lines = 0, ordered = 1, i;
-	bool recorded = false, summary = false;
+	bool recorded = false, summary = false, access = false;
 	ssize_t n;
 
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -1451,6 +1451,8 @@ TEST(tool_trace_command)
 		type = jstr(jget(v, "type"));
 		if (!strcmp(type, "trace")) {
 			recorded = !strcmp(jstr(jget(v, "faults")), "module");
+			access = recorded &&
+				 !strcmp(jstr(jget(v, "access")), "module");
 		} else if (!strcmp(type, "summary")) {
 			summary = true;
 		} else if (jget(v, "time_ns")) {
@@ -1467,6 +1469,11 @@ TEST(tool_trace_command)
 				EXPECT_EQ(0, (a - p) % PG) TH_LOG("fault at 0x%lx", a);
 				EXPECT_EQ(0, unmap_time) TH_LOG("a fault after the unmap");
 				EXPECT_STREQ("user", jstr(jget(v, "mode")));
+				/* Fresh pages, written: not a protection fault. */
+				if (access) {
+					EXPECT_STREQ("write", jstr(jget(v, "access")));
+					EXPECT_STREQ("no", jstr(jget(v, "prot")));
+				}
 				/*
 				 * The entry each write produced, read at
 				 * the fault's end: present and writable.
@@ -1499,6 +1506,7 @@ TEST(tool_trace_command)
 	EXPECT_TRUE(ordered);
 	EXPECT_EQ(1, unmaps);
 	EXPECT_TRUE(recorded) TH_LOG("%.300s", r.out);
+	EXPECT_TRUE(access) TH_LOG("%.300s", r.out);
 	EXPECT_EQ(TOOL_PAGES, faults_in);
 	tool_result_free(&r);
 	unlink(log);
