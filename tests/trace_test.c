@@ -185,7 +185,7 @@ static void trace_parse(struct trace *t, char *text, bool want_header)
 			     strcmp(r->access, "exec") && strcmp(r->access, "unknown")) ||
 			    (strcmp(r->prot, "yes") && strcmp(r->prot, "no") &&
 			     strcmp(r->prot, "unknown")) ||
-			    !strcmp(r->access, "unknown") != !!strcmp(r->prot, "unknown") ||
+			    !strcmp(r->access, "unknown") != !strcmp(r->prot, "unknown") ||
 			    ptw_get_str(&l, "mode", tmp, sizeof(tmp)) ||
 			    (strcmp(tmp, "user") && strcmp(tmp, "kernel")) ||
 			    (strcmp(r->entry_at, "fault_end") &&
