@@ -9,6 +9,13 @@
 
 #include <linux/pgtable.h>
 #include <linux/types.h>
+#ifdef CONFIG_X86_64
+#include <asm/trap_pf.h>
+#endif
+
+/* What a fault's access was, from the hardware (ptw_arch_fault_access()). */
+enum ptw_access { PTW_ACCESS_UNKNOWN, PTW_ACCESS_READ, PTW_ACCESS_WRITE,
+		  PTW_ACCESS_EXEC };
 
 #ifdef CONFIG_X86_64
 /*
@@ -54,6 +61,39 @@ static inline u64 ptw_arch_frame_mask(unsigned int shift)
 static inline u64 ptw_arch_leaf_step(u64 raw, unsigned int shift)
 {
 	return (raw & _PAGE_PRESENT) ? 1ULL << shift : -(1ULL << shift);
+}
+
+/*
+ * The kernel's page-fault tracepoints that carry the hardware's account
+ * of a fault (arch/x86/include/asm/trace/exceptions.h): fired first thing
+ * in handle_page_fault(), before do_user_addr_fault() counts the fault
+ * (PERF_COUNT_SW_PAGE_FAULTS), in the faulting thread, one for faults
+ * from user mode and one for the kernel's own accesses.
+ */
+#define PTW_ARCH_FAULT_TP_USER		"page_fault_user"
+#define PTW_ARCH_FAULT_TP_KERNEL	"page_fault_kernel"
+/* Their probes' arguments after the data pointer (their TP_PROTO). */
+#define PTW_ARCH_FAULT_TP_ARGS \
+	unsigned long address, struct pt_regs *regs, unsigned long error_code
+/* The fault's address and its hardware code, from those arguments. */
+#define PTW_ARCH_FAULT_TP_ADDR	address
+#define PTW_ARCH_FAULT_TP_CODE	error_code
+
+/*
+ * The access of a fault with error code @code: an instruction fetch, a
+ * write, else a read (the CPU sets at most one of INSTR and WRITE).
+ */
+static inline enum ptw_access ptw_arch_fault_access(unsigned long code)
+{
+	if (code & X86_PF_INSTR)
+		return PTW_ACCESS_EXEC;
+	return (code & X86_PF_WRITE) ? PTW_ACCESS_WRITE : PTW_ACCESS_READ;
+}
+
+/* The page was present and the access broke its protection. */
+static inline bool ptw_arch_fault_prot(unsigned long code)
+{
+	return code & X86_PF_PROT;
 }
 #else
 #error "ptwalk: no page-table fast path for this architecture"

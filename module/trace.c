@@ -33,11 +33,23 @@
  * read() that hands the record out (trace_fill()). Faults of other
  * address spaces (a thread after execve()) are not recorded.
  *
+ * Access: the perf event does not say read, write or execute; the
+ * hardware's error code does, and the kernel hands it to its page-fault
+ * tracepoints (module/arch.h), which fire in the faulting thread before
+ * the perf event, with nothing of that thread in between. While a view is
+ * attached it has its own probe on them (the view is the probe's data, so
+ * a probe needs no list and no lock to find it); the probe keeps the code
+ * of the target's thread in a slot keyed by task and address, and the
+ * fault record takes it from there. Missing tracepoints (another
+ * architecture, a kernel without them) only make the access unknown.
+ *
  * Locking: the ring, the pairing table and the pending faults are under
  * v->lock, a spinlock taken with interrupts off; readers copy one record
  * out under it and format it after dropping it. Registration and
  * unregistration happen in a request or at release, under the seq_file's
- * mutex, where sleeping is fine. Detach releases the counters first, then
+ * mutex, where sleeping is fine. Detach unregisters the probes first and waits
+ * until none runs (tracepoint_synchronize_unregister()), releases the
+ * counters, then
  * waits an RCU grace period (the kernel calls the handler inside
  * rcu_read_lock(), and a removal may interrupt a handler that runs), then
  * unregisters the notifier: mmu_notifier_unregister() waits for callbacks
@@ -62,6 +74,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/tracepoint.h>
 
 #include "arch.h"
 #include "decode.h"
@@ -132,6 +145,18 @@ static const char *const trace_event_names[] = {
 
 static atomic_t trace_open = ATOMIC_INIT(0);
 
+static const char *const trace_access_names[] = {
+	[PTW_ACCESS_UNKNOWN] = "unknown", [PTW_ACCESS_READ] = "read",
+	[PTW_ACCESS_WRITE] = "write", [PTW_ACCESS_EXEC] = "exec",
+};
+
+/* The kernel's page-fault tracepoints (module/arch.h), found at init. */
+static const char *const trace_tp_names[] = {
+	PTW_ARCH_FAULT_TP_USER, PTW_ARCH_FAULT_TP_KERNEL,
+};
+
+static struct tracepoint *trace_tps[ARRAY_SIZE(trace_tp_names)];
+
 struct trace_rec {
 	u64 seq;		/* 1, 2, ...: every record, dropped ones too */
 	u64 time;		/* ktime_get_ns(): CLOCK_MONOTONIC */
@@ -143,6 +168,8 @@ struct trace_rec {
 	pid_t tid;		/* REC_FAULT: in the requester's namespace */
 	u8 type;		/* enum trace_type */
 	u8 user;		/* REC_FAULT: user_mode() */
+	u8 access;		/* REC_FAULT: enum ptw_access */
+	bool prot;		/* REC_FAULT: a protection fault */
 	u8 when;		/* REC_FAULT: enum trace_when of after[0] */
 	u8 event;		/* enum mmu_notifier_event */
 	u8 nr;			/* entries recorded (0: range too large) */
@@ -169,6 +196,13 @@ struct trace_pending {
 	unsigned long va;
 };
 
+/* A thread's fault, at the tracepoint: its hardware error code. */
+struct trace_code {
+	const struct task_struct *task;	/* a key only; NULL: free */
+	unsigned long va;
+	unsigned long code;
+};
+
 struct trace_view {
 	struct ptw_file *f;
 	struct mmu_notifier mn;
@@ -177,6 +211,7 @@ struct trace_view {
 	unsigned int ncounters;
 	unsigned int nthreads;		/* that got counters */
 	bool attached;		/* mn registered on mn.mm */
+	bool probing;		/* our probes are on every trace_tps[] */
 	bool show_pfn;		/* fixed when attached */
 	bool header;		/* the header is still to be printed */
 	pid_t pid;
@@ -189,6 +224,8 @@ struct trace_view {
 	unsigned int head, count;	/* ring[head] is the oldest record */
 	struct trace_inflight inflight[TRACE_INFLIGHT];
 	struct trace_pending pending[TRACE_PENDING];
+	struct trace_code codes[TRACE_PENDING];
+	unsigned int code_next;	/* the slot a new thread takes */
 	struct trace_rec *ring;	/* TRACE_RING records, from init */
 	struct trace_rec cur;	/* the reader's copy of one record */
 };
@@ -404,6 +441,62 @@ static void trace_settle(struct trace_view *v, pid_t tid, unsigned long lo,
 }
 
 /*
+ * The probe on the page-fault tracepoints, for every fault of the system
+ * while the view is attached: it keeps the error code of the target's
+ * threads for trace_fault(), which comes next in the same thread. Not in
+ * NMI or interrupt context (a fault there may interrupt a holder of
+ * v->lock on this CPU, and is never the thread's own fault).
+ */
+static void trace_fault_code(void *data, PTW_ARCH_FAULT_TP_ARGS)
+{
+	struct trace_view *v = data;
+	struct trace_code *c = NULL;
+	unsigned long flags;
+	unsigned int i;
+
+	if (current->mm != v->mn.mm || !in_task())
+		return;
+	spin_lock_irqsave(&v->lock, flags);
+	for (i = 0; i < TRACE_PENDING && !c; i++)
+		if (v->codes[i].task == current)
+			c = &v->codes[i];
+	if (!c) {
+		c = &v->codes[v->code_next];
+		v->code_next = (v->code_next + 1) % TRACE_PENDING;
+	}
+	c->task = current;
+	c->va = PTW_ARCH_FAULT_TP_ADDR;
+	c->code = PTW_ARCH_FAULT_TP_CODE;
+	spin_unlock_irqrestore(&v->lock, flags);
+}
+
+/*
+ * The access of the current thread's fault at @va into @r, from the code
+ * its tracepoint kept (unknown without one: no probes, or the slot given
+ * to another thread). Under v->lock.
+ */
+static void trace_take_code(struct trace_view *v, struct trace_rec *r,
+			    unsigned long va)
+{
+	unsigned int i;
+
+	r->access = PTW_ACCESS_UNKNOWN;
+	r->prot = false;
+	for (i = 0; i < TRACE_PENDING; i++) {
+		struct trace_code *c = &v->codes[i];
+
+		if (c->task != current)
+			continue;
+		if (c->va == va) {
+			r->access = ptw_arch_fault_access(c->code);
+			r->prot = ptw_arch_fault_prot(c->code);
+		}
+		c->task = NULL;
+		return;
+	}
+}
+
+/*
  * The perf counters' overflow handler: a page fault of a target thread,
  * at its start (the entry is not there yet). Runs in the faulting thread
  * with preemption off, inside rcu_read_lock(): records into the ring,
@@ -432,6 +525,7 @@ static void trace_fault(struct perf_event *event,
 		r->ip = instruction_pointer(regs);
 		r->tid = tid;
 		r->user = user_mode(regs);
+		trace_take_code(v, r, data->addr);
 		s = trace_pending_slot(v, tid);
 		s->seq = r->seq;
 		s->idx = r - v->ring;
@@ -574,6 +668,8 @@ static void trace_reset(struct trace_view *v)
 	v->count = 0;
 	memset(v->inflight, 0, sizeof(v->inflight));
 	memset(v->pending, 0, sizeof(v->pending));
+	memset(v->codes, 0, sizeof(v->codes));
+	v->code_next = 0;
 	spin_unlock_irqrestore(&v->lock, flags);
 }
 
@@ -653,6 +749,50 @@ static int trace_counters_create(struct trace_view *v,
 	return ret;
 }
 
+/*
+ * Remove the view's probes, then wait until none runs: a probe may be
+ * running on another CPU when it is unregistered. May sleep.
+ */
+static void trace_probes_stop(struct trace_view *v)
+{
+	unsigned int i;
+
+	if (!v->probing)
+		return;
+	for (i = 0; i < ARRAY_SIZE(trace_tps); i++)
+		tracepoint_probe_unregister(trace_tps[i],
+					    (void *)trace_fault_code, v);
+	tracepoint_synchronize_unregister();
+	v->probing = false;
+}
+
+/*
+ * Put the view's probe on each page-fault tracepoint (their static key
+ * turns on with the first probe: trace_pagefault_reg()). On failure, or
+ * without the tracepoints, the faults' access is unknown. May sleep.
+ */
+static void trace_probes_start(struct trace_view *v)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(trace_tps); i++) {
+		if (!trace_tps[i] ||
+		    tracepoint_probe_register(trace_tps[i],
+					      (void *)trace_fault_code, v))
+			break;
+	}
+	if (i == ARRAY_SIZE(trace_tps)) {
+		v->probing = true;
+		return;
+	}
+	if (!i)
+		return;
+	while (i--)
+		tracepoint_probe_unregister(trace_tps[i],
+					    (void *)trace_fault_code, v);
+	tracepoint_synchronize_unregister();
+}
+
 /* Stop recording; waits for callbacks that are running. May sleep. */
 static void trace_detach(struct trace_view *v)
 {
@@ -660,7 +800,8 @@ static void trace_detach(struct trace_view *v)
 
 	if (!v->attached)
 		return;
-	/* First: the handler compares with the mm the notifier holds. */
+	/* First: the handlers compare with the mm the notifier holds. */
+	trace_probes_stop(v);
 	trace_counters_release(v);
 	spin_lock_irqsave(&v->lock, flags);
 	v->detaching = true;
@@ -698,9 +839,11 @@ static int trace_attach(struct ptw_file *f)
 	ret = mmu_notifier_register(&v->mn, mm);
 	if (ret)
 		goto out_put_ns;
-	/* After: the handler compares with v->mn.mm. */
+	/* After: the handlers compare with v->mn.mm. */
+	trace_probes_start(v);
 	ret = trace_counters_create(v, task);
 	if (ret) {
+		trace_probes_stop(v);
 		mmu_notifier_unregister(&v->mn, mm);
 		goto out_put_ns;
 	}
@@ -762,9 +905,12 @@ static void trace_print(struct trace_view *v)
 		break;
 	case REC_FAULT:
 		ptw_out(v->f,
-			"fault seq=%llu time=%llu tid=%d va=0x%lx ip=0x%lx mode=%s entry=0x%llx level=%s entry_at=%s\n",
+			"fault seq=%llu time=%llu tid=%d va=0x%lx ip=0x%lx mode=%s access=%s prot=%s entry=0x%llx level=%s entry_at=%s\n",
 			r->seq, r->time, r->tid, r->start, r->ip,
-			r->user ? "user" : "kernel", r->nr ? r->after[0] : 0,
+			r->user ? "user" : "kernel",
+			trace_access_names[r->access],
+			r->access == PTW_ACCESS_UNKNOWN ? "unknown" :
+			r->prot ? "yes" : "no", r->nr ? r->after[0] : 0,
 			trace_level_names[r->nr ? r->after_level[0] : PTW_PGD],
 			trace_when_names[r->when]);
 		break;
@@ -835,10 +981,11 @@ static int trace_fill(struct ptw_file *f)
 	if (v->header) {
 		ptw_out(f, PTW_HEADER(trace));
 		ptw_out(f,
-			"target pid=%d levels=%d pfn=%s clock=monotonic ring=%u entries_max=%u faults=recorded threads=%u\n",
+			"target pid=%d levels=%d pfn=%s clock=monotonic ring=%u entries_max=%u faults=recorded threads=%u access=%s\n",
 			v->pid, ptw_paging_levels(),
 			v->show_pfn ? "shown" : "hidden", TRACE_RING,
-			TRACE_ENTRIES, v->nthreads);
+			TRACE_ENTRIES, v->nthreads,
+			v->probing ? "recorded" : "unknown");
 		v->header = false;
 		any = true;
 	}
@@ -923,7 +1070,18 @@ static const struct ptw_view_ops trace_view_ops = {
 	.rewind = trace_rewind,
 };
 
+static void trace_tp_find(struct tracepoint *tp, void *priv)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(trace_tp_names); i++)
+		if (!strcmp(tp->name, trace_tp_names[i]))
+			trace_tps[i] = tp;
+}
+
 int ptwalk_trace_init(struct proc_dir_entry *dir)
 {
+	/* Built-in tracepoints stay for the kernel's life: find them once. */
+	for_each_kernel_tracepoint(trace_tp_find, NULL);
 	return ptw_file_create(dir, "trace", PTW_MODE_REQUEST, &trace_view_ops);
 }

@@ -54,6 +54,7 @@ struct rec {
 	bool user;
 	unsigned long long ip, entry;
 	char entry_at[16], level[8];
+	char access[8], prot[8];	/* fault: read/write/exec; yes/no */
 	struct {
 		unsigned long va;
 		bool has_before;
@@ -66,6 +67,7 @@ struct trace {
 	size_t n;
 	bool pfn_shown;
 	bool faults;		/* the target line says faults=recorded */
+	bool access;		/* the target line says access=recorded */
 	pid_t pid;
 	unsigned long long drops;	/* sum of drop counts */
 	unsigned long long last_total;
@@ -127,6 +129,10 @@ static void trace_parse(struct trace *t, char *text, bool want_header)
 			t->pfn_shown = !strcmp(tmp, "shown");
 			t->faults = !ptw_get_str(&l, "faults", tmp, sizeof(tmp)) &&
 				    !strcmp(tmp, "recorded");
+			if (ptw_get_str(&l, "access", tmp, sizeof(tmp)) ||
+			    (strcmp(tmp, "recorded") && strcmp(tmp, "unknown")))
+				bad_line(t, line);
+			t->access = !strcmp(tmp, "recorded");
 			continue;
 		}
 		if (!strcmp(l.tag, "entry")) {
@@ -173,6 +179,13 @@ static void trace_parse(struct trace *t, char *text, bool want_header)
 			    ptw_get_str(&l, "level", r->level, sizeof(r->level)) ||
 			    ptw_get_str(&l, "entry_at", r->entry_at,
 					sizeof(r->entry_at)) ||
+			    ptw_get_str(&l, "access", r->access, sizeof(r->access)) ||
+			    ptw_get_str(&l, "prot", r->prot, sizeof(r->prot)) ||
+			    (strcmp(r->access, "read") && strcmp(r->access, "write") &&
+			     strcmp(r->access, "exec") && strcmp(r->access, "unknown")) ||
+			    (strcmp(r->prot, "yes") && strcmp(r->prot, "no") &&
+			     strcmp(r->prot, "unknown")) ||
+			    !strcmp(r->access, "unknown") != !strcmp(r->prot, "unknown") ||
 			    ptw_get_str(&l, "mode", tmp, sizeof(tmp)) ||
 			    (strcmp(tmp, "user") && strcmp(tmp, "kernel")) ||
 			    (strcmp(r->entry_at, "fault_end") &&
@@ -309,15 +322,17 @@ struct tlog {
 		unsigned long va;
 		unsigned long long t0, t1;
 		bool write;
+		bool prot;	/* the page is present: a protection fault */
 	} acc[8];
 	int nacc;
 };
 
 /* The target logs an access that must fault, with the time around it. */
-#define LOGGED(log, addr, wr, expr) do {				\
+#define LOGGED(log, addr, wr, pr, expr) do {			\
 		int i_ = (log)->nacc++;					\
 		(log)->acc[i_].va = (unsigned long)(addr);		\
 		(log)->acc[i_].write = (wr);				\
+		(log)->acc[i_].prot = (pr);				\
 		(log)->acc[i_].t0 = mono_ns();				\
 		expr;							\
 		(log)->acc[i_].t1 = mono_ns();				\
@@ -360,15 +375,16 @@ static void scripted_target(struct tlog *log, int go)
 	log->child = child;
 
 	log->t0[S_COW] = mono_ns();
-	LOGGED(log, p, true, p[0] = 1);
+	/* Present, write-protected by the fork: protection faults. */
+	LOGGED(log, p, true, true, p[0] = 1);
 	log->t1[S_COW] = mono_ns();
 	log->done[S_COW] = 1;
 	if (write(cpipe[1], "x", 1) != 1 || waitpid(child, NULL, 0) != child)
 		_exit(12);
 
 	/* Writable again (the child is gone: the frames are reused). */
-	LOGGED(log, p + 4 * PG, true, p[4 * PG] = 4);
-	LOGGED(log, p + 5 * PG, true, p[5 * PG] = 5);
+	LOGGED(log, p + 4 * PG, true, true, p[4 * PG] = 4);
+	LOGGED(log, p + 5 * PG, true, true, p[5 * PG] = 5);
 	log->t0[S_MPROTECT] = mono_ns();
 	log->done[S_MPROTECT] = !mprotect(p + 4 * PG, 2 * PG, PROT_READ);
 	log->t1[S_MPROTECT] = mono_ns();
@@ -382,7 +398,8 @@ static void scripted_target(struct tlog *log, int go)
 		log->done[S_PAGEOUT] = !madvise(p + 12 * PG, PG, MADV_PAGEOUT);
 		log->t1[S_PAGEOUT] = mono_ns();
 		log->t0[S_SWAPIN] = mono_ns();
-		LOGGED(log, p + 12 * PG, false,
+		/* Swapped out: not present. */
+		LOGGED(log, p + 12 * PG, false, false,
 		       log->done[S_SWAPIN] = p[12 * PG] == 1);
 		log->t1[S_SWAPIN] = mono_ns();
 	}
@@ -463,6 +480,13 @@ static int check_faults(struct __test_metadata *_metadata,
 		EXPECT_LE(log->acc[i].t0, r->time) TH_LOG("fault %d before its access", i);
 		EXPECT_GE(log->acc[i].t1, r->time) TH_LOG("fault %d after its access", i);
 		EXPECT_STREQ("pte", r->level);
+		/* The access the target made, from the CPU's error code. */
+		if (t->access) {
+			EXPECT_STREQ(log->acc[i].write ? "write" : "read", r->access)
+				TH_LOG("fault %d at page %d", i, pg);
+			EXPECT_STREQ(log->acc[i].prot ? "yes" : "no", r->prot)
+				TH_LOG("fault %d at page %d", i, pg);
+		}
 		/* Each succeeded: its entry read at its end, in place. */
 		EXPECT_STREQ("fault_end", r->entry_at);
 		EXPECT_TRUE(r->entry & P_PRESENT) TH_LOG("fault %d: entry 0x%llx", i, r->entry);
@@ -934,6 +958,10 @@ TEST(kernel_mode_fault)
 	ASSERT_EQ(1, n);
 	EXPECT_EQ((unsigned long)p, f->start);
 	EXPECT_FALSE(f->user);
+	/* copy_to_user() writes the buffer, which was never touched. */
+	EXPECT_TRUE(t.access);
+	EXPECT_STREQ("write", f->access);
+	EXPECT_STREQ("no", f->prot);
 	EXPECT_STREQ("fault_end", f->entry_at);
 	EXPECT_EQ(gettid(), f->tid);
 	EXPECT_LE(0xffff800000000000ULL, f->ip) TH_LOG("ip 0x%llx", f->ip);
@@ -1012,12 +1040,124 @@ TEST(failed_fault_entry_at_next_fault)
 	ASSERT_NE(NULL, good);
 	EXPECT_STREQ("next_fault", bad->entry_at);
 	EXPECT_FALSE(bad->entry & P_PRESENT) TH_LOG("entry 0x%llx", bad->entry);
+	/* Nothing mapped there: a write, not a protection fault. */
+	EXPECT_TRUE(t.access);
+	EXPECT_STREQ("write", bad->access);
+	EXPECT_STREQ("no", bad->prot);
+	EXPECT_STREQ("write", good->access);
 	EXPECT_STREQ("fault_end", good->entry_at);
 	EXPECT_TRUE(good->entry & P_PRESENT);
 	trace_free(&t);
 	close(fd);
 	munmap((void *)ro, PG);
 	munmap(rw, PG);
+}
+
+/* The first fault of @t at @va after record @from, or NULL. */
+static const struct rec *fault_after(const struct trace *t,
+				     const struct rec *from, const void *va)
+{
+	size_t k;
+
+	for (k = from ? from - t->r + 1 : 0; k < t->n; k++)
+		if (!strcmp(t->r[k].tag, "fault") &&
+		    t->r[k].start == (unsigned long)va)
+			return &t->r[k];
+	return NULL;
+}
+
+/*
+ * Each fault's access is the one the thread made, read from the CPU's
+ * error code: a read of a fresh page, a write to the page that read
+ * mapped (a protection fault exactly when pagemap shows the read left
+ * it present), a write to a fresh page, the call of a fresh executable
+ * page (its fetch faults at the instruction: ip is the address), and a
+ * write to a read-only page that a read mapped (fails: SIGSEGV).
+ */
+TEST(fault_access)
+{
+	static const unsigned char ret = 0xc3;	/* x86 ret */
+	const struct rec *rd, *wr, *fresh, *ex, *ro_wr;
+	struct trace t = { 0 };
+	volatile char *q, *ro;
+	uint64_t *pm;
+	bool read_mapped;
+	void (*fn)(void);
+	int fd, mfd;
+	char *x;
+
+	q = mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ro = mmap(NULL, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, q);
+	ASSERT_NE(MAP_FAILED, ro);
+	/* A file page holding ret, mapped executable and never touched. */
+	mfd = memfd_create("ptwalk-ret", 0);
+	ASSERT_LE(0, mfd);
+	ASSERT_EQ(1, pwrite(mfd, &ret, 1, 0));
+	ASSERT_EQ(0, ftruncate(mfd, PG));
+	x = mmap(NULL, PG, PROT_READ | PROT_EXEC, MAP_PRIVATE, mfd, 0);
+	ASSERT_NE(MAP_FAILED, x);
+	fn = (void (*)(void))x;
+
+	fd = open(TRACE, O_RDWR);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(4, write(fd, "self", 4));
+	(void)q[0];
+	pm = pagemap_range(getpid(), (unsigned long)q, (unsigned long)q + PG);
+	ASSERT_NE(NULL, pm);
+	read_mapped = pm[0] & PM_PRESENT;
+	free(pm);
+	q[0] = 1;
+	q[PG] = 1;
+	fn();
+	(void)ro[0];
+	ASSERT_EQ(0, write_fails(ro));
+	ASSERT_EQ(0, trace_drain(fd, &t, true));
+	EXPECT_STREQ("", t.bad);
+	if (!t.access) {
+		trace_free(&t);
+		close(fd);
+		SKIP(return, "the module found no page-fault tracepoints (access=unknown)");
+	}
+	rd = fault_after(&t, NULL, (const void *)q);
+	fresh = fault_after(&t, NULL, (const void *)(q + PG));
+	ex = fault_after(&t, NULL, x);
+	ro_wr = NULL;
+	ASSERT_NE(NULL, rd);
+	ASSERT_NE(NULL, fresh);
+	ASSERT_NE(NULL, ex);
+	EXPECT_STREQ("read", rd->access);
+	EXPECT_STREQ("no", rd->prot);
+	EXPECT_TRUE(rd->user);
+	/* The write to q[0] faults only if the read mapped a read-only page. */
+	wr = fault_after(&t, rd, (const void *)q);
+	EXPECT_EQ(read_mapped, wr != NULL);
+	if (read_mapped) {
+		ASSERT_NE(NULL, wr) TH_LOG("no fault for the write after the read");
+		EXPECT_STREQ("write", wr->access);
+		EXPECT_STREQ("yes", wr->prot);
+	}
+	EXPECT_STREQ("write", fresh->access);
+	EXPECT_STREQ("no", fresh->prot);
+	EXPECT_STREQ("exec", ex->access);
+	EXPECT_STREQ("no", ex->prot);
+	EXPECT_EQ((unsigned long)x, ex->ip);
+	EXPECT_TRUE(ex->user);
+	/* The read of ro, then the write that fails. */
+	rd = fault_after(&t, NULL, (const void *)ro);
+	ASSERT_NE(NULL, rd);
+	EXPECT_STREQ("read", rd->access);
+	ro_wr = fault_after(&t, rd, (const void *)ro);
+	ASSERT_NE(NULL, ro_wr) TH_LOG("no fault for the write to the read-only page");
+	EXPECT_STREQ("write", ro_wr->access);
+	EXPECT_STREQ("yes", ro_wr->prot);
+	trace_free(&t);
+	close(fd);
+	close(mfd);
+	munmap(x, PG);
+	munmap((void *)q, 2 * PG);
+	munmap((void *)ro, PG);
 }
 
 /* The threads test's target: what its threads did, in a shared page. */
@@ -1282,7 +1422,7 @@ TEST(tool_trace_command)
 	unsigned long p = 0;
 	unsigned long long last_time = 0, unmap_time = 0;
 	int faults_in = 0, unmaps = 0, lines = 0, ordered = 1, i;
-	bool recorded = false, summary = false;
+	bool recorded = false, summary = false, access = false;
 	ssize_t n;
 
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -1311,6 +1451,8 @@ TEST(tool_trace_command)
 		type = jstr(jget(v, "type"));
 		if (!strcmp(type, "trace")) {
 			recorded = !strcmp(jstr(jget(v, "faults")), "module");
+			access = recorded &&
+				 !strcmp(jstr(jget(v, "access")), "module");
 		} else if (!strcmp(type, "summary")) {
 			summary = true;
 		} else if (jget(v, "time_ns")) {
@@ -1327,6 +1469,11 @@ TEST(tool_trace_command)
 				EXPECT_EQ(0, (a - p) % PG) TH_LOG("fault at 0x%lx", a);
 				EXPECT_EQ(0, unmap_time) TH_LOG("a fault after the unmap");
 				EXPECT_STREQ("user", jstr(jget(v, "mode")));
+				/* Fresh pages, written: not a protection fault. */
+				if (access) {
+					EXPECT_STREQ("write", jstr(jget(v, "access")));
+					EXPECT_STREQ("no", jstr(jget(v, "prot")));
+				}
 				/*
 				 * The entry each write produced, read at
 				 * the fault's end: present and writable.
@@ -1359,6 +1506,7 @@ TEST(tool_trace_command)
 	EXPECT_TRUE(ordered);
 	EXPECT_EQ(1, unmaps);
 	EXPECT_TRUE(recorded) TH_LOG("%.300s", r.out);
+	EXPECT_TRUE(access) TH_LOG("%.300s", r.out);
 	EXPECT_EQ(TOOL_PAGES, faults_in);
 	tool_result_free(&r);
 	unlink(log);

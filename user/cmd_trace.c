@@ -90,8 +90,9 @@ static void print_item_human(const struct tracer *t, const struct item *it)
 	case IT_FAULT: {
 		char a[64];
 
-		printf("%12.3f  fault            0x%lx (%s, tid %d, ip 0x%lx) -> %s %s\n", ms,
-		       it->start, it->user ? "user" : "kernel", it->tid, it->ip,
+		printf("%12.3f  %-5s fault      0x%lx (%s%s, tid %d, ip 0x%lx) -> %s %s\n",
+		       ms, it->access, it->start, it->user ? "user" : "kernel",
+		       !strcmp(it->prot, "yes") ? ", protection" : "", it->tid, it->ip,
 		       it->entry_level, entry_word(it->entry, a, sizeof(a), pfn_shown));
 		break;
 	}
@@ -127,9 +128,10 @@ static void print_item_json(FILE *f, const struct item *it)
 
 	switch (it->type) {
 	case IT_FAULT:
-		fprintf(f, JSON_HEAD "\"type\":\"fault\",\"seq\":%llu,\"time_ns\":%llu,\"pid\":%d,\"tid\":%d,\"addr\":\"0x%lx\",\"ip\":\"0x%lx\",\"mode\":\"%s\",\"entry\":\"0x%llx\",\"entry_level\":\"%s\",\"entry_at\":\"%s\"}\n",
+		fprintf(f, JSON_HEAD "\"type\":\"fault\",\"seq\":%llu,\"time_ns\":%llu,\"pid\":%d,\"tid\":%d,\"addr\":\"0x%lx\",\"ip\":\"0x%lx\",\"mode\":\"%s\",\"access\":\"%s\",\"prot\":\"%s\",\"entry\":\"0x%llx\",\"entry_level\":\"%s\",\"entry_at\":\"%s\"}\n",
 			it->seq, it->time, it->pid, it->tid, it->start, it->ip,
-			it->user ? "user" : "kernel", it->entry, it->entry_level,
+			it->user ? "user" : "kernel", it->access, it->prot,
+			it->entry, it->entry_level,
 			it->entry_at);
 		break;
 	case IT_EVENT:
@@ -212,7 +214,8 @@ static void print_header_json(FILE *f, const struct tracer *t)
 	fprintf(f, JSON_HEAD "\"type\":\"trace\",\"pid\":%d,\"pfn\":\"%s\",\"clock\":\"monotonic\",\"faults\":",
 		t->pid, t->pfn);
 	if (!why) {
-		fprintf(f, "\"module\"}\n");
+		fprintf(f, "\"module\",\"access\":\"%s\"}\n",
+			t->access_recorded ? "module" : "unknown");
 	} else {
 		fprintf(f, "\"unavailable\",\"faults_reason\":");
 		json_str_escaped(f, why);

@@ -88,6 +88,9 @@ static void trace_line(struct tracer *t, const char *text)
 		field(&l, "pfn", t->pfn, sizeof(t->pfn));
 		field(&l, "faults", yes, sizeof(yes));
 		t->faults_recorded = !strcmp(yes, "recorded");
+		yes[0] = 0;
+		field(&l, "access", yes, sizeof(yes));
+		t->access_recorded = !strcmp(yes, "recorded");
 		return;
 	}
 	if (!strcmp(l.tag, "entry")) {
@@ -139,6 +142,8 @@ static void trace_line(struct tracer *t, const char *text)
 		if (!num(&l, "tid", &a) || !num(&l, "va", &b) ||
 		    !num(&l, "ip", &ip) || !num(&l, "entry", &it->entry) ||
 		    !field(&l, "mode", mode, sizeof(mode)) ||
+		    !field(&l, "access", it->access, sizeof(it->access)) ||
+		    !field(&l, "prot", it->prot, sizeof(it->prot)) ||
 		    !field(&l, "level", it->entry_level, sizeof(it->entry_level)) ||
 		    !field(&l, "entry_at", it->entry_at, sizeof(it->entry_at)))
 			fatal(EXIT_FORMAT, PTWALK_DIR "/trace: malformed '%.80s'", text);

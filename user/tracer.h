@@ -33,6 +33,8 @@ struct item {
 	/* fault: the entry it produced, its level, when the module read it */
 	unsigned long long entry;
 	char entry_level[8], entry_at[16];
+	/* fault: read, write, exec or unknown; prot: yes, no or unknown */
+	char access[8], prot[8];
 	pid_t pid, tid;
 	bool user, blockable;
 	char kind[24];
@@ -45,6 +47,7 @@ struct tracer {
 	pid_t pid;
 	char pfn[16];			/* "shown" or "hidden" */
 	bool faults_recorded;		/* the target line says so */
+	bool access_recorded;		/* the target line: access=recorded */
 	struct item *items;
 	size_t nitems;
 	char rest[TRACER_BUF];		/* a partial line of the trace file */

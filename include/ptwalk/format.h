@@ -37,7 +37,7 @@
 #define PTW_VERSION_kernel	2
 #define PTW_VERSION_sharing	2
 #define PTW_VERSION_tables	2
-#define PTW_VERSION_trace	2
+#define PTW_VERSION_trace	3
 
 enum ptw_file_id {
 	PTW_FILE_INFO,
