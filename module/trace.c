@@ -100,6 +100,12 @@
 #define TRACE_THREADS	256
 /* Threads whose last fault waits for its entry (the oldest gives way). */
 #define TRACE_PENDING	64
+/*
+ * How long a read waits for a fault in progress to end (its record and
+ * all after it stay in the ring meanwhile): longer than any fault that
+ * does not wait for I/O takes, even on a debug kernel under emulation.
+ */
+#define TRACE_HOLD_NS	(PTW_TRACE_HOLD_MS * NSEC_PER_MSEC)
 /* Room a record's lines need at most: an event line, 16 entry lines. */
 #define TRACE_REC_ROOM	(256 + TRACE_ENTRIES * 128)
 
@@ -921,9 +927,10 @@ static void trace_print(struct trace_view *v)
 }
 
 /*
- * A fault whose thread has not faulted again: its entry now, by a
- * lockless walk with the mm pinned (the record says so: entry_at=read).
- * If the thread is still inside that fault, this is the entry before it.
+ * A fault whose end did not come in time (trace_held()): its entry now,
+ * by a lockless walk with the mm pinned (the record says so:
+ * entry_at=read). If the thread is still inside that fault, this is the
+ * entry before it.
  */
 static void trace_fault_entry(struct trace_view *v)
 {
@@ -944,8 +951,27 @@ static void trace_fault_entry(struct trace_view *v)
 }
 
 /*
+ * The oldest record is a fault whose thread may still be inside it: its
+ * entry read now would be the one before the fault, not the one it
+ * produces. It waits for its end, for TRACE_HOLD_NS at most, unless the
+ * ring is half full (the target would lose records) or the target is
+ * gone (no end comes). A fault past that (one that waits for I/O or a
+ * userfaultfd, or one that failed, its thread quiet since) is read at
+ * the read(): entry_at=read. Under v->lock.
+ */
+static bool trace_held(const struct trace_view *v)
+{
+	const struct trace_rec *r = &v->ring[v->head];
+
+	return r->type == REC_FAULT && r->when == AT_PENDING &&
+	       !v->exited && !v->detaching && v->count < TRACE_RING / 2 &&
+	       ktime_get_ns() - r->time < TRACE_HOLD_NS;
+}
+
+/*
  * Take the oldest record into v->cur; when the ring is empty, the records
- * dropped since the last drop record, as one. False when there is nothing.
+ * dropped since the last drop record, as one. False when there is nothing,
+ * or when the oldest is a fault to wait for (trace_held()).
  */
 static bool trace_pop(struct trace_view *v)
 {
@@ -953,7 +979,9 @@ static bool trace_pop(struct trace_view *v)
 	bool got = true;
 
 	spin_lock_irqsave(&v->lock, flags);
-	if (v->count) {
+	if (v->count && trace_held(v)) {
+		got = false;
+	} else if (v->count) {
 		v->cur = v->ring[v->head];
 		v->head = (v->head + 1) % TRACE_RING;
 		v->count--;

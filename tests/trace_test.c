@@ -782,6 +782,92 @@ TEST(overflow_counts_drops)
 	child_kill(pid);
 }
 
+/*
+ * Reads that race the faults: a reader reading as fast as it can while
+ * its target writes RACE_PAGES fresh pages. A read never hands out a
+ * fault that is still in progress (its entry would be the one before it):
+ * every one of those faults comes with the entry it produced, read at its
+ * end, present and writable, exactly once each.
+ */
+#define RACE_PAGES 400
+
+TEST(reads_race_faults)
+{
+	size_t cap = 1 << 20, len = 0;
+	char *text = malloc(cap);
+	struct trace t = { 0 };
+	int fd, status, reads = 0, faults = 0, i;
+	int *seen;
+	char *p;
+	pid_t pid;
+	size_t k;
+
+	ASSERT_NE(NULL, text);
+	seen = calloc(RACE_PAGES, sizeof(*seen));
+	ASSERT_NE(NULL, seen);
+	/* Mapped before the fork: the child's address is ours. */
+	p = mmap(NULL, RACE_PAGES * PG, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_EQ(0, madvise(p, RACE_PAGES * PG, MADV_NOHUGEPAGE));
+	pid = fork_tied();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		raise(SIGSTOP);
+		for (i = 0; i < RACE_PAGES; i++)
+			p[i * PG] = 1;
+		raise(SIGSTOP);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, WUNTRACED));
+	fd = trace_open(pid);
+	ASSERT_LE(0, fd);
+	kill(pid, SIGCONT);
+	for (;;) {
+		bool stopped = waitpid(pid, &status, WUNTRACED | WNOHANG) == pid;
+		ssize_t n;
+
+		/* Once it stopped, what is left is read to the end. */
+		do {
+			ASSERT_LT(len + 4096, cap);
+			n = read(fd, text + len, 4096);
+			ASSERT_LE(0, n);
+			len += n;
+			reads++;
+		} while (stopped && n > 0);
+		if (stopped)
+			break;
+	}
+	text[len] = '\0';
+	trace_parse(&t, text, true);
+	EXPECT_STREQ("", t.bad);
+	EXPECT_EQ(0, t.drops);
+	for (k = 0; k < t.n; k++) {
+		const struct rec *r = &t.r[k];
+		unsigned long a = r->start - (unsigned long)p;
+
+		if (strcmp(r->tag, "fault") || r->start < (unsigned long)p ||
+		    a >= RACE_PAGES * PG)
+			continue;
+		faults++;
+		EXPECT_EQ(0, a % PG);
+		seen[a / PG]++;
+		EXPECT_STREQ("fault_end", r->entry_at) TH_LOG("page %lu", a / PG);
+		EXPECT_EQ(P_PRESENT | P_RW, r->entry & (P_PRESENT | P_RW))
+			TH_LOG("page %lu: entry 0x%llx at %s", a / PG, r->entry,
+			       r->entry_at);
+	}
+	for (i = 0; i < RACE_PAGES; i++)
+		EXPECT_EQ(1, seen[i]) TH_LOG("page %d", i);
+	TH_LOG("%d reads, %d faults in the target's pages", reads, faults);
+	trace_free(&t);
+	close(fd);
+	child_kill(pid);
+	munmap(p, RACE_PAGES * PG);
+	free(seen);
+	free(text);
+}
+
 /* A target that exits mid-trace: an exit record last, then nothing. */
 TEST(target_exits)
 {

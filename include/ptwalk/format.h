@@ -39,6 +39,14 @@
 #define PTW_VERSION_tables	2
 #define PTW_VERSION_trace	3
 
+/*
+ * trace: a read() waits this long, from a fault's start, for the fault
+ * to end before it hands the fault (and every later record) out
+ * (docs/interface.md, "Faults"). A reader that merges several trace
+ * files by time may print a record only once it is older than this.
+ */
+#define PTW_TRACE_HOLD_MS	500
+
 enum ptw_file_id {
 	PTW_FILE_INFO,
 	PTW_FILE_MAPS,
