@@ -174,6 +174,8 @@ struct trace_rec {
 	pid_t tid;		/* REC_FAULT: in the requester's namespace */
 	u8 type;		/* enum trace_type */
 	u8 user;		/* REC_FAULT: user_mode() */
+	/* REC_FAULT: the faulting thread, a key only (never dereferenced) */
+	const struct task_struct *task;
 	u8 access;		/* REC_FAULT: enum ptw_access */
 	bool prot;		/* REC_FAULT: a protection fault */
 	u8 when;		/* REC_FAULT: enum trace_when of after[0] */
@@ -531,6 +533,7 @@ static void trace_fault(struct perf_event *event,
 		r->ip = instruction_pointer(regs);
 		r->tid = tid;
 		r->user = user_mode(regs);
+		r->task = current;
 		trace_take_code(v, r, data->addr);
 		s = trace_pending_slot(v, tid);
 		s->seq = r->seq;
@@ -954,17 +957,19 @@ static void trace_fault_entry(struct trace_view *v)
  * The oldest record is a fault whose thread may still be inside it: its
  * entry read now would be the one before the fault, not the one it
  * produces. It waits for its end, for TRACE_HOLD_NS at most, unless the
- * ring is half full (the target would lose records) or the target is
- * gone (no end comes). A fault past that (one that waits for I/O or a
- * userfaultfd, or one that failed, its thread quiet since) is read at
- * the read(): entry_at=read. Under v->lock.
+ * ring is half full (the target would lose records), the target is gone
+ * (no end comes) or the reader is that thread (it is past the fault). A
+ * fault past that (one that waits for I/O or a userfaultfd, or one that
+ * failed, its thread quiet since) is read at the read(): entry_at=read.
+ * Under v->lock.
  */
 static bool trace_held(const struct trace_view *v)
 {
 	const struct trace_rec *r = &v->ring[v->head];
 
 	return r->type == REC_FAULT && r->when == AT_PENDING &&
-	       !v->exited && !v->detaching && v->count < TRACE_RING / 2 &&
+	       r->task != current && !v->exited && !v->detaching &&
+	       v->count < TRACE_RING / 2 &&
 	       ktime_get_ns() - r->time < TRACE_HOLD_NS;
 }
 

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/perf_event.h>
+#include <linux/userfaultfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -1139,6 +1140,51 @@ TEST(failed_fault_entry_at_next_fault)
 	munmap(rw, PG);
 }
 
+/*
+ * A read does not wait for a fault of the reading thread itself: the
+ * reader is past it. A failed fault (no end comes) as the thread's last
+ * act is in the very next read, its entry read then (or at a fault the
+ * signal's delivery took), nothing mapped.
+ */
+TEST(own_failed_fault_is_not_held)
+{
+	static char buf[1 << 16];
+	struct trace t = { 0 };
+	volatile char *none;
+	const struct rec *f = NULL;
+	ssize_t n;
+	size_t k;
+	int fd;
+
+	memset(buf, 0, sizeof(buf));
+	none = mmap(NULL, PG, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, none);
+	fd = open(TRACE, O_RDWR);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(4, write(fd, "self", 4));
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+	ASSERT_EQ(0, write_fails(none));
+	n = read(fd, buf, sizeof(buf) - 1);
+	ASSERT_LT(0, n) TH_LOG("the read waited for our own failed fault");
+	buf[n] = '\0';
+	trace_parse(&t, buf, false);
+	EXPECT_STREQ("", t.bad);
+	for (k = 0; k < t.n && !f; k++)
+		if (!strcmp(t.r[k].tag, "fault") &&
+		    t.r[k].start == (unsigned long)none)
+			f = &t.r[k];
+	ASSERT_NE(NULL, f) TH_LOG("%s", buf);
+	EXPECT_TRUE(!strcmp(f->entry_at, "read") ||
+		    !strcmp(f->entry_at, "next_fault")) TH_LOG("%s", f->entry_at);
+	EXPECT_FALSE(f->entry & P_PRESENT) TH_LOG("entry 0x%llx", f->entry);
+	if (strcmp(f->access, "unknown"))	/* no tracepoints: fault_access */
+		EXPECT_STREQ("write", f->access);
+	trace_free(&t);
+	close(fd);
+	munmap((void *)none, PG);
+}
+
 /* The first fault of @t at @va after record @from, or NULL. */
 static const struct rec *fault_after(const struct trace *t,
 				     const struct rec *from, const void *va)
@@ -1491,6 +1537,128 @@ __attribute__((constructor)) static void tool_target(void)
 	fprintf(f, "%lx\n", (unsigned long)p);
 	fclose(f);
 	_exit(0);
+}
+
+/*
+ * `ptwalk trace PID` until Ctrl-C, against its target's own log: the
+ * target writes PID_PAGES fresh pages, then one page registered with a
+ * userfaultfd that nobody serves, so it stays inside that fault. SIGINT
+ * to the tool then: it exits 0 with every write's fault, each read at
+ * its end (present, writable), and the one still in progress, which the
+ * module holds back for PTW_TRACE_HOLD_MS and then gives with the entry
+ * as it is at that read (entry_at=read: nothing mapped yet).
+ */
+#define PID_PAGES 32
+
+TEST(tool_trace_pid_until_interrupted)
+{
+	const char *out = "/tmp/trace-pid.out";
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	volatile int *sh;
+	char *p, *q, *text = NULL, *line, *save = NULL, pidstr[16];
+	int seen[PID_PAGES] = { 0 };
+	int uffd, fd, status, i, waits, held = 0;
+	bool summary = false;
+	pid_t target, tool;
+
+	p = mmap(NULL, (PID_PAGES + 1) * PG, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_EQ(0, madvise(p, (PID_PAGES + 1) * PG, MADV_NOHUGEPAGE));
+	q = p + PID_PAGES * PG;
+	uffd = syscall(SYS_userfaultfd, O_CLOEXEC);
+	if (uffd < 0)
+		SKIP(return, "userfaultfd: %s (a fault that does not end)", strerror(errno));
+	close(uffd);
+	/* sh[0]: go (parent); sh[1]: pages written, sh[2]: registered (target). */
+	sh = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, sh);
+	target = fork_tied();
+	ASSERT_LE(0, target);
+	if (!target) {
+		/* Its own registration: a fork does not inherit one. */
+		uffd = syscall(SYS_userfaultfd, O_CLOEXEC);
+		reg.range.start = (unsigned long)q;
+		reg.range.len = PG;
+		sh[2] = uffd >= 0 && !ioctl(uffd, UFFDIO_API, &api) &&
+			!ioctl(uffd, UFFDIO_REGISTER, &reg) ? 1 : -1;
+		while (!sh[0])
+			usleep(1000);
+		for (i = 0; i < PID_PAGES; i++)
+			p[i * PG] = 1;
+		sh[1] = PID_PAGES;
+		q[0] = 1;	/* blocks: the userfaultfd is never served */
+		_exit(1);
+	}
+	for (waits = 0; waits < 3000 && !sh[2]; waits++)
+		usleep(10000);
+	ASSERT_EQ(1, sh[2]) TH_LOG("the target's userfaultfd registration failed");
+	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ASSERT_LE(0, fd);
+	snprintf(pidstr, sizeof(pidstr), "%d", target);
+	tool = fork();
+	ASSERT_LE(0, tool);
+	if (!tool) {
+		dup2(fd, 1);
+		execl(TOOL_PATH, "ptwalk", "trace", "--json", pidstr, (char *)NULL);
+		_exit(127);
+	}
+	close(fd);
+	/* Attached once its header is out. */
+	for (waits = 0; waits < 3000; waits++) {
+		free(text);
+		text = read_whole(out, NULL);
+		if (text && strstr(text, "\"type\":\"trace\""))
+			break;
+		usleep(10000);
+	}
+	ASSERT_NE(NULL, strstr(text ? text : "", "\"type\":\"trace\""));
+	free(text);
+	sh[0] = 1;
+	for (waits = 0; waits < 3000 && sh[1] != PID_PAGES; waits++)
+		usleep(10000);
+	ASSERT_EQ(PID_PAGES, sh[1]);
+	usleep(200000);		/* into the fault at q */
+	kill(tool, SIGINT);
+	ASSERT_EQ(tool, waitpid(tool, &status, 0));
+	child_kill(target);
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	text = read_whole(out, NULL);
+	ASSERT_NE(NULL, text);
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		struct jval *v = jparse(line, NULL);
+		const char *type;
+		unsigned long a;
+
+		ASSERT_NE(NULL, v) TH_LOG("not JSON: %s", line);
+		type = jstr(jget(v, "type"));
+		summary |= !strcmp(type, "summary");
+		a = strcmp(type, "fault") ? 0 : jhex(jget(v, "addr"));
+		if (a >= (unsigned long)p && a < (unsigned long)q) {
+			seen[(a - (unsigned long)p) / PG]++;
+			EXPECT_STREQ("fault_end", jstr(jget(v, "entry_at")));
+			EXPECT_EQ(P_PRESENT | P_RW,
+				  jhex(jget(v, "entry")) & (P_PRESENT | P_RW))
+				TH_LOG("%s", line);
+		} else if (a == (unsigned long)q) {
+			held++;
+			EXPECT_STREQ("read", jstr(jget(v, "entry_at")));
+			EXPECT_FALSE(jhex(jget(v, "entry")) & P_PRESENT)
+				TH_LOG("%s", line);
+		}
+		jfree(v);
+	}
+	for (i = 0; i < PID_PAGES; i++)
+		EXPECT_EQ(1, seen[i]) TH_LOG("page %d", i);
+	EXPECT_EQ(1, held) TH_LOG("the fault still in progress at Ctrl-C");
+	EXPECT_TRUE(summary);
+	free(text);
+	unlink(out);
+	munmap((void *)sh, PG);
+	munmap(p, (PID_PAGES + 1) * PG);
 }
 
 /*

@@ -370,6 +370,15 @@ int cmd_trace(char **args, int n)
 		}
 		poll(NULL, 0, TICK_MS);
 	}
+	/*
+	 * Stopped by a signal with the target alive: a fault it is inside
+	 * holds back the module's later records (PTW_TRACE_HOLD_MS); what
+	 * is held then comes out after that long.
+	 */
+	if (interrupted && !t.exited) {
+		tracer_poll(&t);
+		poll(NULL, 0, PTW_TRACE_HOLD_MS);
+	}
 	tracer_poll(&t);
 	flush_items(&t, ~0ULL);
 	print_summary(&t);
