@@ -79,7 +79,8 @@ static int human_records(const char *out)
 		char line[512];
 
 		snprintf(line, sizeof(line), "%.*s", (int)(len < 511 ? len : 511), l);
-		if (strstr(line, "  fault  ") || strstr(line, " pages)") ||
+		/* "TIME  ACCESS fault      0x...": any access word. */
+		if (strstr(line, " fault      0x") || strstr(line, " pages)") ||
 		    (len > 5 && !strcmp(line + len - 5, " done")))
 			n++;
 	}

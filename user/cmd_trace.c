@@ -5,10 +5,9 @@
  * here (human or JSON lines; with -o the JSON lines also to a file, with
  * --html also into the step-through page of trace_page.c).
  *
- * The loop: every TICK_MS, take the time T, drain the module's file, and
- * print in time order what is older than T - SETTLE_NS (a record stamped
- * on one CPU just before T may reach the ring after one stamped later on
- * another); at the end, print the rest.
+ * The loop: every TICK_MS, drain the module's file and print what came,
+ * in the module's order, which is time order (it stamps each record under
+ * its ring's lock, and holds back a fault in progress with all after it).
  */
 #include <errno.h>
 #include <poll.h>
@@ -28,7 +27,6 @@
 #include "tracer.h"
 
 #define TICK_MS		100
-#define SETTLE_NS	(20 * 1000000ULL)
 /* Every JSON line is a document of its own (docs/json.md). */
 #define JSON_HEAD	"{\"ptwalk_json\":" PTW_STR(PTWALK_JSON_VERSION) ",\"command\":\"trace\","
 
@@ -185,9 +183,15 @@ static void print_item(const struct tracer *t, const struct item *it, void *ctx)
 	}
 }
 
-static void flush_items(struct tracer *t, unsigned long long before)
+/* Poll and print until the module's file has nothing more for now. */
+static void poll_items(struct tracer *t)
 {
-	tracer_flush(t, before, print_item, NULL);
+	bool all;
+
+	do {
+		all = tracer_poll(t);
+		tracer_flush(t, print_item, NULL);
+	} while (!all);
 	fflush(stdout);
 	if (json_file)
 		fflush(json_file);
@@ -359,11 +363,8 @@ int cmd_trace(char **args, int n)
 	if (child && !opt_html && ptrace(PTRACE_DETACH, child, NULL, NULL))
 		fatal(EXIT_FAIL, "ptrace detach: %s", strerror(errno));
 	while (!interrupted && !t.exited) {
-		unsigned long long now = mono_ns();
-
-		tracer_poll(&t);
+		poll_items(&t);
 		trace_page_maps();
-		flush_items(&t, tracer_full(&t) ? ~0ULL : now - SETTLE_NS);
 		if (child && child_gone(child, WNOHANG, &status, !t.exited)) {
 			child = 0;
 			break;
@@ -376,11 +377,10 @@ int cmd_trace(char **args, int n)
 	 * is held then comes out after that long.
 	 */
 	if (interrupted && !t.exited) {
-		tracer_poll(&t);
+		poll_items(&t);
 		poll(NULL, 0, PTW_TRACE_HOLD_MS);
 	}
-	tracer_poll(&t);
-	flush_items(&t, ~0ULL);
+	poll_items(&t);
 	print_summary(&t);
 	tracer_stop(&t);
 	if (json_file && (ferror(json_file) | fclose(json_file)))

@@ -173,22 +173,34 @@ static void trace_line(struct tracer *t, const char *text)
 	}
 }
 
-/* Everything the module has buffered, line by line. */
-static void drain_trace(struct tracer *t)
+/*
+ * No line of the trace format is shorter than this: one read() of
+ * TRACE_BUF bytes makes at most TRACE_BUF / MIN_LINE items.
+ */
+#define MIN_LINE	16
+
+/*
+ * Everything the module has buffered, line by line; false when it stopped
+ * first because the items would not have room for one more read.
+ */
+static bool drain_trace(struct tracer *t)
 {
 	static char buf[TRACE_BUF + 1], line[2 * TRACE_BUF + 1];
 
 	for (;;) {
-		ssize_t n = read(t->fd, buf, TRACE_BUF);
+		ssize_t n;
 		char *p, *nl;
 
+		if (t->nitems + TRACE_BUF / MIN_LINE >= MAX_ITEMS)
+			return false;
+		n = read(t->fd, buf, TRACE_BUF);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			fatal(errno == EIO ? EXIT_NOMODULE : EXIT_FAIL,
 			      PTWALK_DIR "/trace: %s", strerror(errno));
 		if (!n)
-			return;
+			return true;
 		buf[n] = '\0';
 		for (p = buf; (nl = strchr(p, '\n')); p = nl + 1) {
 			*nl = '\0';
@@ -200,8 +212,6 @@ static void drain_trace(struct tracer *t)
 			} else {
 				trace_line(t, p);
 			}
-			if (t->nitems >= MAX_ITEMS - 1)
-				return;
 		}
 		if (*p) {
 			/* Lines are far shorter than the buffer. */
@@ -264,36 +274,24 @@ void tracer_start(struct tracer *t, pid_t pid)
 	drain_trace(t);		/* the header: pfn=, faults= */
 }
 
-void tracer_poll(struct tracer *t)
+bool tracer_poll(struct tracer *t)
 {
-	drain_trace(t);
+	return drain_trace(t);
 }
 
-bool tracer_full(const struct tracer *t)
+void tracer_flush(struct tracer *t, tracer_emit emit, void *ctx)
 {
-	return t->nitems >= MAX_ITEMS - 1;
-}
+	size_t i;
 
-void tracer_flush(struct tracer *t, unsigned long long before, tracer_emit emit, void *ctx)
-{
-	size_t i, kept = 0;
-
+	/* In the module's order already; a drop goes after what it follows. */
 	qsort(t->items, t->nitems, sizeof(*t->items), item_cmp);
 	for (i = 0; i < t->nitems; i++) {
-		struct item *it = &t->items[i];
-
-		if (it->time >= before) {
-			t->items[kept++] = *it;
-			continue;
-		}
 		if (!t->t0)
-			t->t0 = it->time;
-		emit(t, it, ctx);
+			t->t0 = t->items[i].time;
+		emit(t, &t->items[i], ctx);
 	}
-	t->nitems = kept;
-	/* Entries of kept items stay where they are: reuse only when none. */
-	if (!kept)
-		t->nentries = 0;
+	t->nitems = 0;
+	t->nentries = 0;
 }
 
 const char *tracer_faults_missing(const struct tracer *t)

@@ -65,12 +65,13 @@ typedef void (*tracer_emit)(const struct tracer *t, const struct item *it, void 
 unsigned long long mono_ns(void);	/* CLOCK_MONOTONIC, the records' clock */
 /* Start recording @pid (its page-table changes and faults); fatal on error. */
 void tracer_start(struct tracer *t, pid_t pid);
-/* Read what both sources have buffered. */
-void tracer_poll(struct tracer *t);
-/* Hand out in time order the items older than @before (~0: all of them). */
-void tracer_flush(struct tracer *t, unsigned long long before, tracer_emit emit, void *ctx);
-/* Whether the item buffer is full (flush everything before polling more). */
-bool tracer_full(const struct tracer *t);
+/*
+ * Read what the module has buffered; false when it stopped first, for
+ * room: flush, then poll again.
+ */
+bool tracer_poll(struct tracer *t);
+/* Hand out every item read so far, in time order, and forget them. */
+void tracer_flush(struct tracer *t, tracer_emit emit, void *ctx);
 /* NULL when faults are recorded, or why they are not. */
 const char *tracer_faults_missing(const struct tracer *t);
 void tracer_stop(struct tracer *t);
