@@ -85,7 +85,7 @@ for c in $CONFIGS; do
 		"$PTWALK_TOP/scripts/vm-run.sh" "$k" "$p" "$pti" test "$results/$cfg" ||
 		failed_cfgs+=("$cfg")
 	tally "$results/$cfg/summary" "$cfg"
-	grep -E '^(skip|reason|kmemleak):' "$results/$cfg/summary" | sed 's/^/    /'
+	grep -E '^(skip|reason|kmemleak|boot):' "$results/$cfg/summary" | sed 's/^/    /'
 done
 t3=$(now)
 log "phase vm matrix: $((t3 - t2))s (total $((t3 - t0))s)"
