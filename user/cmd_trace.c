@@ -183,15 +183,10 @@ static void print_item(const struct tracer *t, const struct item *it, void *ctx)
 	}
 }
 
-/* Poll and print until the module's file has nothing more for now. */
+/* Print what the module's file has now. */
 static void poll_items(struct tracer *t)
 {
-	bool all;
-
-	do {
-		all = tracer_poll(t);
-		tracer_flush(t, print_item, NULL);
-	} while (!all);
+	tracer_drain(t, print_item, NULL);
 	fflush(stdout);
 	if (json_file)
 		fflush(json_file);

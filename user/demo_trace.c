@@ -100,18 +100,9 @@ static void keep(const struct tracer *t, const struct item *it, void *ctx)
 /* Hand the current experiment everything recorded so far. */
 static void drain(struct trace_step *ts)
 {
-	bool all;
-
-	do {
-		all = tracer_poll(&ts->t);
-		tracer_flush(&ts->t, keep, ts);
-	} while (!all);
-	if (!ts->child_traced)
-		return;
-	do {
-		all = tracer_poll(&ts->ct);
-		tracer_flush(&ts->ct, keep, ts);
-	} while (!all);
+	tracer_drain(&ts->t, keep, ts);
+	if (ts->child_traced)
+		tracer_drain(&ts->ct, keep, ts);
 }
 
 static void begin(struct trace_step *ts, int n, unsigned long lo, unsigned long hi)

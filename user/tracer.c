@@ -274,12 +274,8 @@ void tracer_start(struct tracer *t, pid_t pid)
 	drain_trace(t);		/* the header: pfn=, faults= */
 }
 
-bool tracer_poll(struct tracer *t)
-{
-	return drain_trace(t);
-}
-
-void tracer_flush(struct tracer *t, tracer_emit emit, void *ctx)
+/* Hand out every item read so far, in time order, and forget them. */
+static void flush_items(struct tracer *t, tracer_emit emit, void *ctx)
 {
 	size_t i;
 
@@ -292,6 +288,16 @@ void tracer_flush(struct tracer *t, tracer_emit emit, void *ctx)
 	}
 	t->nitems = 0;
 	t->nentries = 0;
+}
+
+void tracer_drain(struct tracer *t, tracer_emit emit, void *ctx)
+{
+	bool all;
+
+	do {
+		all = drain_trace(t);
+		flush_items(t, emit, ctx);
+	} while (!all);
 }
 
 const char *tracer_faults_missing(const struct tracer *t)

@@ -66,12 +66,10 @@ unsigned long long mono_ns(void);	/* CLOCK_MONOTONIC, the records' clock */
 /* Start recording @pid (its page-table changes and faults); fatal on error. */
 void tracer_start(struct tracer *t, pid_t pid);
 /*
- * Read what the module has buffered; false when it stopped first, for
- * room: flush, then poll again.
+ * Read everything the module has buffered and hand it to @emit, in time
+ * order (in batches when it is more than the item buffer holds).
  */
-bool tracer_poll(struct tracer *t);
-/* Hand out every item read so far, in time order, and forget them. */
-void tracer_flush(struct tracer *t, tracer_emit emit, void *ctx);
+void tracer_drain(struct tracer *t, tracer_emit emit, void *ctx);
 /* NULL when faults are recorded, or why they are not. */
 const char *tracer_faults_missing(const struct tracer *t);
 void tracer_stop(struct tracer *t);
