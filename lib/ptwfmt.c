@@ -24,6 +24,7 @@ static const int file_versions[PTW_FILE_NR] = { PTW_FILE_VERSIONS };
 const struct ptw_tag ptw_tags[] = { PTW_TAGS, { NULL, NULL, NULL, 0 } };
 #pragma GCC diagnostic pop
 static const char *const list_keys[] = { PTW_LIST_KEYS };
+static const char *const text_keys[] = { PTW_TEXT_KEYS };
 
 const struct ptw_tag *ptw_tag_find(const char *file, const char *tag)
 {
@@ -35,14 +36,24 @@ const struct ptw_tag *ptw_tag_find(const char *file, const char *tag)
 	return NULL;
 }
 
-bool ptw_list_key(const char *key)
+static bool key_in(const char *const *keys, size_t n, const char *key)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(list_keys) / sizeof(list_keys[0]); i++)
-		if (!strcmp(list_keys[i], key))
+	for (i = 0; i < n; i++)
+		if (!strcmp(keys[i], key))
 			return true;
 	return false;
+}
+
+bool ptw_list_key(const char *key)
+{
+	return key_in(list_keys, sizeof(list_keys) / sizeof(list_keys[0]), key);
+}
+
+bool ptw_text_key(const char *key)
+{
+	return key_in(text_keys, sizeof(text_keys) / sizeof(text_keys[0]), key);
 }
 
 int ptw_format_version(const char *name)

@@ -91,6 +91,8 @@ const struct ptw_tag *ptw_tag_find(const char *file, const char *tag);
 extern const struct ptw_tag ptw_tags[];
 /* Is @key's value a comma-separated list (PTW_LIST_KEYS)? */
 bool ptw_list_key(const char *key);
+/* Is @key's value free text, a string whatever it looks like (PTW_TEXT_KEYS)? */
+bool ptw_text_key(const char *key);
 
 extern const char *const ptw_flag_names[PTWF_NR];
 extern const char *const ptw_cache_names[PTWC_NR];

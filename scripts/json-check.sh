@@ -119,12 +119,12 @@ if real is None:
 else:
     def version1(d): d["ptwalk_json"] = 1
     def pa_number(d):
-        run = next(r for v in d["vmas"] for r in v["runs"] if "pa" in r)
+        run = next(r for v in d["vma"] for r in v["run"] if "pa" in r)
         run["pa"] = int(run["pa"], 16)
     def bad_flag(d):
-        run = next(r for v in d["vmas"] for r in v["runs"])
+        run = next(r for v in d["vma"] for r in v["run"])
         run["flags"] = run["flags"] + ["presnt"]
-    def no_vmas(d): del d["vmas"]
+    def no_vmas(d): del d["vma"]
     for what, mutate in [("ptwalk_json 1", version1), ("a run's pa a number", pa_number),
                          ("a flag 'presnt'", bad_flag), ("no vmas", no_vmas)]:
         broken = copy.deepcopy(docs[real][0])

@@ -62,9 +62,9 @@ static struct jval *run_json(struct __test_metadata *_metadata,
 	if (!doc)
 		TH_LOG("ptwalk %s: bad JSON at offset %zu: %.200s", argv[1], at, r.out + at);
 	tool_result_free(&r);
-	if (doc && (jint(jget(doc, "ptwalk_json")) != 3 ||
+	if (doc && (jint(jget(doc, "ptwalk_json")) != 4 ||
 		    strcmp(jstr(jget(doc, "command")), command))) {
-		TH_LOG("ptwalk %s: not a version-3 '%s' document", argv[1], command);
+		TH_LOG("ptwalk %s: not a version-4 '%s' document", argv[1], command);
 		jfree(doc);
 		return NULL;
 	}

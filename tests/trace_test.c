@@ -1700,7 +1700,7 @@ TEST(tool_trace_command)
 
 		ASSERT_NE(NULL, v) TH_LOG("not JSON at %zu: %s", err, line);
 		lines++;
-		EXPECT_EQ(3, jint(jget(v, "ptwalk_json")));
+		EXPECT_EQ(4, jint(jget(v, "ptwalk_json")));
 		EXPECT_STREQ("trace", jstr(jget(v, "command")));
 		type = jstr(jget(v, "type"));
 		if (!strcmp(type, "trace")) {

@@ -172,10 +172,15 @@ static bool is_decimal(const char *s)
 	return strspn(s, "0123456789") == strlen(s);
 }
 
-/* A value by the line rule: yes/no a boolean, decimal a number, else a string. */
+/*
+ * A value by the line rule: free text a string, yes/no a boolean, decimal a
+ * number, else a string.
+ */
 static void json_scalar(struct json *j, const char *key, const char *val)
 {
-	if (!strcmp(val, "yes") || !strcmp(val, "no"))
+	if (key && ptw_text_key(key))
+		json_str(j, key, val);
+	else if (!strcmp(val, "yes") || !strcmp(val, "no"))
 		json_bool(j, key, val[0] == 'y');
 	else if (is_decimal(val))
 		json_int(j, key, strtoll(val, NULL, 10));
@@ -183,23 +188,25 @@ static void json_scalar(struct json *j, const char *key, const char *val)
 		json_str(j, key, val);
 }
 
-/* The fields of the line at @p. */
-static void json_fields(struct json *j, const char *p, const char *file)
+/* The fields of @l, a line split by split_line(). */
+static void json_fields(struct json *j, const struct ptw_line *l)
 {
-	char buf[LINE_BUF], *item, *rest;
-	struct ptw_line l;
+	char item[PTW_VALUE_MAX];
+	const char *p;
+	size_t n;
 	int i;
 
-	split_line(p, buf, &l, file);
-	for (i = 0; i < l.n; i++) {
-		if (!ptw_list_key(l.key[i])) {
-			json_scalar(j, l.key[i], l.val[i]);
+	for (i = 0; i < l->n; i++) {
+		if (!ptw_list_key(l->key[i])) {
+			json_scalar(j, l->key[i], l->val[i]);
 			continue;
 		}
-		json_arr(j, l.key[i]);
-		rest = strcmp(l.val[i], "-") ? l.val[i] : NULL;
-		while ((item = strsep(&rest, ",")))
+		json_arr(j, l->key[i]);
+		for (p = strcmp(l->val[i], "-") ? l->val[i] : ""; *p; p += n + !!p[n]) {
+			n = strcspn(p, ",");
+			snprintf(item, sizeof(item), "%.*s", (int)n, p);
 			json_scalar(j, NULL, item);
+		}
 		json_end(j);
 	}
 }
@@ -230,9 +237,11 @@ static bool below(const struct ptw_tag *t, const struct ptw_tag *anc)
 
 /* The members for the lines in [from, to) whose tags belong to @parent. */
 static void json_tags(struct json *j, const char *file, const char *parent,
-		      const char *from, const char *to)
+		      const char *from, const char *to, const struct line_hooks *h)
 {
+	char buf[LINE_BUF];
 	const struct ptw_tag *t;
+	struct ptw_line l;
 	const char *p, *e;
 
 	for (t = ptw_tags; t->file; t++) {
@@ -246,9 +255,14 @@ static void json_tags(struct json *j, const char *file, const char *parent,
 				continue;
 			for (e = line_after(p); e < to && below(line_tag(file, e), t); )
 				e = line_after(e);
+			split_line(p, buf, &l, file);
+			if (h && h->skip && h->skip(&l, h->ctx))
+				continue;
 			json_obj(j, t->many ? NULL : t->tag);
-			json_fields(j, p, file);
-			json_tags(j, file, t->tag, line_after(p), e);
+			json_fields(j, &l);
+			if (h && h->extra)
+				h->extra(j, &l, h->ctx);
+			json_tags(j, file, t->tag, line_after(p), e, h);
 			json_end(j);
 			if (!t->many)
 				break;
@@ -258,7 +272,8 @@ static void json_tags(struct json *j, const char *file, const char *parent,
 	}
 }
 
-void json_lines(struct json *j, const char *file, const char *body)
+void json_lines_with(struct json *j, const char *file, const char *body,
+		     const struct line_hooks *h)
 {
 	char buf[LINE_BUF];
 	struct ptw_line l;
@@ -266,5 +281,10 @@ void json_lines(struct json *j, const char *file, const char *body)
 
 	for (p = body; *p; p = line_after(p))
 		split_line(p, buf, &l, file);	/* all of it well-formed first */
-	json_tags(j, file, NULL, body, body + strlen(body));
+	json_tags(j, file, NULL, body, body + strlen(body), h);
+}
+
+void json_lines(struct json *j, const char *file, const char *body)
+{
+	json_lines_with(j, file, body, NULL);
 }

@@ -47,4 +47,17 @@ void json_list(struct json *j, const char *key, const char *csv);
  */
 void json_lines(struct json *j, const char *file, const char *body);
 
+struct ptw_line;
+/* What a command adds to the line rule (docs/json.md lists it per command). */
+struct line_hooks {
+	/* Leave out this line and the lines that belong to it? */
+	bool (*skip)(const struct ptw_line *l, void *ctx);
+	/* Members of the tool's own, after the line's fields. */
+	void (*extra)(struct json *j, const struct ptw_line *l, void *ctx);
+	void *ctx;
+};
+/* json_lines() with @h (or none: NULL). */
+void json_lines_with(struct json *j, const char *file, const char *body,
+		     const struct line_hooks *h);
+
 #endif /* PTWALK_JSON_H */

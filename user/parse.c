@@ -287,6 +287,7 @@ void parse_maps(char *text, struct pt_maps *maps)
 	struct ptw_line l;
 
 	memset(maps, 0, sizeof(*maps));
+	maps->lines = xstrdup(rest);
 	/* Count first, so the arrays are allocated once. */
 	nvma = count_lines(rest, "vma ");
 	nrun = count_lines(rest, "run ");
@@ -371,6 +372,7 @@ void parse_walk(char *text, struct pt_walk *walk)
 	if (!*text)
 		fatal(EXIT_FORMAT, "/proc/ptwalk/walk: empty answer");
 	rest = parse_version(text, "walk");
+	walk->lines = xstrdup(rest);
 	while ((line = ptw_next_line(&rest))) {
 		parse_line(line, &l, "walk");
 		if (done)

@@ -61,6 +61,7 @@ struct pt_maps {
 	struct pt_vma *vmas;
 	size_t nr_vmas;
 	size_t nr_runs;			/* "end runs=N" */
+	char *lines;			/* the lines after the header, as read */
 };
 
 enum pt_entry_kind { PTE_KIND_TABLE, PTE_KIND_LEAF, PTE_KIND_NONPRESENT, PTE_KIND_NONE };
@@ -106,6 +107,7 @@ struct pt_walk {
 	bool stop_has_swap;
 	unsigned int stop_type;
 	unsigned long long stop_offset;
+	char *lines;			/* the lines after the header, as read */
 };
 
 

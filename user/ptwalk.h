@@ -13,7 +13,7 @@
 #include <sys/types.h>
 
 #define PTWALK_DIR	"/proc/ptwalk"
-#define PTWALK_JSON_VERSION	3
+#define PTWALK_JSON_VERSION	4
 
 /* Exit statuses, documented in docs/tool.md. */
 enum {

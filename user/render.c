@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "fmt.h"
+#include "json.h"
 #include "ptwalk.h"
+#include "ptwfmt.h"
 #include "render.h"
 
 static bool overlaps(unsigned long s, unsigned long e, unsigned long lo,
@@ -151,70 +153,56 @@ void print_maps_brief(FILE *out, const struct pt_maps *maps, bool self,
 		fprintf(out, "%s(nothing mapped here)\n", indent);
 }
 
-static void json_run(struct json *j, const struct pt_run *r)
+/* What maps' JSON adds to the line rule, and which lines a range keeps. */
+struct maps_json {
+	const struct pt_maps *maps;
+	bool self;
+	unsigned long lo, hi;
+	size_t next_vma;		/* vma lines are pt_maps' vmas, in order */
+};
+
+static unsigned long line_addr(const struct ptw_line *l, const char *key)
 {
-	json_obj(j, NULL);
-	json_hex(j, "start", r->start);
-	json_hex(j, "end", r->end);
-	json_str(j, "size", r->size);
-	json_uint(j, "page_size", r->page_size);
-	json_uint(j, "pages", r->pages);
-	json_str(j, "kind", r->kind);
-	if (r->has_pa)
-		json_hex(j, "pa", r->pa);
-	if (r->has_swap) {
-		json_uint(j, "swap_type", r->type);
-		json_hex(j, "swap_offset", r->offset);
+	unsigned long long v;
+
+	return ptw_num(ptw_get(l, key), &v) ? 0 : v;
+}
+
+static bool maps_skip(const struct ptw_line *l, void *ctx)
+{
+	struct maps_json *m = ctx;
+
+	if (!strcmp(l->tag, "vma")) {
+		const struct pt_vma *v = &m->maps->vmas[m->next_vma++];
+
+		return !overlaps(v->start, v->end, m->lo, m->hi);
 	}
-	if (r->has_bits)
-		json_hex(j, "bits", r->bits);
-	json_list(j, "flags", r->flags);
-	json_str(j, "cache", r->cache);
-	json_end(j);
+	if (!strcmp(l->tag, "run"))
+		return !overlaps(line_addr(l, "start"), line_addr(l, "end"), m->lo, m->hi);
+	/* The end line counts the whole space's runs, not a range's. */
+	return !strcmp(l->tag, "end") && (m->lo != ALL_LO || m->hi != ALL_HI);
+}
+
+static void maps_extra(struct json *j, const struct ptw_line *l, void *ctx)
+{
+	struct maps_json *m = ctx;
+	size_t i = m->next_vma - 1;
+
+	if (strcmp(l->tag, "vma"))
+		return;
+	json_str(j, "region", region_styles[classify_vma(m->maps, i, m->self)].name);
+	json_uint(j, "present_pages",
+		  vma_present_bytes(&m->maps->vmas[i], m->lo, m->hi) / 4096);
 }
 
 void json_maps_members(struct json *j, const struct pt_maps *maps, bool self,
 		       unsigned long lo, unsigned long hi)
 {
-	size_t i, k, shown_runs = 0;
+	struct maps_json m = { .maps = maps, .self = self, .lo = lo, .hi = hi };
+	const struct line_hooks h = { .skip = maps_skip, .extra = maps_extra, .ctx = &m };
 
-	json_int(j, "pid", maps->pid);
-	json_int(j, "levels", maps->levels);
-	json_bool(j, "pfn_shown", maps->pfn_shown);
-	json_bool(j, "nonpresent", maps->nonpresent);
+	json_lines_with(j, "maps", maps->lines, &h);
 	json_uint(j, "present_pages", present_pages(maps, lo, hi));
-	json_arr(j, "vmas");
-	for (i = 0; i < maps->nr_vmas; i++) {
-		const struct pt_vma *v = &maps->vmas[i];
-
-		if (!overlaps(v->start, v->end, lo, hi))
-			continue;
-		json_obj(j, NULL);
-		json_hex(j, "start", v->start);
-		json_hex(j, "end", v->end);
-		json_uint(j, "size", v->end - v->start);
-		json_str(j, "perms", v->perms);
-		json_hex(j, "offset", v->offset);
-		json_str(j, "dev", v->dev);
-		json_uint(j, "inode", v->inode);
-		json_str(j, "name", v->name);
-		json_str(j, "region", region_styles[classify_vma(maps, i, self)].name);
-		json_uint(j, "present_pages", vma_present_bytes(v, lo, hi) / 4096);
-		json_arr(j, "runs");
-		for (k = 0; k < v->nr_runs; k++) {
-			struct pt_run c;
-
-			if (!overlaps(v->runs[k].start, v->runs[k].end, lo, hi))
-				continue;
-			c = clip_run(&v->runs[k], lo, hi);
-			json_run(j, &c);
-			shown_runs++;
-		}
-		json_end(j);
-		json_end(j);
-	}
-	json_end(j);
-	json_uint(j, "runs", shown_runs);
 }
 
 static const char *const kind_names[] = {
@@ -276,69 +264,5 @@ void print_walk(FILE *out, const struct pt_walk *w)
 
 void json_walk_members(struct json *j, const struct pt_walk *w)
 {
-	int i;
-
-	json_str(j, "target", w->kernel ? "kernel" : "pid");
-	if (w->kernel)
-		json_null(j, "pid");
-	else
-		json_int(j, "pid", w->pid);
-	json_hex(j, "va", w->va);
-	json_int(j, "levels", w->levels);
-	json_bool(j, "pti", w->pti);
-	json_bool(j, "pfn_shown", w->pfn_shown);
-	if (w->has_top)
-		json_hex(j, "top", w->top);
-	json_arr(j, "entries");
-	for (i = 0; i < w->nr_levels; i++) {
-		const struct pt_level *l = &w->level[i];
-
-		json_obj(j, NULL);
-		json_str(j, "level", l->name);
-		json_uint(j, "index", l->index);
-		json_hex(j, "entry", l->entry);
-		json_hex(j, "raw", l->raw);
-		json_list(j, "flags", l->flags);
-		json_str(j, "kind", kind_names[l->kind]);
-		switch (l->kind) {
-		case PTE_KIND_TABLE:
-			json_hex(j, "next", l->next);
-			break;
-		case PTE_KIND_LEAF:
-			json_str(j, "cache", l->cache);
-			json_str(j, "leaf", l->leaf);
-			json_uint(j, "leaf_size", size_bytes(l->leaf));
-			json_hex(j, "frame", l->frame);
-			break;
-		case PTE_KIND_NONPRESENT:
-			json_str(j, "nonpresent_kind", l->np_kind);
-			if (l->np_has_pa) {
-				json_hex(j, "pa", l->np_pa);
-			} else {
-				json_uint(j, "swap_type", l->np_type);
-				json_hex(j, "swap_offset", l->np_offset);
-			}
-			break;
-		default:
-			break;
-		}
-		json_end(j);
-	}
-	json_end(j);
-	json_obj(j, "result");
-	json_bool(j, "translated", w->translated);
-	if (w->translated) {
-		json_hex(j, "pa", w->pa);
-	} else {
-		json_str(j, "stop", w->stop);
-		if (w->stop_level[0])
-			json_str(j, "level", w->stop_level);
-		if (w->stop_kind[0])
-			json_str(j, "kind", w->stop_kind);
-		if (w->stop_has_swap) {
-			json_uint(j, "swap_type", w->stop_type);
-			json_hex(j, "swap_offset", w->stop_offset);
-		}
-	}
-	json_end(j);
+	json_lines(j, "walk", w->lines);
 }

@@ -216,6 +216,15 @@ enum ptw_region_id {
 #define PTW_TAGS \
 	"info", "module", 0, 0, \
 	"info", "kernel", 0, 0, \
+	"maps", "target", 0, 0, \
+	"maps", "vma", 0, 1, \
+	"maps", "run", "vma", 1, \
+	"maps", "end", 0, 0, \
+	"walk", "target", 0, 0, \
+	"walk", "top", 0, 0, \
+	"walk", "level", 0, 1, \
+	"walk", "result", 0, 0, \
+	"walk", "stop", 0, 0, \
 	"whatis", "target", 0, 0, \
 	"whatis", "leaf", 0, 0, \
 	"whatis", "stop", 0, 0, \
@@ -252,6 +261,12 @@ enum ptw_region_id {
 
 /* The keys whose value is a comma-separated list ("-": an empty one). */
 #define PTW_LIST_KEYS	"flags", "regions", "objects", "offsets"
+
+/*
+ * The keys whose value is free text (a VMA's file name, the kernel release):
+ * always a string, even when the text looks like a number or a yes.
+ */
+#define PTW_TEXT_KEYS	"name", "release"
 
 /* The bytes a string value writes as \ooo (seq_escape()'s set). */
 #define PTW_VALUE_ESCAPE	" \t\n\\"
