@@ -143,27 +143,6 @@ void json_null(struct json *j, const char *key)
 	fputs("null", j->out);
 }
 
-void json_list(struct json *j, const char *key, const char *csv)
-{
-	char item[64];
-	const char *p = csv, *comma;
-
-	json_arr(j, key);
-	while (p && *p) {
-		size_t n;
-
-		comma = strchr(p, ',');
-		n = comma ? (size_t)(comma - p) : strlen(p);
-		if (n >= sizeof(item))
-			n = sizeof(item) - 1;
-		memcpy(item, p, n);
-		item[n] = '\0';
-		json_str(j, NULL, item);
-		p = comma ? comma + 1 : NULL;
-	}
-	json_end(j);
-}
-
 static bool is_decimal(const char *s)
 {
 	s += *s == '-';

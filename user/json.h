@@ -34,8 +34,6 @@ void json_uint(struct json *j, const char *key, unsigned long long val);
 void json_hex(struct json *j, const char *key, unsigned long long val);
 void json_bool(struct json *j, const char *key, bool val);
 void json_null(struct json *j, const char *key);
-/* A comma-separated list as an array of strings ("" gives []). */
-void json_list(struct json *j, const char *key, const char *csv);
 
 /*
  * The lines of /proc/ptwalk/@file after its header (@body) by the one rule

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Rendering maps and walks. The JSON keeps every field of the module's
- * text (the tests check that nothing is lost) and adds what the tool
- * derives: region kind, present pages, sizes in bytes.
+ * Rendering maps and walks. Their JSON is the module's lines by the line
+ * rule (json_lines()), to which maps adds what the tool derives: each
+ * VMA's region kind and present pages.
  */
 #include <stdio.h>
 #include <string.h>
