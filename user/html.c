@@ -154,12 +154,9 @@ static void json_data(struct json *j, const struct explorer *e)
 	size_t i;
 
 	json_int(j, "pid", e->maps.pid);
+	/* The members of info --json: the module's lines and the THP mode. */
 	json_obj(j, "info");
-	json_str(j, "release", e->info.release);
-	json_int(j, "levels", e->info.levels);
-	json_bool(j, "pti", e->info.pti);
-	json_uint(j, "page_size", e->info.page_size);
-	json_hex(j, "user_top", e->info.user_top);
+	json_lines(j, "info", e->info.lines);
 	json_str(j, "thp", e->info.thp);
 	json_end(j);
 	json_obj(j, "maps");

@@ -202,6 +202,7 @@ void parse_info(char *text, struct pt_info *info)
 	unsigned long long n;
 
 	memset(info, 0, sizeof(*info));
+	info->lines = xstrdup(rest);
 	while ((line = ptw_next_line(&rest))) {
 		parse_line(line, &l, "info");
 		if (!strcmp(l.tag, "module")) {

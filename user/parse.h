@@ -20,6 +20,7 @@ struct pt_info {
 	unsigned long page_size;
 	unsigned long user_top;
 	char thp[16];
+	char *lines;			/* the lines after the header, as read */
 };
 
 /* One "run" line of ptwalk-maps: merged entries of one kind. */
