@@ -153,14 +153,18 @@ static uint64_t pm_at(const struct run_capture *rc, int stop, pid_t pid,
 	return 0;
 }
 
-/* Physical address of @va per the snapshot's runs; false if none. */
+/*
+ * Physical address of @va per the snapshot's runs; false if none. Runs
+ * are the module's lines, not clipped to the range: a run's pa is that of
+ * its start, its frames consecutive (docs/interface.md).
+ */
 static bool json_pa(const struct jval *snap, unsigned long va, unsigned long long *pa)
 {
-	const struct jval *vmas = jget(snap, "vmas");
+	const struct jval *vmas = jget(snap, "vma");
 	size_t i, k;
 
 	for (i = 0; i < jlen(vmas); i++) {
-		const struct jval *runs = jget(jat(vmas, i), "runs");
+		const struct jval *runs = jget(jat(vmas, i), "run");
 
 		for (k = 0; k < jlen(runs); k++) {
 			const struct jval *r = jat(runs, k);
@@ -240,8 +244,8 @@ static void check_snapshots(struct __test_metadata *_metadata, struct demo_run *
 
 	ASSERT_EQ(jlen(snaps), (size_t)d->cap.nstops);
 	for (i = 0; i < jlen(snaps); i++) {
-		const struct jval *sn = jat(snaps, i), *vmas = jget(sn, "vmas");
-		pid_t pid = jint(jget(sn, "pid"));
+		const struct jval *sn = jat(snaps, i), *vmas = jget(sn, "vma");
+		pid_t pid = jint(jget(jget(sn, "target"), "pid"));
 		const struct cap_proc *cp = cap_proc(&d->cap, i, pid);
 		long mismatch = 0, pages = 0;
 
@@ -268,6 +272,22 @@ static void check_snapshots(struct __test_metadata *_metadata, struct demo_run *
 			}
 		}
 		EXPECT_EQ(0, mismatch) TH_LOG("%ld pages compared", pages);
+		/* Its range is the step's; only runs overlapping it, unclipped. */
+		EXPECT_EQ(d->lo, jhex(jget(jget(sn, "range"), "start")));
+		EXPECT_EQ(d->hi, jhex(jget(jget(sn, "range"), "end")));
+		for (k = 0; k < jlen(vmas); k++) {
+			const struct jval *runs = jget(jat(vmas, k), "run");
+			size_t r;
+
+			for (r = 0; r < jlen(runs); r++) {
+				unsigned long s = jhex(jget(jat(runs, r), "start"));
+				unsigned long e = jhex(jget(jat(runs, r), "end"));
+
+				EXPECT_TRUE(s < d->hi && e > d->lo)
+					TH_LOG("snapshot '%s': run 0x%lx-0x%lx outside the range",
+					       jstr(jget(sn, "label")), s, e);
+			}
+		}
 		/* The snapshot's VMAs are /proc/PID/maps's (big ones not captured). */
 		for (k = 0; k < jlen(vmas); k++) {
 			unsigned long s = jhex(jget(jat(vmas, k), "start"));
@@ -449,7 +469,7 @@ static long anon_huge_kb(const char *smaps, unsigned long va)
 TEST_F(demo, step7_thp_leaf_when_smaps_says_so)
 {
 	struct demo_run *d = &self->d;
-	const struct jval *walk, *entries, *leaf = NULL;
+	const struct jval *walk, *levels, *leaf = NULL;
 	long kb;
 	size_t i;
 
@@ -458,17 +478,18 @@ TEST_F(demo, step7_thp_leaf_when_smaps_says_so)
 	ASSERT_LE(2, d->cap.nstops);
 	kb = anon_huge_kb(d->cap.stops[1].procs[0].smaps, d->lo);
 	walk = jget(jat(jget(d->step, "snapshots"), 1), "walk");
-	entries = jget(walk, "entries");
-	for (i = 0; i < jlen(entries); i++)
-		if (!strcmp(jstr(jget(jat(entries, i), "kind")), "leaf"))
-			leaf = jat(entries, i);
+	levels = jget(walk, "level");
+	/* A level with leaf= is a leaf (docs/json.md, walk). */
+	for (i = 0; i < jlen(levels); i++)
+		if (jget(jat(levels, i), "leaf"))
+			leaf = jat(levels, i);
 	ASSERT_NE(NULL, leaf);
 	if (kb >= 2048) {
-		EXPECT_STREQ("PMD", jstr(jget(leaf, "level")));
+		EXPECT_STREQ("PMD", jstr(jget(leaf, "name")));
 		EXPECT_STREQ("2M", jstr(jget(leaf, "leaf")));
 		EXPECT_EQ(512, jint(fact(d, "present_pages")));
 	} else {
-		EXPECT_STREQ("PTE", jstr(jget(leaf, "level")));
+		EXPECT_STREQ("PTE", jstr(jget(leaf, "name")));
 		TH_LOG("no THP here (AnonHugePages %ld kB): the step explains: %s", kb,
 		       jstr(jget(d->step, "shows")));
 	}
