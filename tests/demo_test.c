@@ -247,7 +247,9 @@ static void check_snapshots(struct __test_metadata *_metadata, struct demo_run *
 		const struct jval *sn = jat(snaps, i), *vmas = jget(sn, "vma");
 		pid_t pid = jint(jget(jget(sn, "target"), "pid"));
 		const struct cap_proc *cp = cap_proc(&d->cap, i, pid);
-		long mismatch = 0, pages = 0;
+		long mismatch = 0, pages = 0, present = 0;
+		size_t nruns;
+		bool whole, all_captured = true;
 
 		ASSERT_NE(NULL, cp) TH_LOG("snapshot %zu: pid %d not captured", i, pid);
 		for (v = 0; v < cp->nr; v++) {
@@ -261,6 +263,7 @@ static void check_snapshots(struct __test_metadata *_metadata, struct demo_run *
 				uint64_t e = pm_at(&d->cap, i, pid, va, &covered);
 				bool in_pm = covered && (e & PM_PRESENT);
 
+				present += in_pm;
 				if (in_json == in_pm &&
 				    (!in_pm || PM_PFN(e) << 12 == (pa & ~0xfffULL)))
 					continue;
@@ -275,11 +278,11 @@ static void check_snapshots(struct __test_metadata *_metadata, struct demo_run *
 		/* Its range is the step's; only runs overlapping it, unclipped. */
 		EXPECT_EQ(d->lo, jhex(jget(jget(sn, "range"), "start")));
 		EXPECT_EQ(d->hi, jhex(jget(jget(sn, "range"), "end")));
-		for (k = 0; k < jlen(vmas); k++) {
+		for (k = nruns = 0; k < jlen(vmas); k++) {
 			const struct jval *runs = jget(jat(vmas, k), "run");
 			size_t r;
 
-			for (r = 0; r < jlen(runs); r++) {
+			for (r = 0; r < jlen(runs); r++, nruns++) {
 				unsigned long s = jhex(jget(jat(runs, r), "start"));
 				unsigned long e = jhex(jget(jat(runs, r), "end"));
 
@@ -288,16 +291,34 @@ static void check_snapshots(struct __test_metadata *_metadata, struct demo_run *
 					       jstr(jget(sn, "label")), s, e);
 			}
 		}
+		/*
+		 * The end line counts the whole space's runs: there only when
+		 * the range is the whole space, and then every run is kept.
+		 */
+		whole = d->lo == 0 && d->hi == ~0UL;
+		EXPECT_EQ(whole, jget(sn, "end") != NULL) TH_LOG("snapshot '%s'",
+								 jstr(jget(sn, "label")));
+		if (whole)
+			EXPECT_EQ(nruns, (size_t)jint(jget(jget(sn, "end"), "runs")));
 		/* The snapshot's VMAs are /proc/PID/maps's (big ones not captured). */
 		for (k = 0; k < jlen(vmas); k++) {
 			unsigned long s = jhex(jget(jat(vmas, k), "start"));
 			unsigned long e = jhex(jget(jat(vmas, k), "end"));
 			bool found = e - s > BIG_VMA;
 
+			all_captured &= e - s <= BIG_VMA;
 			for (v = 0; v < cp->nr && !found; v++)
 				found = cp->vmas[v].start == s && cp->vmas[v].end == e;
 			EXPECT_TRUE(found) TH_LOG("snapshot '%s': VMA 0x%lx-0x%lx not in /proc/%d/maps",
 						  jstr(jget(sn, "label")), s, e, pid);
+		}
+		/* Its present_pages: the range's pages pagemap shows present. */
+		if (all_captured) {
+			EXPECT_EQ(present, jint(jget(sn, "present_pages")))
+				TH_LOG("snapshot '%s'", jstr(jget(sn, "label")));
+		} else {
+			TH_LOG("snapshot '%s': a VMA over %lu MiB not captured, present_pages not compared",
+			       jstr(jget(sn, "label")), BIG_VMA >> 20);
 		}
 	}
 	EXPECT_TRUE(jbool(jget(d->step, "expected"))) TH_LOG("%s", jstr(jget(d->step, "shows")));
