@@ -153,14 +153,18 @@ static uint64_t pm_at(const struct run_capture *rc, int stop, pid_t pid,
 	return 0;
 }
 
-/* Physical address of @va per the snapshot's runs; false if none. */
+/*
+ * Physical address of @va per the snapshot's runs; false if none. Runs
+ * are the module's lines, not clipped to the range: a run's pa is that of
+ * its start, its frames consecutive (docs/interface.md).
+ */
 static bool json_pa(const struct jval *snap, unsigned long va, unsigned long long *pa)
 {
-	const struct jval *vmas = jget(snap, "vmas");
+	const struct jval *vmas = jget(snap, "vma");
 	size_t i, k;
 
 	for (i = 0; i < jlen(vmas); i++) {
-		const struct jval *runs = jget(jat(vmas, i), "runs");
+		const struct jval *runs = jget(jat(vmas, i), "run");
 
 		for (k = 0; k < jlen(runs); k++) {
 			const struct jval *r = jat(runs, k);
@@ -240,10 +244,12 @@ static void check_snapshots(struct __test_metadata *_metadata, struct demo_run *
 
 	ASSERT_EQ(jlen(snaps), (size_t)d->cap.nstops);
 	for (i = 0; i < jlen(snaps); i++) {
-		const struct jval *sn = jat(snaps, i), *vmas = jget(sn, "vmas");
-		pid_t pid = jint(jget(sn, "pid"));
+		const struct jval *sn = jat(snaps, i), *vmas = jget(sn, "vma");
+		pid_t pid = jint(jget(jget(sn, "target"), "pid"));
 		const struct cap_proc *cp = cap_proc(&d->cap, i, pid);
-		long mismatch = 0, pages = 0;
+		long mismatch = 0, pages = 0, present = 0;
+		size_t nruns;
+		bool whole, all_captured = true;
 
 		ASSERT_NE(NULL, cp) TH_LOG("snapshot %zu: pid %d not captured", i, pid);
 		for (v = 0; v < cp->nr; v++) {
@@ -257,6 +263,7 @@ static void check_snapshots(struct __test_metadata *_metadata, struct demo_run *
 				uint64_t e = pm_at(&d->cap, i, pid, va, &covered);
 				bool in_pm = covered && (e & PM_PRESENT);
 
+				present += in_pm;
 				if (in_json == in_pm &&
 				    (!in_pm || PM_PFN(e) << 12 == (pa & ~0xfffULL)))
 					continue;
@@ -268,16 +275,50 @@ static void check_snapshots(struct __test_metadata *_metadata, struct demo_run *
 			}
 		}
 		EXPECT_EQ(0, mismatch) TH_LOG("%ld pages compared", pages);
+		/* Its range is the step's; only runs overlapping it, unclipped. */
+		EXPECT_EQ(d->lo, jhex(jget(jget(sn, "range"), "start")));
+		EXPECT_EQ(d->hi, jhex(jget(jget(sn, "range"), "end")));
+		for (k = nruns = 0; k < jlen(vmas); k++) {
+			const struct jval *runs = jget(jat(vmas, k), "run");
+			size_t r;
+
+			for (r = 0; r < jlen(runs); r++, nruns++) {
+				unsigned long s = jhex(jget(jat(runs, r), "start"));
+				unsigned long e = jhex(jget(jat(runs, r), "end"));
+
+				EXPECT_TRUE(s < d->hi && e > d->lo)
+					TH_LOG("snapshot '%s': run 0x%lx-0x%lx outside the range",
+					       jstr(jget(sn, "label")), s, e);
+			}
+		}
+		/*
+		 * The end line counts the whole space's runs: there only when
+		 * the range is the whole space, and then every run is kept.
+		 */
+		whole = d->lo == 0 && d->hi == ~0UL;
+		EXPECT_EQ(whole, jget(sn, "end") != NULL) TH_LOG("snapshot '%s'",
+								 jstr(jget(sn, "label")));
+		if (whole)
+			EXPECT_EQ(nruns, (size_t)jint(jget(jget(sn, "end"), "runs")));
 		/* The snapshot's VMAs are /proc/PID/maps's (big ones not captured). */
 		for (k = 0; k < jlen(vmas); k++) {
 			unsigned long s = jhex(jget(jat(vmas, k), "start"));
 			unsigned long e = jhex(jget(jat(vmas, k), "end"));
 			bool found = e - s > BIG_VMA;
 
+			all_captured &= e - s <= BIG_VMA;
 			for (v = 0; v < cp->nr && !found; v++)
 				found = cp->vmas[v].start == s && cp->vmas[v].end == e;
 			EXPECT_TRUE(found) TH_LOG("snapshot '%s': VMA 0x%lx-0x%lx not in /proc/%d/maps",
 						  jstr(jget(sn, "label")), s, e, pid);
+		}
+		/* Its present_pages: the range's pages pagemap shows present. */
+		if (all_captured) {
+			EXPECT_EQ(present, jint(jget(sn, "present_pages")))
+				TH_LOG("snapshot '%s'", jstr(jget(sn, "label")));
+		} else {
+			TH_LOG("snapshot '%s': a VMA over %lu MiB not captured, present_pages not compared",
+			       jstr(jget(sn, "label")), BIG_VMA >> 20);
 		}
 	}
 	EXPECT_TRUE(jbool(jget(d->step, "expected"))) TH_LOG("%s", jstr(jget(d->step, "shows")));
@@ -449,7 +490,7 @@ static long anon_huge_kb(const char *smaps, unsigned long va)
 TEST_F(demo, step7_thp_leaf_when_smaps_says_so)
 {
 	struct demo_run *d = &self->d;
-	const struct jval *walk, *entries, *leaf = NULL;
+	const struct jval *walk, *levels, *leaf = NULL;
 	long kb;
 	size_t i;
 
@@ -458,17 +499,18 @@ TEST_F(demo, step7_thp_leaf_when_smaps_says_so)
 	ASSERT_LE(2, d->cap.nstops);
 	kb = anon_huge_kb(d->cap.stops[1].procs[0].smaps, d->lo);
 	walk = jget(jat(jget(d->step, "snapshots"), 1), "walk");
-	entries = jget(walk, "entries");
-	for (i = 0; i < jlen(entries); i++)
-		if (!strcmp(jstr(jget(jat(entries, i), "kind")), "leaf"))
-			leaf = jat(entries, i);
+	levels = jget(walk, "level");
+	/* A level with leaf= is a leaf (docs/json.md, walk). */
+	for (i = 0; i < jlen(levels); i++)
+		if (jget(jat(levels, i), "leaf"))
+			leaf = jat(levels, i);
 	ASSERT_NE(NULL, leaf);
 	if (kb >= 2048) {
-		EXPECT_STREQ("PMD", jstr(jget(leaf, "level")));
+		EXPECT_STREQ("PMD", jstr(jget(leaf, "name")));
 		EXPECT_STREQ("2M", jstr(jget(leaf, "leaf")));
 		EXPECT_EQ(512, jint(fact(d, "present_pages")));
 	} else {
-		EXPECT_STREQ("PTE", jstr(jget(leaf, "level")));
+		EXPECT_STREQ("PTE", jstr(jget(leaf, "name")));
 		TH_LOG("no THP here (AnonHugePages %ld kB): the step explains: %s", kb,
 		       jstr(jget(d->step, "shows")));
 	}

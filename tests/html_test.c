@@ -55,20 +55,27 @@ static struct jval *page_data(struct __test_metadata *_metadata, const char *htm
 
 /*
  * One embedded walk against the module's text for the same request: the
- * same level lines in order (name, index, entry, raw) and the same end.
+ * same target, the same level lines in order (name, copy, index, entry,
+ * raw) and the same end (result pa, or stop reason, level and kind).
  */
 static int compare_walk(struct __test_metadata *_metadata, pid_t pid,
 			const struct jval *w)
 {
-	const struct jval *entries = jget(w, "entries"), *res = jget(w, "result");
-	unsigned long va = jhex(jget(w, "va"));
+	const struct jval *levels = jget(w, "level"), *res = jget(w, "result");
+	const struct jval *stop = jget(w, "stop"), *target = jget(w, "target");
+	unsigned long va = jhex(jget(target, "va"));
 	unsigned long long raw, entry, index;
 	struct pw_walk pw;
-	char req[64], name[16], *text = NULL, *rest, *line;
+	char req[64], *text = NULL, *rest, *line;
 	struct ptw_line l;
 	size_t k = 0;
 	int bad = 0;
 
+	if (strcmp(jstr(jget(target, "space")), "user") || jint(jget(target, "pid")) != pid) {
+		TH_LOG("0x%lx: page's target space '%s' pid %lld, not user %d", va,
+		       jstr(jget(target, "space")), jint(jget(target, "pid")), pid);
+		bad = 1;
+	}
 	snprintf(req, sizeof(req), "%d 0x%lx", pid, va);
 	if (pw_walk(req, &pw, &text)) {
 		TH_LOG("walk %s: %s", req, strerror(errno));
@@ -77,18 +84,19 @@ static int compare_walk(struct __test_metadata *_metadata, pid_t pid,
 	rest = text;
 	while ((line = ptw_next_line(&rest))) {
 		const struct jval *e;
-		const char *copy;
+		const char *name, *copy;
 
 		if (ptw_tokenize(line, &l) || strcmp(l.tag, "level"))
 			continue;
-		/* The page names the PTI user copy's line as the tool does. */
-		copy = ptw_get(&l, "copy");
-		snprintf(name, sizeof(name), "%s%s", ptw_get(&l, "name") ?: "?",
-			 copy && !strcmp(copy, "user") ? "-user" : "");
-		e = jat(entries, k++);
-		if (!e || strcmp(jstr(jget(e, "level")), name)) {
-			TH_LOG("0x%lx: level %zu is %s, the page has %s", va, k, name,
-			       e ? jstr(jget(e, "level")) : "none");
+		/* The PTI user copy's line: name PGD and copy user, as the module's. */
+		name = ptw_get(&l, "name") ?: "?";
+		copy = ptw_get(&l, "copy") ?: "";
+		e = jat(levels, k++);
+		if (!e || strcmp(jstr(jget(e, "name")), name) ||
+		    strcmp(jstr(jget(e, "copy")), copy)) {
+			TH_LOG("0x%lx: level %zu is %s copy '%s', the page has %s copy '%s'",
+			       va, k, name, copy, e ? jstr(jget(e, "name")) : "none",
+			       jstr(jget(e, "copy")));
 			bad = 1;
 			break;
 		}
@@ -100,14 +108,21 @@ static int compare_walk(struct __test_metadata *_metadata, pid_t pid,
 			bad = 1;
 		}
 	}
-	if (k != jlen(entries)) {
-		TH_LOG("0x%lx: module %zu levels, page %zu", va, k, jlen(entries));
+	if (k != jlen(levels)) {
+		TH_LOG("0x%lx: module %zu levels, page %zu", va, k, jlen(levels));
 		bad = 1;
 	}
-	if (pw.translated != jbool(jget(res, "translated")) ||
-	    (pw.translated && pw.pa != jhex(jget(res, "pa")))) {
-		TH_LOG("0x%lx: module %s 0x%llx, page %s %s", va, pw.translated ? "pa" : "stop",
-		       pw.pa, jbool(jget(res, "translated")) ? "pa" : "stop", jstr(jget(res, "pa")));
+	/* Exactly one of result and stop, the one the module ended with. */
+	if (!res == !stop || pw.translated != (res != NULL) ||
+	    (pw.translated && pw.pa != jhex(jget(res, "pa"))) ||
+	    (!pw.translated && (strcmp(pw.stop, jstr(jget(stop, "reason"))) ||
+				strcmp(pw.stop_level, jstr(jget(stop, "level"))) ||
+				strcmp(pw.stop_kind, jstr(jget(stop, "kind")))))) {
+		TH_LOG("0x%lx: module %s 0x%llx %s %s %s, page result %s stop %s %s %s", va,
+		       pw.translated ? "pa" : "stop", pw.pa, pw.stop, pw.stop_level,
+		       pw.stop_kind, res ? jstr(jget(res, "pa")) : "-",
+		       stop ? jstr(jget(stop, "reason")) : "-", jstr(jget(stop, "level")),
+		       jstr(jget(stop, "kind")));
 		bad = 1;
 	}
 	free(text);
@@ -152,25 +167,27 @@ FIXTURE_TEARDOWN(target)
 TEST_F(target, embedded_walks_are_the_modules)
 {
 	const struct jval *walks = jget(self->doc, "walks");
-	const struct jval *vmas = jget(jget(self->doc, "maps"), "vmas");
+	const struct jval *vmas = jget(jget(self->doc, "maps"), "vma");
 	size_t i, k, bad = 0, runs = 0, found;
 
 	EXPECT_STREQ("html", jstr(jget(self->doc, "command")));
 	EXPECT_EQ(self->pid, jint(jget(self->doc, "pid")));
+	EXPECT_EQ(self->pid, jint(jget(jget(jget(self->doc, "maps"), "target"), "pid")));
+	ASSERT_LT(0, jlen(vmas));
 	ASSERT_LT(0, jlen(walks));
 	for (i = 0; i < jlen(walks); i++)
 		bad += compare_walk(_metadata, self->pid, jat(walks, i));
 	EXPECT_EQ(0, bad) TH_LOG("%zu of %zu walks differ from the module's", bad, jlen(walks));
 	/* Every run's first page has its walk (the page's promise). */
 	for (i = 0; i < jlen(vmas); i++) {
-		const struct jval *rs = jget(jat(vmas, i), "runs");
+		const struct jval *rs = jget(jat(vmas, i), "run");
 
 		for (k = 0; k < jlen(rs); k++, runs++) {
 			unsigned long s = jhex(jget(jat(rs, k), "start"));
 			size_t w;
 
 			for (w = found = 0; w < jlen(walks) && !found; w++)
-				found = jhex(jget(jat(walks, w), "va")) == s;
+				found = jhex(jget(jget(jat(walks, w), "target"), "va")) == s;
 			EXPECT_TRUE(found) TH_LOG("no walk of run 0x%lx", s);
 		}
 	}
@@ -184,21 +201,21 @@ TEST_F(target, embedded_walks_agree_with_pagemap)
 	size_t i, compared = 0, bad = 0;
 
 	for (i = 0; i < jlen(walks); i++) {
-		const struct jval *w = jat(walks, i);
-		unsigned long va = jhex(jget(w, "va"));
+		const struct jval *w = jat(walks, i), *res = jget(w, "result");
+		unsigned long va = jhex(jget(jget(w, "target"), "va"));
 		uint64_t *pm;
 
-		if (!jbool(jget(jget(w, "result"), "translated")))
+		if (!res)
 			continue;
 		pm = pagemap_range(self->pid, va, va + 4096);
 		ASSERT_NE(NULL, pm);
 		/* pfnmap VMAs (vvar) have no pagemap PFN: skipped. */
 		if (pm[0] & PM_PRESENT && PM_PFN(pm[0])) {
 			compared++;
-			if (PM_PFN(pm[0]) << 12 != (jhex(jget(jget(w, "result"), "pa")) & ~0xfffULL) &&
+			if (PM_PFN(pm[0]) << 12 != (jhex(jget(res, "pa")) & ~0xfffULL) &&
 			    bad++ < 3)
 				TH_LOG("0x%lx: page pa %s, pagemap pfn 0x%llx", va,
-				       jstr(jget(jget(w, "result"), "pa")),
+				       jstr(jget(res, "pa")),
 				       (unsigned long long)PM_PFN(pm[0]));
 		}
 		free(pm);
@@ -257,7 +274,7 @@ TEST(html_unprivileged_self_has_no_frames)
 	ASSERT_NE(NULL, html);
 	doc = page_data(_metadata, html);
 	ASSERT_NE(NULL, doc);
-	EXPECT_FALSE(jbool(jget(jget(doc, "maps"), "pfn_shown")));
+	EXPECT_STREQ("hidden", jstr(jget(jget(jget(doc, "maps"), "target"), "pfn")));
 	EXPECT_EQ(J_NULL, jget(doc, "frames_svg")->type);
 	EXPECT_LT(0, jlen(jget(doc, "walks")));
 	jfree(doc);
