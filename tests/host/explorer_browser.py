@@ -8,7 +8,8 @@ driven through chromium-driver by python3-selenium (tests/host/explorer.sh).
 For each page: open it from disk, click a region of the address-space
 picture, check the runs listed are the region's, walk a run by clicking
 it and an address typed with an in-page offset, step through every level
-and check that each level's entry and the final physical address the DOM
+and check that each level's entry (name, index, raw, table, next table or
+frame, the VA bits of its index) and the final physical address the DOM
 shows are those of the module's walk embedded in the page (the page's
 JSON, which html.c writes from /proc/ptwalk/walk; the VM test html_test
 checks that JSON against a fresh walk). Any console message of level
@@ -68,26 +69,69 @@ def text(d, css):
     return d.find_element(By.CSS_SELECTOR, css).text.strip()
 
 
+def level_name(e):
+    """A walk level's name as the page shows it: the PTI user copy of the
+    top-level entry (name PGD, copy user) is "PGD-user"."""
+    return e["name"] + "-user" if e.get("copy") == "user" else e["name"]
+
+
+# Lowest VA bit each level's 9-bit index takes (the PGD's: 48 with 5 levels, 39 with 4).
+SHIFT = {"P4D": 39, "PUD": 30, "PMD": 21, "PTE": 12}
+
+
 def step_through(d, walk, va_off, what):
     """Click "next" through every level; check each against @walk."""
-    entries = walk["entries"]
-    for k, e in enumerate(entries):
+    top = walk["top"]["pa"] if "top" in walk else ""
+    va = int(walk["target"]["va"], 16) + va_off
+    levels = walk["target"]["levels"]
+    for k, e in enumerate(walk["level"]):
+        lname = level_name(e)
         name = text(d, "#walk-level-name")
-        if not name.startswith(e["level"] + " entry %d" % e["index"]):
+        # The table the entry is in: the top table, then each table's next.
+        table = "(PTI user copy)" if e.get("copy") == "user" else \
+            top if k == 0 else walk["level"][k - 1].get("next", top)
+        if "table at %s + %d" % (table, e["index"]) not in text(d, "#walk-level"):
+            fail("%s: level %s is not shown in table %s" % (what, lname, table))
+        if not name.startswith(lname + " entry %d" % e["index"]):
             fail("%s: level %d shows '%s', the module's walk says %s index %d"
-                 % (what, k, name, e["level"], e["index"]))
+                 % (what, k, name, lname, e["index"]))
         if text(d, "#walk-raw") != e["raw"] or text(d, "#walk-entry") != e["entry"]:
             fail("%s: level %s: raw/entry %s/%s, module %s/%s"
-                 % (what, e["level"], text(d, "#walk-raw"), text(d, "#walk-entry"),
+                 % (what, lname, text(d, "#walk-raw"), text(d, "#walk-entry"),
                     e["raw"], e["entry"]))
+        # What the entry leads to: the next table or the leaf's frame.
+        for key, css in (("next", "#walk-next-table"), ("frame", "#walk-frame")):
+            got = d.find_elements(By.CSS_SELECTOR, css)
+            if (key in e) != bool(got) or (got and got[0].text.strip() != e[key]):
+                fail("%s: level %s: %s shown '%s', module %s"
+                     % (what, lname, key, got[0].text.strip() if got else "none", e.get(key)))
         cur = d.find_elements(By.CSS_SELECTOR, "#va-bits .field.cur")
-        if e["level"] != "PGD-user" and (not cur or cur[0].get_attribute("data-level") != e["level"]):
-            fail("%s: level %s: the VA's index bits are not the highlighted field" % (what, e["level"]))
+        if e.get("copy") != "user" and (not cur or cur[0].get_attribute("data-level") != e["name"]):
+            fail("%s: level %s: the VA's index bits are not the highlighted field" % (what, lname))
+        elif e.get("copy") != "user":
+            # The field: the level's VA bits, equal to the module's index.
+            sh = SHIFT.get(e["name"], 48 if levels == 5 else 39)
+            want = "%s %d-%d = %d\n%s" % (e["name"], sh + 8, sh, e["index"],
+                                          format((va >> sh) & 0x1ff, "09b"))
+            if cur[0].text.strip() != want or (va >> sh) & 0x1ff != e["index"]:
+                fail("%s: level %s: field '%s', want '%s'"
+                     % (what, lname, cur[0].text.strip(), want))
         d.find_element(By.ID, "walk-next").click()
     if d.find_element(By.ID, "walk-next").is_enabled():
         fail("%s: 'next' still enabled after the last level" % what)
-    if not walk["result"]["translated"]:
+    # Exactly one of result and stop (docs/json.md, "walk").
+    if ("result" in walk) == ("stop" in walk):
+        fail("%s: the module's walk has %s" % (what, "both result and stop" if "result" in walk
+                                               else "neither result nor stop"))
         return None
+    if "stop" in walk:
+        if text(d, "#walk-stop") != walk["stop"]["reason"]:
+            fail("%s: the page shows stop '%s', the module's walk says %s"
+                 % (what, text(d, "#walk-stop"), walk["stop"]["reason"]))
+        return None
+    said = "walk of %s gave %s" % (walk["target"]["va"], walk["result"]["pa"])
+    if said not in text(d, "#walk-level"):
+        fail("%s: the result does not say '%s'" % (what, said))
     shown = text(d, "#walk-pa")
     want = "0x%x" % (int(walk["result"]["pa"], 16) + va_off)
     if shown != want:
@@ -118,16 +162,22 @@ def check_svgs(d, data, outdir, tag):
 
 def check_page(d, path, outdir, tag):
     data = page_data(path)
-    walks = {int(w["va"], 16): w for w in data["walks"]}
+    walks = {int(w["target"]["va"], 16): w for w in data["walks"]}
     d.get("file://" + os.path.abspath(path))
     d.save_screenshot(os.path.join(outdir, tag + "-1-loaded.png"))
     if not text(d, "#title").endswith("PID %d" % data["pid"]):
         fail("%s: title '%s'" % (tag, text(d, "#title")))
+    summary = text(d, "#summary")
+    counts = "%d VMAs, %d pages with a frame" % (len(data["maps"]["vma"]),
+                                                 data["maps"]["present_pages"])
+    if counts not in summary or \
+            ("physical addresses hidden" in summary) != (data["maps"]["target"]["pfn"] != "shown"):
+        fail("%s: summary '%s'" % (tag, summary))
 
     # A region with a mapped run whose first page the module walked.
     pick = None
-    for i, v in enumerate(data["maps"]["vmas"]):
-        for r in v["runs"]:
+    for i, v in enumerate(data["maps"]["vma"]):
+        for r in v["run"]:
             if r["kind"] == "mapped" and int(r["start"], 16) in walks and r["size"] == "4K":
                 pick = (i, v, r)
                 break
@@ -144,8 +194,13 @@ def check_page(d, path, outdir, tag):
     if v["start"] not in title:
         fail("%s: clicked VMA %s, the region panel says '%s'" % (tag, v["start"], title))
     rows = d.find_elements(By.CSS_SELECTOR, "#runs tbody tr.run")
-    if [row.get_attribute("data-start") for row in rows] != [x["start"] for x in v["runs"]]:
+    if [row.get_attribute("data-start") for row in rows] != [x["start"] for x in v["run"]]:
         fail("%s: runs listed for %s are not the VMA's runs" % (tag, v["start"]))
+    for row, x in zip(rows, v["run"]):
+        phys = row.find_elements(By.TAG_NAME, "td")[5].text.strip()
+        want = x.get("pa", "swap %s:%s" % (x["type"], x["offset"]) if "type" in x else "")
+        if phys != want:
+            fail("%s: run %s: physical '%s', module %s" % (tag, x["start"], phys, want))
     d.save_screenshot(os.path.join(outdir, tag + "-2-region.png"))
 
     # Walk the run by clicking it: the page's own address, no offset.
@@ -159,8 +214,8 @@ def check_page(d, path, outdir, tag):
     typed = None
     for va in sorted(walks, reverse=True):
         w = walks[va]
-        leaf = [e for e in w["entries"] if e["kind"] == "leaf"]
-        if w["result"]["translated"] and leaf and leaf[0]["leaf"] == "4K":
+        leaf = [e for e in w["level"] if "leaf" in e]
+        if "result" in w and leaf and leaf[0]["leaf"] == "4K":
             typed = va
             break
     if typed is None:
@@ -193,8 +248,8 @@ def check_page(d, path, outdir, tag):
     console_errors(d, tag)
     check_svgs(d, data, outdir, tag)
     print("explorer-browser: %s: region %s (%d runs), walk of %s and of 0x%x through %d levels"
-          % (tag, v["start"], len(v["runs"]), r["start"], (typed or 0) + 0x123,
-             len(walks[int(r["start"], 16)]["entries"])))
+          % (tag, v["start"], len(v["run"]), r["start"], (typed or 0) + 0x123,
+             len(walks[int(r["start"], 16)]["level"])))
 
 
 def main():
