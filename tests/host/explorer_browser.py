@@ -170,7 +170,10 @@ def check_page(d, path, outdir, tag):
     summary = text(d, "#summary")
     counts = "%d VMAs, %d pages with a frame" % (len(data["maps"]["vma"]),
                                                  data["maps"]["present_pages"])
-    if counts not in summary or \
+    kernel = data["info"]["kernel"]
+    said = "kernel %s, %d-level paging, PTI %s, THP %s" % (kernel["release"], kernel["paging_levels"],
+                                                          kernel["pti"], data["info"]["thp"])
+    if counts not in summary or not summary.startswith(said) or \
             ("physical addresses hidden" in summary) != (data["maps"]["target"]["pfn"] != "shown"):
         fail("%s: summary '%s'" % (tag, summary))
 
