@@ -9,9 +9,11 @@
 # walk, whatis, kernel, sharing, tables, alloc, frames, html (also the
 # document an explorer page embeds), trace (JSON lines: *.jsonl, every
 # line a document), trace-page (the document a trace page embeds),
-# demo-step. First,
-# broken copies of a real maps document must be rejected, or the check
-# itself is broken.
+# demo-step. The module's names (flags, cache types, non-present kinds,
+# kernel regions) are checked against their one definition, the tables of
+# include/ptwalk/format.h, which the schemas name instead of listing them
+# again. First, broken copies of a real maps document must be rejected, or
+# the check itself is broken.
 #   --install  apt-get install python3-jsonschema first if missing (root)
 # Prints one line per document. Exit 0 all valid, 1 an invalid or missing
 # document (or a check that accepts a broken one), 4 the validator is
@@ -24,7 +26,7 @@ install=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--install) install=1 ;;
-	-h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) die "json-check: unknown option $1" ;;
 	*) break ;;
 	esac
@@ -54,14 +56,14 @@ mapfile -t files < <(cd "$dir" && find . \( -name '*.json' -o -name '*.jsonl' -o
 # only picks each document's schema, loads the $ref'd schema files and
 # prints the outcome.
 cd "$dir" || exit 1
-"$py" - "$schemas" "${files[@]}" <<'EOF'
-import copy, json, os, sys, warnings
+"$py" - "$schemas" "$PTWALK_TOP/include/ptwalk/format.h" "${files[@]}" <<'EOF'
+import copy, json, os, re, sys, warnings
 from importlib.metadata import version
 import jsonschema
 from jsonschema import Draft202012Validator, RefResolver, exceptions
 
 warnings.simplefilter("ignore", DeprecationWarning)  # RefResolver, in jsonschema >= 4.18
-schema_dir, files = os.path.abspath(sys.argv[1]), sys.argv[2:]
+schema_dir, format_h, files = os.path.abspath(sys.argv[1]), sys.argv[2], sys.argv[3:]
 REQUIRED = ["info", "maps", "walk", "whatis", "kernel", "sharing", "tables", "alloc",
             "frames", "html", "trace", "trace-page", "demo-step"]
 DATA_OPEN = '<script id="ptwalk-data" type="application/json">'
@@ -70,6 +72,23 @@ for name in sorted(os.listdir(schema_dir)):
     if name.endswith(".schema.json"):
         with open(os.path.join(schema_dir, name)) as f:
             store["file://" + os.path.join(schema_dir, name)] = json.load(f)
+
+# The names the module prints are defined once, in the format header: the
+# schema says where, and the check validates against the header's lists.
+def header_names(macro):
+    """The strings of a name table #define (PTW_FLAG_NAMES...) in format.h."""
+    with open(format_h) as f:
+        m = re.search(r"^#define %s\b((?:.*\\\n)*.*)$" % macro, f.read(), re.M)
+    found = re.findall(r'=\s*"([^"]+)"', m.group(1)) if m else []
+    if not found:
+        sys.exit("json schema: no %s in %s" % (macro, format_h))
+    return found
+common = store["file://" + os.path.join(schema_dir, "common.schema.json")]["$defs"]
+common["flagName"]["enum"] = header_names("PTW_FLAG_NAMES")
+common["cache"]["enum"] = header_names("PTW_CACHE_NAMES")
+common["nonpresentKind"]["enum"] = header_names("PTW_NP_NAMES")
+common["kernelRegion"]["enum"] = [n for n in header_names("PTW_REGION_NAMES")
+                                  if n not in ("user", "non-canonical")]
 for uri, schema in store.items():
     Draft202012Validator.check_schema(schema)
 
@@ -124,9 +143,13 @@ else:
     def bad_flag(d):
         run = next(r for v in d["vma"] for r in v["run"])
         run["flags"] = run["flags"] + ["presnt"]
+    def bad_cache(d):
+        run = next(r for v in d["vma"] for r in v["run"])
+        run["cache"] = "WX"
     def no_vmas(d): del d["vma"]
     for what, mutate in [("ptwalk_json 1", version1), ("a run's pa a number", pa_number),
-                         ("a flag 'presnt'", bad_flag), ("no vmas", no_vmas)]:
+                         ("a flag 'presnt'", bad_flag), ("a cache type 'WX'", bad_cache),
+                         ("no vmas", no_vmas)]:
         broken = copy.deepcopy(docs[real][0])
         try:
             mutate(broken)
