@@ -26,7 +26,7 @@ install=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--install) install=1 ;;
-	-h | --help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) die "json-check: unknown option $1" ;;
 	*) break ;;
 	esac
