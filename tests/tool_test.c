@@ -261,6 +261,43 @@ TEST_F(target, maps_json_agrees_with_module)
 }
 
 /*
+ * A file name is bytes, JSON is text: a name that is not UTF-8 comes out
+ * as documented (docs/json.md): each byte that is no character as U+FFFD,
+ * characters as they are, '<' escaped; the document stays valid JSON.
+ */
+TEST(maps_json_name_bytes)
+{
+	static const char path[] = "/tmp/ptw-json-\xff\xc0\xaf-\xc3\xa9-<x> 42";
+	static const char want[] =
+		"\"/tmp/ptw-json-\\ufffd\\ufffd\\ufffd-\xc3\xa9-\\u003cx> 42\"";
+	char pid[16];
+	const char *argv[] = { "", "maps", "--json", pid, NULL };
+	struct tool_result r;
+	struct jval *doc;
+	void *p;
+	int fd;
+
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ASSERT_LE(0, fd) TH_LOG("%s", strerror(errno));
+	ASSERT_EQ(0, ftruncate(fd, 4096));
+	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	ASSERT_EQ(0, run(&r, argv));
+	EXPECT_EQ(0, r.status) TH_LOG("stderr: %s", r.err);
+	EXPECT_NE(NULL, strstr(r.out, want)) TH_LOG("no %s in the JSON", want);
+	EXPECT_EQ(NULL, strchr(r.out, '\xff'));
+	EXPECT_EQ(NULL, strstr(r.out, "\xc0\xaf"));
+	doc = jparse(r.out, NULL);
+	EXPECT_NE(NULL, doc);
+	jfree(doc);
+	tool_result_free(&r);
+	munmap(p, 4096);
+	close(fd);
+	unlink(path);
+}
+
+/*
  * A kernel walk starts in the reader's own top-level table: its address
  * and the top-level entry's are the tool's, not this test's.
  */

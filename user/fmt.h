@@ -14,6 +14,12 @@
 
 /* "4K", "132K", "1.5M", "2G", "128T": a byte count for people. */
 const char *fmt_size(unsigned long long bytes, char *buf);
+/*
+ * Bytes of the well-formed UTF-8 character at @s (RFC 3629: no overlong
+ * form, no surrogate, nothing above U+10FFFF), or 0 if it is not one.
+ * Names come from the kernel as bytes; JSON and XML need characters.
+ */
+size_t utf8_char(const char *s);
 
 enum colour { C_RESET, C_BOLD, C_DIM, C_RED, C_GREEN, C_YELLOW, C_BLUE,
 	      C_MAGENTA, C_CYAN };

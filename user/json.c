@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "json.h"
 #include "parse.h"
 #include "ptwfmt.h"
@@ -23,24 +24,41 @@ static void indent(struct json *j)
 		fputs("  ", j->out);
 }
 
-static void put_string(FILE *out, const char *s)
+void json_write_string(FILE *out, const char *s, size_t n)
 {
+	const char *end = s + n;
+	size_t len;
+
 	fputc('"', out);
-	for (; *s; s++) {
+	for (; s < end && *s; s += len) {
 		unsigned char c = *s;
 
-		if (c == '"' || c == '\\')
+		len = utf8_char(s);
+		if (len > 1 && s + len <= end) {
+			fwrite(s, 1, len, out);
+			continue;
+		}
+		if (len != 1) {
+			/* A byte that is no character: the replacement character. */
+			fputs("\\ufffd", out);
+			len = 1;
+		} else if (c == '"' || c == '\\')
 			fprintf(out, "\\%c", c);
 		else if (c == '\n')
 			fputs("\\n", out);
 		else if (c == '\t')
 			fputs("\\t", out);
-		else if (c < 0x20)
+		else if (c < 0x20 || c == 0x7f || c == '<')
 			fprintf(out, "\\u%04x", c);
 		else
 			fputc(c, out);
 	}
 	fputc('"', out);
+}
+
+static void put_string(FILE *out, const char *s)
+{
+	json_write_string(out, s, strlen(s));
 }
 
 /* Comma, newline, indentation and "key": before a member. */

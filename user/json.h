@@ -22,6 +22,12 @@ struct json {
 
 /* Start a document for @command on @out; json_close() ends it. */
 void json_open(struct json *j, FILE *out, const char *command);
+/*
+ * The @n bytes at @s (up to a NUL) as a JSON string: UTF-8 characters as
+ * they are, a byte that is not part of one as U+FFFD, control characters
+ * and '<' escaped (so that no "</script>" ends a page that embeds it).
+ */
+void json_write_string(FILE *out, const char *s, size_t n);
 void json_close(struct json *j);
 
 /* @key is NULL for array elements. */

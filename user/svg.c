@@ -28,13 +28,8 @@ void xml_text(FILE *f, const char *s)
 	const unsigned char *p = (const unsigned char *)s;
 
 	while (*p) {
-		int len = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 ? 2 :
-			  (*p & 0xf0) == 0xe0 ? 3 : (*p & 0xf8) == 0xf0 ? 4 : 0;
-		int k;
+		size_t len = utf8_char((const char *)p);
 
-		for (k = 1; k < len; k++)
-			if ((p[k] & 0xc0) != 0x80)
-				len = 0;
 		if (len == 0 || (len == 1 && *p < 0x20 && *p != '\t')) {
 			fputc('?', f);
 			p++;

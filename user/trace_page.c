@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "json.h"
 #include "ptwalk.h"
 #include "ptwfmt.h"
 #include "trace_page.h"
@@ -74,24 +75,6 @@ FILE *trace_page_lines(void)
 	return pg.lines_f;
 }
 
-static void json_string(FILE *f, const char *s, size_t n)
-{
-	size_t i;
-
-	fputc('"', f);
-	for (i = 0; i < n; i++) {
-		unsigned char c = s[i];
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20 || c == '<')	/* '<': no "</script>" in the page */
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 /* The whole of /proc/PID/maps (malloc'd, *len bytes), or NULL. */
 static char *read_maps_text(size_t *len)
 {
@@ -141,9 +124,9 @@ static void add_snapshot(unsigned long long time, const char *text, size_t len)
 
 			fprintf(pg.snaps_f, "%s{\"start\":\"0x%lx\",\"end\":\"0x%lx\",\"perms\":",
 				n ? "," : "", s, e);
-			json_string(pg.snaps_f, perms, strlen(perms));
+			json_write_string(pg.snaps_f, perms, strlen(perms));
 			fprintf(pg.snaps_f, ",\"name\":");
-			json_string(pg.snaps_f, nm, eol - nm);
+			json_write_string(pg.snaps_f, nm, eol - nm);
 			fputc('}', pg.snaps_f);
 			if (n < MAX_VMAS) {
 				pg.start[n] = s;
