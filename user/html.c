@@ -208,15 +208,12 @@ void explorer_write(const char *path, const struct explorer *e)
 	fwrite(explorer_page, 1, slot - explorer_page, f);
 	/*
 	 * Inside <script> the text "</script>" or "<!--" would end or change
-	 * the script; '<' only ever appears inside JSON strings, where
-	 * \u003c means the same.
+	 * the script: no '<' is in the data, json_write_string() writes it
+	 * \u003c. The document goes on one line.
 	 */
-	for (i = 0; i < len; i++) {
-		if (data[i] == '<')
-			fputs("\\u003c", f);
-		else if (data[i] != '\n')
+	for (i = 0; i < len; i++)
+		if (data[i] != '\n')
 			fputc(data[i], f);
-	}
 	fputs(slot + strlen(EXPLORER_SLOT), f);
 	free(data);
 	if (ferror(f) | fclose(f))

@@ -198,30 +198,16 @@ void parse_info(char *text, struct pt_info *info)
 {
 	char *rest = parse_version(text, "info"), *line;
 	struct ptw_line l;
-	const char *v;
-	unsigned long long n;
 
 	memset(info, 0, sizeof(*info));
 	info->lines = xstrdup(rest);
 	while ((line = ptw_next_line(&rest))) {
 		parse_line(line, &l, "info");
-		if (!strcmp(l.tag, "module")) {
-			copy_field(info->version, sizeof(info->version),
-				   ptw_get(&l, "version"), "info");
-		} else if (!strcmp(l.tag, "kernel")) {
-			copy_field(info->release, sizeof(info->release),
-				   ptw_get(&l, "release"), "info");
-			ptw_unescape(info->release);
-			info->levels = parse_num(ptw_get(&l, "paging_levels"), "info");
-			v = ptw_get(&l, "pti");
-			info->pti = v && !strcmp(v, "on");
-			info->page_size = parse_num(ptw_get(&l, "page_size"), "info");
-			n = parse_num(ptw_get(&l, "user_top"), "info");
-			info->user_top = n;
-		}
+		if (!strcmp(l.tag, "kernel"))
+			info->user_top = field_num(&l, "user_top", "info");
 	}
-	if (!info->levels || !info->page_size || !info->user_top)
-		fatal(EXIT_FORMAT, "/proc/ptwalk/info: paging_levels, page_size or user_top missing");
+	if (!info->user_top)
+		fatal(EXIT_FORMAT, "/proc/ptwalk/info: no user_top");
 }
 
 /* A string value, unescaped, in memory of its own. */
@@ -311,7 +297,6 @@ void parse_maps(char *text, struct pt_maps *maps)
 			maps->pid = field_num(&l, "pid", "maps");
 			maps->levels = field_num(&l, "levels", "maps");
 			maps->pfn_shown = !strcmp(field(&l, "pfn", "maps"), "shown");
-			maps->nonpresent = field_on(&l, "nonpresent");
 		} else if (!strcmp(l.tag, "end")) {
 			maps->nr_runs = field_num(&l, "runs", "maps");
 			ended = true;
@@ -349,14 +334,6 @@ static void parse_level_line(const struct ptw_line *l, struct pt_level *lv)
 	} else if ((v = ptw_get(l, "kind"))) {
 		lv->kind = PTE_KIND_NONPRESENT;
 		copy_field(lv->np_kind, sizeof(lv->np_kind), v, "walk");
-		if ((v = ptw_get(l, "pa"))) {
-			lv->np_has_pa = true;
-			lv->np_pa = parse_num(v, "walk");
-		}
-		if ((v = ptw_get(l, "offset"))) {
-			lv->np_offset = parse_num(v, "walk");
-			lv->np_type = field_num(l, "type", "walk");
-		}
 	} else {
 		lv->kind = PTE_KIND_NONE;
 	}
@@ -399,11 +376,6 @@ void parse_walk(char *text, struct pt_walk *walk)
 				copy_field(walk->stop_level, sizeof(walk->stop_level), v, "walk");
 			if ((v = ptw_get(&l, "kind")))
 				copy_field(walk->stop_kind, sizeof(walk->stop_kind), v, "walk");
-			if ((v = ptw_get(&l, "offset"))) {
-				walk->stop_has_swap = true;
-				walk->stop_offset = parse_num(v, "walk");
-				walk->stop_type = field_num(&l, "type", "walk");
-			}
 			done = true;
 		} else if (!strcmp(l.tag, "level") && walk->nr_levels < PT_MAX_LEVELS) {
 			parse_level_line(&l, &walk->level[walk->nr_levels++]);

@@ -11,14 +11,9 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* ptwalk-info, plus the THP mode from sysfs */
+/* ptwalk-info (its lines, for JSON), plus the THP mode from sysfs */
 struct pt_info {
-	char version[32];
-	char release[128];
-	int levels;
-	bool pti;
-	unsigned long page_size;
-	unsigned long user_top;
+	unsigned long user_top;		/* where the pictures' user half ends */
 	char thp[16];
 	char *lines;			/* the lines after the header, as read */
 };
@@ -58,7 +53,6 @@ struct pt_maps {
 	pid_t pid;
 	int levels;
 	bool pfn_shown;
-	bool nonpresent;
 	struct pt_vma *vmas;
 	size_t nr_vmas;
 	size_t nr_runs;			/* "end runs=N" */
@@ -80,10 +74,6 @@ struct pt_level {
 	char leaf[8];
 	unsigned long long frame;
 	char np_kind[24];		/* non-present */
-	bool np_has_pa;
-	unsigned long long np_pa;
-	unsigned int np_type;
-	unsigned long long np_offset;
 };
 
 #define PT_MAX_LEVELS	8
@@ -105,9 +95,6 @@ struct pt_walk {
 	char stop[24];			/* none, not-present, bad, non-canonical, ... */
 	char stop_level[8];
 	char stop_kind[24];
-	bool stop_has_swap;
-	unsigned int stop_type;
-	unsigned long long stop_offset;
 	char *lines;			/* the lines after the header, as read */
 };
 

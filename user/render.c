@@ -161,13 +161,6 @@ struct maps_json {
 	size_t next_vma;		/* vma lines are pt_maps' vmas, in order */
 };
 
-static unsigned long line_addr(const struct ptw_line *l, const char *key)
-{
-	unsigned long long v;
-
-	return ptw_num(ptw_get(l, key), &v) ? 0 : v;
-}
-
 static bool maps_skip(const struct ptw_line *l, void *ctx)
 {
 	struct maps_json *m = ctx;
@@ -177,8 +170,13 @@ static bool maps_skip(const struct ptw_line *l, void *ctx)
 
 		return !overlaps(v->start, v->end, m->lo, m->hi);
 	}
-	if (!strcmp(l->tag, "run"))
-		return !overlaps(line_addr(l, "start"), line_addr(l, "end"), m->lo, m->hi);
+	if (!strcmp(l->tag, "run")) {
+		unsigned long long s = 0, e = 0;
+
+		ptw_get_num(l, "start", &s);	/* parse_maps() checked both */
+		ptw_get_num(l, "end", &e);
+		return !overlaps(s, e, m->lo, m->hi);
+	}
 	/* The end line counts the whole space's runs, not a range's. */
 	return !strcmp(l->tag, "end") && (m->lo != ALL_LO || m->hi != ALL_HI);
 }
