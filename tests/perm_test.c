@@ -407,23 +407,15 @@ TEST(huge_and_binary_writes_are_refused)
 TEST(zombie_is_esrch)
 {
 	pid_t pid = fork();
-	char req[32], path[64];
+	char req[32];
 	int fd;
 
 	ASSERT_LE(0, pid);
 	if (pid == 0)
 		_exit(0);
 	/* Wait until it is a zombie without reaping it. */
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	for (;;) {
-		char *s = read_whole(path, NULL);
-		bool z = s && strstr(s, ") Z ");
-
-		free(s);
-		if (z)
-			break;
+	while (proc_state(pid) != 'Z')
 		usleep(1000);
-	}
 	fd = open(PTWALK_DIR "/maps", O_RDWR);
 	ASSERT_LE(0, fd);
 	snprintf(req, sizeof(req), "%d", pid);

@@ -248,10 +248,11 @@ TEST_F(tables, dense_2m_needs_one_pte_table)
 TEST_F(tables, thp_gib_needs_no_pte_tables)
 {
 	build_and_read(_metadata, self, &thp_gib);
-	EXPECT_EQ(GIB / PAGE, self->present);
+	/* A THP fault that fell back maps one 4K page: that is a skip, too. */
 	if (self->t.leaves_2m < 512)
 		SKIP(return, "only %lu of 512 2M leaves: THP unavailable here",
 		     self->t.leaves_2m);
+	EXPECT_EQ(GIB / PAGE, self->present);
 	EXPECT_EQ(512, self->t.leaves_2m);
 	EXPECT_EQ(self->base.tables[4], self->t.tables[4]);
 	/* Not free after all: each anonymous THP keeps a PTE table in reserve. */

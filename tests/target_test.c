@@ -56,25 +56,6 @@ static void zombie_leader_child(void)
 	pthread_exit(NULL);
 }
 
-/* The state letter of @pid in /proc/PID/stat, or 0. */
-static char proc_state(pid_t pid)
-{
-	char path[64], buf[512], *p;
-	int fd, n;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' ? p[2] : 0;
-}
-
 FIXTURE(zombie_leader) {
 	pid_t pid, tid;
 };
@@ -92,7 +73,7 @@ FIXTURE_SETUP(zombie_leader)
 	close(tid_pipe[1]);
 	ASSERT_EQ(sizeof(self->tid), read(tid_pipe[0], &self->tid, sizeof(self->tid)));
 	close(tid_pipe[0]);
-	for (i = 0; i < 500 && proc_state(self->pid) != 'Z'; i++)
+	for (i = 0; i < 500 * timeout_scale() && proc_state(self->pid) != 'Z'; i++)
 		nanosleep(&ts, NULL);
 	ASSERT_EQ('Z', proc_state(self->pid)) TH_LOG("the main thread did not exit");
 	ASSERT_NE('Z', proc_state(self->tid));
@@ -161,7 +142,7 @@ TEST(zombie_process_is_esrch)
 	if (!pid)
 		_exit(0);
 	/* Not reaped: a zombie with no address space at all. */
-	for (int i = 0; i < 500 && proc_state(pid) != 'Z'; i++)
+	for (int i = 0; i < 500 * timeout_scale() && proc_state(pid) != 'Z'; i++)
 		usleep(10000);
 	ASSERT_EQ('Z', proc_state(pid));
 	fd = open(PTWALK_DIR "/maps", O_RDWR);

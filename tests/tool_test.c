@@ -961,19 +961,27 @@ TEST(svg_escapes_names)
 	close(fd);
 	/* The tool maps nothing of ours: use a child that maps the file. */
 	{
-		pid_t pid = fork();
-		char p[16], why[128];
+		char p[16], why[128], c = 0;
+		int mapped[2];
+		pid_t pid;
 
+		ASSERT_EQ(0, pipe(mapped));
+		pid = fork();
 		ASSERT_LE(0, pid);
 		if (pid == 0) {
 			int f = open(name, O_RDONLY);
 
 			if (f < 0 || mmap(NULL, 4096, PROT_READ, MAP_SHARED, f, 0) == MAP_FAILED)
 				_exit(1);
+			if (write(mapped[1], &c, 1) != 1)
+				_exit(1);
 			pause();
 			_exit(0);
 		}
-		usleep(200000);
+		close(mapped[1]);
+		/* A byte when the file is mapped; EOF if the child failed. */
+		ASSERT_EQ(1, read(mapped[0], &c, 1));
+		close(mapped[0]);
 		snprintf(p, sizeof(p), "%d", pid);
 		maps[2] = p;
 		ASSERT_EQ(0, run(&r, maps));

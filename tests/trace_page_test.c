@@ -33,7 +33,9 @@
 __attribute__((constructor)) static void page_target(void)
 {
 	const char *path = getenv("PTW_PAGE_TARGET");
-	struct timespec ts = { 0, 400 * 1000 * 1000 };
+	/* Mapped for 0.4 s, longer on a slower kernel: a few of the tool's ticks. */
+	long ms = 400L * timeout_scale();
+	struct timespec ts = { ms / 1000, ms % 1000 * 1000 * 1000 };
 	char *p, *maps;
 	FILE *f;
 	int i;

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -349,13 +350,25 @@ struct tlog {
 static void scripted_target(struct tlog *log, int go)
 {
 	char *p, c;
-	int cpipe[2];
+	int cpipe[2], cpu = sched_getcpu();
+	cpu_set_t one;
 	pid_t child;
 
+	/*
+	 * On one CPU: a page faulted in waits in its CPU's batch of pages to
+	 * add to the LRU, and MADV_PAGEOUT drains only its own CPU's batch,
+	 * so page 12 must be written on the CPU that pages it out.
+	 */
+	CPU_ZERO(&one);
+	CPU_SET(cpu < 0 ? 0 : cpu, &one);
+	if (sched_setaffinity(0, sizeof(one), &one))
+		_exit(13);
 	/* 2 MiB-aligned: the steps' ranges never cross a PMD boundary. */
 	p = map_aligned(PAGES * PG);
 	if (!p)
 		_exit(10);
+	/* 4K pages: the steps' records are those of PTEs (THP is "always"). */
+	madvise(p, PAGES * PG, MADV_NOHUGEPAGE);
 	touch(p, PAGES * PG);
 	log->p = (unsigned long)p;
 	log->tid = gettid();
@@ -1556,7 +1569,7 @@ TEST(tool_trace_pid_until_interrupted)
 	struct uffdio_api api = { .api = UFFD_API };
 	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
 	volatile int *sh;
-	char *p, *q, *text = NULL, *line, *save = NULL, pidstr[16];
+	char *p, *q, *text = NULL, *line, *save = NULL, pidstr[16], c = 0;
 	int seen[PID_PAGES] = { 0 };
 	int uffd, fd, status, i, waits, held = 0;
 	bool summary = false;
@@ -1619,7 +1632,14 @@ TEST(tool_trace_pid_until_interrupted)
 	for (waits = 0; waits < 3000 && sh[1] != PID_PAGES; waits++)
 		usleep(10000);
 	ASSERT_EQ(PID_PAGES, sh[1]);
-	usleep(200000);		/* into the fault at q */
+	/* Into the fault at q: asleep in it, as the userfaultfd is never served. */
+	for (waits = 0; waits < 3000; waits++) {
+		c = proc_state(target);
+		if (c == 'S' || c == 'D')
+			break;
+		usleep(10000);
+	}
+	ASSERT_TRUE(c == 'S' || c == 'D') TH_LOG("target state '%c'", c ? c : '?');
 	kill(tool, SIGINT);
 	ASSERT_EQ(tool, waitpid(tool, &status, 0));
 	child_kill(target);

@@ -13,6 +13,7 @@
  * one that copies.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -323,21 +324,46 @@ static void run_thp(struct trace_step *ts, struct step *s, unsigned long at)
 	end_ex(ts, s, "after MADV_COLLAPSE");
 }
 
+/*
+ * A page just faulted in waits in its CPU's batch of pages to add to the
+ * LRU, and MADV_PAGEOUT, which drains only the batch of the CPU it runs
+ * on, passes over a page that is on no LRU yet. So the swap experiment
+ * writes its pages and pages them out on one CPU: this one. Returns
+ * whether @old (the mask to restore) was saved.
+ */
+static bool pin_to_this_cpu(cpu_set_t *old)
+{
+	cpu_set_t one;
+	int cpu = sched_getcpu();
+
+	if (cpu < 0 || sched_getaffinity(0, sizeof(*old), old))
+		return false;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	return !sched_setaffinity(0, sizeof(one), &one);
+}
+
 static void run_swap(struct trace_step *ts, struct step *s, unsigned long at)
 {
 	struct experiment *x = &ts->ex[EX_SWAP];
+	cpu_set_t old;
+	bool pinned;
 	char *p;
-	int i;
+	int i, ret;
 
 	if (!swap_active()) {
 		x->skipped = "no swap active (/proc/swaps lists none; make demo's VM swaps to zram)";
 		return;
 	}
 	p = part(at, SMALL * PAGE);
+	pinned = pin_to_this_cpu(&old);
 	for (i = 0; i < SMALL; i++)
 		p[i * PAGE] = (char)(i + 1);	/* not zero: zero pages are not swapped */
 	begin(ts, EX_SWAP, at, at + SMALL * PAGE);
-	if (madvise(p, SMALL * PAGE, MADV_PAGEOUT)) {
+	ret = madvise(p, SMALL * PAGE, MADV_PAGEOUT);
+	if (pinned)
+		sched_setaffinity(0, sizeof(old), &old);
+	if (ret) {
 		x->skipped = "MADV_PAGEOUT failed";
 		drain(ts);
 		return;

@@ -86,6 +86,32 @@ pid_t spawn_stopped(int (*build)(void *arg), void *arg)
 	return pid;
 }
 
+char proc_state(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	int fd, n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p[2] : 0;
+}
+
+int timeout_scale(void)
+{
+	const char *env = getenv("PTWALK_TIMEOUT_SCALE");
+	int scale = env ? atoi(env) : 1;
+
+	return scale > 1 ? scale : 1;
+}
+
 double now(void)
 {
 	struct timespec ts;

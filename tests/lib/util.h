@@ -34,6 +34,10 @@ char *read_fd_sized(int fd, size_t chunk, size_t *len);
 pid_t spawn_stopped(int (*build)(void *arg), void *arg);
 /* CLOCK_MONOTONIC in seconds. */
 double now(void);
+/* $PTWALK_TIMEOUT_SCALE (harness_main.h), at least 1: for a test's own waits. */
+int timeout_scale(void);
+/* The state letter of @pid in /proc/PID/stat ('R', 'S', 'Z', ...), or 0. */
+char proc_state(pid_t pid);
 /* fork(); the child gets SIGKILL when its parent dies. */
 pid_t fork_tied(void);
 /* Write one byte into every 4 KiB page of [p, p + len). */
