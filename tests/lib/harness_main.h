@@ -10,16 +10,15 @@
 #ifndef PTWALK_HARNESS_MAIN_H
 #define PTWALK_HARNESS_MAIN_H
 
-#include <stdlib.h>
+#include "util.h"
 
 static inline void ptw_scale_timeouts(void)
 {
-	const char *env = getenv("PTWALK_TIMEOUT_SCALE");
-	int scale = env ? atoi(env) : 1;
+	int scale = timeout_scale();
 	struct __fixture_metadata *f;
 	struct __test_metadata *t;
 
-	if (scale <= 1)
+	if (scale == 1)
 		return;
 	for (f = __fixture_list; f; f = f->next)
 		for (t = f->tests; t; t = t->next)
