@@ -5,6 +5,7 @@
 #   KERNELS="6.1 6.12" PAGING="4 5" PTI="off on" scripts/check.sh
 # CONFIGS="kernel:paging:pti ..." lists configurations instead of the product
 # (scripts/check-debug.sh: CONFIGS="debug:5:on debug:4:off").
+# JOBS=N boots N configurations at a time (default: the host's cores).
 # Ends with "N passed, N failed" and exits non-zero on any failure.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -22,6 +23,9 @@ if [ -z "${CONFIGS:-}" ]; then
 		done
 	done
 fi
+
+jobs=${JOBS:-$(nproc)}
+[[ "$jobs" =~ ^[1-9][0-9]*$ ]] || die "JOBS must be a positive number, not '$jobs'"
 
 t0=$(now)
 "$PTWALK_TOP/scripts/provision.sh" || die "provisioning failed"
@@ -75,17 +79,40 @@ if [ "${HOST:-1}" = 1 ]; then
 fi
 results=${PTWALK_RESULTS:-$PTWALK_OUT/check}
 rm -rf "$results"
+# The configurations run JOBS at a time (default: one per host core). Each
+# VM is single-threaded TCG (vm-run.sh), so one VM keeps one core busy and
+# a second core would idle. Each writes its own directory; its log
+# (vm-run.log) and its line are printed in CONFIGS order once all are done.
+# The 5-level ones start first: they take longest (-cpu max, the 1G page
+# tests), and the short ones then fill the lanes at the end.
+running=0
+for c in $(printf '%s\n' $CONFIGS | grep ':5:') $(printf '%s\n' $CONFIGS | grep -v ':5:'); do
+	IFS=: read -r k p pti <<<"$c"
+	cfg="$k-${p}level-pti_$pti"
+	fz=${FUZZ_S:-0}
+	[ -z "${FUZZ_S:-}" ] && [ "$c" = "$fuzz_cfg" ] && fz=${CHECK_FUZZ_S:-5}
+	if [ "$running" -ge "$jobs" ]; then
+		wait -n
+		running=$((running - 1))
+	fi
+	log "running $cfg"
+	mkdir -p "$results/$cfg"
+	(
+		FUZZ_S=$fz SOAK_S=${SOAK_S:-0} \
+			"$PTWALK_TOP/scripts/vm-run.sh" "$k" "$p" "$pti" test "$results/$cfg" \
+			>"$results/$cfg/vm-run.log" 2>&1
+		echo $? >"$results/$cfg/vm-run.rc"
+	) &
+	running=$((running + 1))
+done
+wait
 for c in $CONFIGS; do
 	IFS=: read -r k p pti <<<"$c"
 	cfg="$k-${p}level-pti_$pti"
-	log "running $cfg"
-	fz=${FUZZ_S:-0}
-	[ -z "${FUZZ_S:-}" ] && [ "$c" = "$fuzz_cfg" ] && fz=${CHECK_FUZZ_S:-5}
-	FUZZ_S=$fz SOAK_S=${SOAK_S:-0} \
-		"$PTWALK_TOP/scripts/vm-run.sh" "$k" "$p" "$pti" test "$results/$cfg" ||
-		failed_cfgs+=("$cfg")
+	cat "$results/$cfg/vm-run.log" >&2
+	[ "$(cat "$results/$cfg/vm-run.rc" 2>/dev/null)" = 0 ] || failed_cfgs+=("$cfg")
 	tally "$results/$cfg/summary" "$cfg"
-	grep -E '^(skip|reason|kmemleak|boot):' "$results/$cfg/summary" | sed 's/^/    /'
+	grep -sE '^(skip|reason|kmemleak|boot):' "$results/$cfg/summary" | sed 's/^/    /'
 done
 t3=$(now)
 log "phase vm matrix: $((t3 - t2))s (total $((t3 - t0))s)"
