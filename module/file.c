@@ -465,15 +465,48 @@ out_put_task:
 }
 
 /*
+ * Does a thread of the process @tgid still run in @mm? Not after its
+ * execve() (de_thread() leaves one thread, in the new mm), nor once every
+ * thread has exited (a zombie's threads have none). Only the pointers are
+ * compared: nothing here is dereferenced.
+ */
+static bool group_runs_in(struct pid *tgid, struct mm_struct *mm)
+{
+	struct task_struct *task, *t;
+	bool ret = false;
+
+	rcu_read_lock();
+	task = pid_task(tgid, PIDTYPE_TGID);
+	if (task) {
+		for_each_thread(task, t) {
+			if (READ_ONCE(t->mm) == mm) {
+				ret = true;
+				break;
+			}
+		}
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
+/*
  * The target's address space, pinned (mmput() it), as pagemap_read() does
- * it: the one recorded when the target was chosen, while it has users.
- * After an execve() it has none (the process runs another program, which
- * this descriptor was never allowed to see), nor after the last exit.
+ * it: the one recorded when the target was chosen, while the target still
+ * runs in it. After an execve() the process runs another program, which
+ * this descriptor was never allowed to see: -ESRCH. Users alone do not
+ * say that: exec_mmap() drops the process's own, but a transient
+ * mmget_not_zero() elsewhere (a /proc reader, MGLRU's page-table walk)
+ * may keep the old mm alive a moment longer. -ESRCH too after the last
+ * exit.
  */
 struct mm_struct *ptw_target_mm(struct ptw_file *f, pid_t *nr)
 {
 	if (!f->target || !f->mm || !mmget_not_zero(f->mm))
 		return ERR_PTR(-ESRCH);
+	if (!group_runs_in(f->target, f->mm)) {
+		mmput(f->mm);
+		return ERR_PTR(-ESRCH);
+	}
 	if (nr)
 		*nr = pid_vnr(f->target);
 	return f->mm;

@@ -76,7 +76,8 @@ int pf_open(const char *name, int flags)
 	return fd;
 }
 
-char *pf_read_fd(int fd, const char *name, const char *what)
+/* Read @fd to its end into *@text, in the arena; 0, or the read's errno. */
+static int pf_read_all(int fd, char **text)
 {
 	size_t cap = READ_CHUNK, len = 0;
 	char *buf = xalloc(cap + 1);
@@ -91,13 +92,24 @@ char *pf_read_fd(int fd, const char *name, const char *what)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			pf_fail(name, errno, what);
+			return errno;
 		if (n == 0)
 			break;
 		len += n;
 	}
 	buf[len] = '\0';
-	return buf;
+	*text = buf;
+	return 0;
+}
+
+char *pf_read_fd(int fd, const char *name, const char *what)
+{
+	char *text;
+	int err = pf_read_all(fd, &text);
+
+	if (err)
+		pf_fail(name, err, what);
+	return text;
 }
 
 char *pf_read(const char *name)
@@ -129,14 +141,34 @@ void pf_write(int fd, const char *name, const char *req, const char *what)
 	pf_fail(name, errno, what);
 }
 
+/*
+ * A process that execs between the write that chose it and the read gives
+ * ESRCH at the read: the descriptor follows the address space it chose,
+ * and the exec ended it (docs/interface.md). `sleep 30 & ptwalk maps $!`
+ * can catch the shell's child there. The user named a process, so the
+ * request is made again on a new descriptor, which chooses the program it
+ * runs now: the write then fails (ESRCH, EPERM) if the process is gone or
+ * may not be seen. A process that execs every time fails after PF_TRIES.
+ */
+#define PF_TRIES	5
+
 char *pf_request(const char *name, const char *const *reqs, const char *what)
 {
-	int fd = pf_open(name, O_RDWR);
+	size_t mark = arena_mark();
+	const char *const *r;
 	char *text;
+	int fd, err;
 
-	for (; *reqs; reqs++)
-		pf_write(fd, name, *reqs, what);
-	text = pf_read_fd(fd, name, what);
-	close(fd);
-	return text;
+	for (int tries = 1;; tries++) {
+		arena_release(mark);	/* a failed try's buffer */
+		fd = pf_open(name, O_RDWR);
+		for (r = reqs; *r; r++)
+			pf_write(fd, name, *r, what);
+		err = pf_read_all(fd, &text);
+		close(fd);
+		if (!err)
+			return text;
+		if (err != ESRCH || tries == PF_TRIES)
+			pf_fail(name, err, what);
+	}
 }

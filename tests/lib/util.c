@@ -86,6 +86,14 @@ pid_t spawn_stopped(int (*build)(void *arg), void *arg)
 	return pid;
 }
 
+void exec_sh_signalling(int fd, const char *then)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "printf x >&%d; %s", fd, then);
+	execl("/bin/busybox", "sh", "-c", cmd, (char *)NULL);
+}
+
 char proc_state(pid_t pid)
 {
 	char path[64], buf[512], *p;

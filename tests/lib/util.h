@@ -38,6 +38,14 @@ double now(void);
 int timeout_scale(void);
 /* The state letter of @pid in /proc/PID/stat ('R', 'S', 'Z', ...), or 0. */
 char proc_state(pid_t pid);
+/*
+ * Exec busybox's sh, which writes a byte to @fd (left open across the
+ * exec), then runs the shell command @then. The byte says the exec is
+ * over: the process runs in its new mm. A close-on-exec pipe's EOF does
+ * not say that on 6.12, whose begin_new_exec() closes those descriptors
+ * before exec_mmap(). Returns only if the exec failed.
+ */
+void exec_sh_signalling(int fd, const char *then);
 /* fork(); the child gets SIGKILL when its parent dies. */
 pid_t fork_tied(void);
 /* Write one byte into every 4 KiB page of [p, p + len). */
