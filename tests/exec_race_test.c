@@ -1,14 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A target that execs between the write that chose it and a read.
- * - The module: a descriptor follows the address space it chose, and an
- *   execve() of the target ends it (ESRCH), even while another process
- *   still shares that mm (CLONE_VM without CLONE_THREAD, as vfork() and
- *   posix_spawn() make), which keeps the mm's users above zero.
- * - The tool: `ptwalk maps PID` names a process, so when PID execs between
- *   the tool's write and its read, the tool chooses it again and shows the
- *   new program (docs/tool.md). The test stops the tool at that read with
- *   ptrace and makes the target exec there, every time, not by luck.
+ * The tool against a target that execs between the write that chose it
+ * and the read: the module ends that view with ESRCH (perm_test checks
+ * that), and `ptwalk maps PID` names a process, so the tool chooses it
+ * again and shows the new program (docs/tool.md). The test stops the tool
+ * at that read with ptrace and makes the target exec, or exit, right
+ * there, every time, not by luck.
  * Oracles: /proc/PID/exe, and /proc/PID/maps of the program that runs.
  */
 #include <errno.h>
@@ -29,74 +26,6 @@
 #include "util.h"
 
 #define BUSYBOX "/bin/busybox"
-
-static int sleep_forever(void *arg)
-{
-	(void)arg;
-	for (;;)
-		pause();
-	return 0;
-}
-
-/*
- * The exec ends the view although the mm lives on in a CLONE_VM sibling:
- * the mm's users do not say whether the target still runs in it.
- */
-TEST(exec_ends_the_view_while_a_sibling_keeps_the_mm)
-{
-	int verdict[2], status;
-	char v = 99;
-	pid_t pid;
-
-	ASSERT_EQ(0, pipe(verdict));
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		static char stack[64 * 1024] __attribute__((aligned(16)));
-		int ran[2], fd;
-		pid_t sibling;
-		char buf[64], c = 0;
-
-		/* First: it must not hold a copy of the descriptors below. */
-		sibling = clone(sleep_forever, stack + sizeof(stack), CLONE_VM | SIGCHLD, NULL);
-		if (sibling < 0)
-			_exit(12);
-		/* The new program writes a byte into it (exec_sh_signalling()). */
-		if (pipe(ran))
-			_exit(10);
-		fd = open(PTWALK_DIR "/maps", O_RDONLY);	/* target: self */
-		if (fd < 0)
-			_exit(11);
-		if (fork() == 0) {
-			char r = 0;
-			ssize_t n;
-
-			close(ran[1]);
-			if (read(ran[0], &c, 1) != 1)	/* the parent runs sh */
-				_exit(13);
-			n = read(fd, buf, sizeof(buf));
-			if (n != -1 || errno != ESRCH)
-				r = n >= 0 ? 100 + (n > 99 ? 99 : n) : errno;
-			kill(sibling, SIGKILL);
-			if (write(verdict[1], &r, 1) != 1)
-				_exit(14);
-			_exit(0);
-		}
-		close(fd);
-		exec_sh_signalling(ran[1], "sleep 2");
-		kill(sibling, SIGKILL);
-		_exit(15);
-	}
-	close(verdict[1]);
-	ASSERT_EQ(1, read(verdict[0], &v, 1));
-	EXPECT_EQ(0, v) TH_LOG("the read after the exec did not fail with ESRCH: %s",
-				v >= 100 ? "it read bytes" : strerror(v));
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	/* It ran the new program (sh): the verdict is about an exec. */
-	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		TH_LOG("status 0x%x", status);
-	close(verdict[0]);
-}
 
 /* A child that execs busybox's sh when told to, and says when it has. */
 struct execer {
@@ -151,6 +80,7 @@ static bool execer_exec(struct execer *e)
 static bool execer_exit(struct execer *e)
 {
 	close(e->go);
+	e->go = -1;
 	return waitpid(e->pid, NULL, 0) == e->pid;
 }
 
@@ -230,44 +160,63 @@ static int run_tool_stopped_at_read(struct execer *e, bool (*at_read)(struct exe
 	}
 }
 
+struct race {
+	struct execer e;
+	int rc;		/* the tool's exit status */
+	int writes;	/* its writes to /proc/ptwalk/maps */
+	bool done;	/* at_read did what it says */
+	char *out;	/* its stdout and stderr */
+};
+
+/* `ptwalk maps PID` of a new execer, running @at_read at the tool's read. */
+static int race_tool(struct race *r, bool (*at_read)(struct execer *))
+{
+	char pidstr[16], path[] = "/tmp/ptwalk-exec-race-XXXXXX";
+	char *const argv[] = { TOOL_PATH, "maps", pidstr, NULL };
+	int fd = mkstemp(path);
+
+	if (fd < 0)
+		return -1;
+	unlink(path);
+	if (execer_start(&r->e)) {
+		close(fd);
+		return -1;
+	}
+	snprintf(pidstr, sizeof(pidstr), "%d", r->e.pid);
+	r->rc = run_tool_stopped_at_read(&r->e, at_read, argv, fd, &r->writes, &r->done);
+	r->out = lseek(fd, 0, SEEK_SET) == 0 ? read_fd_whole(fd, NULL) : NULL;
+	close(fd);
+	close(r->e.ran);
+	if (r->e.go >= 0)
+		close(r->e.go);
+	return r->out ? 0 : -1;
+}
+
 /*
  * The target execs after the tool chose it and before the tool's read:
  * the tool chooses it again and shows the program it runs now.
  */
 TEST(tool_rechooses_a_target_that_execs_before_the_read)
 {
-	char pidstr[16], outp[] = "/tmp/ptwalk-exec-race-XXXXXX", *out, *maps;
-	char *const argv[] = { TOOL_PATH, "maps", pidstr, NULL };
-	int fd = mkstemp(outp), rc, writes;
-	struct execer e;
-	bool execed;
+	char path[64], *maps;
+	struct race r;
 
-	ASSERT_LE(0, fd);
-	unlink(outp);
-	ASSERT_EQ(0, execer_start(&e));
-	snprintf(pidstr, sizeof(pidstr), "%d", e.pid);
-	rc = run_tool_stopped_at_read(&e, execer_exec, argv, fd, &writes, &execed);
-	ASSERT_EQ(0, lseek(fd, 0, SEEK_SET));
-	out = read_fd_whole(fd, NULL);
-	ASSERT_NE(NULL, out);
-	EXPECT_TRUE(execed) TH_LOG("the target did not exec at the tool's read");
-	EXPECT_EQ(0, rc) TH_LOG("ptwalk maps %s: exit %d:\n%s", pidstr, rc, out);
+	ASSERT_EQ(0, race_tool(&r, execer_exec));
+	EXPECT_TRUE(r.done) TH_LOG("the target did not exec at the tool's read");
+	EXPECT_EQ(0, r.rc) TH_LOG("ptwalk maps %d: exit %d:\n%s", r.e.pid, r.rc, r.out);
 	/* Chosen, then chosen again after the read's ESRCH. */
-	EXPECT_EQ(2, writes);
+	EXPECT_EQ(2, r.writes);
 	/* What it shows is the new program: /proc/PID/maps names busybox. */
-	snprintf(outp, sizeof(outp), "/proc/%d/maps", e.pid);
-	maps = read_whole(outp, NULL);
+	snprintf(path, sizeof(path), "/proc/%d/maps", r.e.pid);
+	maps = read_whole(path, NULL);
 	ASSERT_NE(NULL, maps);
 	ASSERT_NE(NULL, strstr(maps, BUSYBOX));
-	EXPECT_NE(NULL, strstr(out, BUSYBOX)) TH_LOG("%s", out);
-	EXPECT_EQ(NULL, strstr(out, "exec_race_test")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(r.out, BUSYBOX)) TH_LOG("%s", r.out);
+	EXPECT_EQ(NULL, strstr(r.out, "exec_race_test")) TH_LOG("%s", r.out);
 	free(maps);
-	free(out);
-	close(fd);
-	close(e.ran);
-	close(e.go);
-	kill(e.pid, SIGKILL);
-	waitpid(e.pid, NULL, 0);
+	free(r.out);
+	kill(r.e.pid, SIGKILL);
+	waitpid(r.e.pid, NULL, 0);
 }
 
 /*
@@ -277,27 +226,14 @@ TEST(tool_rechooses_a_target_that_execs_before_the_read)
  */
 TEST(tool_reports_a_target_that_exits_before_the_read)
 {
-	char pidstr[16], outp[] = "/tmp/ptwalk-exec-race-XXXXXX", *out;
-	char *const argv[] = { TOOL_PATH, "maps", pidstr, NULL };
-	int fd = mkstemp(outp), rc, writes;
-	struct execer e;
-	bool exited;
+	struct race r;
 
-	ASSERT_LE(0, fd);
-	unlink(outp);
-	ASSERT_EQ(0, execer_start(&e));
-	snprintf(pidstr, sizeof(pidstr), "%d", e.pid);
-	rc = run_tool_stopped_at_read(&e, execer_exit, argv, fd, &writes, &exited);
-	ASSERT_EQ(0, lseek(fd, 0, SEEK_SET));
-	out = read_fd_whole(fd, NULL);
-	ASSERT_NE(NULL, out);
-	EXPECT_TRUE(exited);
-	EXPECT_EQ(5, rc) TH_LOG("%s", out);
-	EXPECT_NE(NULL, strstr(out, "no such process")) TH_LOG("%s", out);
-	EXPECT_EQ(2, writes);
-	free(out);
-	close(fd);
-	close(e.ran);
+	ASSERT_EQ(0, race_tool(&r, execer_exit));
+	EXPECT_TRUE(r.done) TH_LOG("the target was not reaped at the tool's read");
+	EXPECT_EQ(5, r.rc) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, strstr(r.out, "no such process")) TH_LOG("%s", r.out);
+	EXPECT_EQ(2, r.writes);
+	free(r.out);
 }
 
 PTW_HARNESS_MAIN

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -450,12 +451,22 @@ TEST(target_gone_before_read_is_esrch)
 	close(fd);
 }
 
+static int sleep_forever(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return 0;
+}
+
 /*
  * A descriptor follows an address space, not a PID: after its process
  * execs (a setuid program, say), an unprivileged descriptor inherited by a
- * child reads ESRCH and may not choose that PID again.
+ * child reads ESRCH and may not choose that PID again. With @sibling, a
+ * CLONE_VM process (as vfork() and posix_spawn() make) shares the old mm
+ * and keeps its users above zero: the view ends all the same.
  */
-TEST(exec_ends_an_unprivileged_view)
+static void exec_ends_the_view(struct __test_metadata *_metadata, bool sibling)
 {
 	int verdict[2], status;
 	char v = 99;
@@ -465,12 +476,21 @@ TEST(exec_ends_an_unprivileged_view)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
+		static char stack[64 * 1024] __attribute__((aligned(16)));
 		int ran[2], fd;
-		pid_t parent = getpid();
+		pid_t parent = getpid(), other = 0;
 		char req[32], buf[64], c = 0;
 
+		if (drop_to_nobody())
+			_exit(10);
+		/* Before the pipe: it must hold no copy of the write end. */
+		if (sibling) {
+			other = clone(sleep_forever, stack + sizeof(stack), CLONE_VM | SIGCHLD, NULL);
+			if (other < 0)
+				_exit(16);
+		}
 		/* The new program writes a byte into it (exec_sh_signalling()). */
-		if (drop_to_nobody() || pipe(ran))
+		if (pipe(ran))
 			_exit(10);
 		fd = open(PTWALK_DIR "/maps", O_RDWR);
 		if (fd < 0)
@@ -486,6 +506,8 @@ TEST(exec_ends_an_unprivileged_view)
 			snprintf(req, sizeof(req), "%d", parent);
 			if (!r && write_req(fd, req) != EPERM)
 				r = 2;
+			if (other)
+				kill(other, SIGKILL);
 			if (write(verdict[1], &r, 1) != 1)
 				_exit(13);
 			_exit(0);
@@ -503,6 +525,17 @@ TEST(exec_ends_an_unprivileged_view)
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		TH_LOG("status 0x%x", status);
 	close(verdict[0]);
+}
+
+TEST(exec_ends_an_unprivileged_view)
+{
+	exec_ends_the_view(_metadata, false);
+}
+
+/* The mm's users do not say whether the target still runs in it. */
+TEST(exec_ends_the_view_while_a_sibling_keeps_the_mm)
+{
+	exec_ends_the_view(_metadata, true);
 }
 
 TEST(no_descriptor_leaks)
