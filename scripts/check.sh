@@ -49,7 +49,8 @@ t2=$(now)
 log "phase build: $((t2 - t1))s"
 
 # The fuzz and the soak (tests/fuzz_test.c, soak_test.c): FUZZ_S and
-# SOAK_S, when set, apply to every configuration (check-debug sets them);
+# SOAK_S, when set, apply to the configurations FUZZ_CONFIGS and
+# SOAK_CONFIGS list (default: every one; check-debug sets all four);
 # otherwise a short fuzz, CHECK_FUZZ_S (5) seconds per file, runs in one
 # configuration, the first 6.12 5-level PTI-on one (else the first), and
 # no soak: `make fuzz` and `make soak` are the long runs.
@@ -57,6 +58,7 @@ fuzz_cfg=
 for c in $CONFIGS; do
 	[ -z "$fuzz_cfg" ] || [ "$c" = 6.12:5:on ] && fuzz_cfg=$c
 done
+listed() { [ -z "${2:-}" ] || [[ " $2 " == *" $1 "* ]]; }
 
 total_pass=0 total_fail=0 total_skip=0 failed_cfgs=()
 # Add a "pass=N fail=N skip=N secs=S" summary file to the totals; print it.
@@ -89,7 +91,9 @@ running=0
 for c in $(printf '%s\n' $CONFIGS | grep ':5:') $(printf '%s\n' $CONFIGS | grep -v ':5:'); do
 	IFS=: read -r k p pti <<<"$c"
 	cfg="$k-${p}level-pti_$pti"
-	fz=${FUZZ_S:-0}
+	fz=0 sk=0
+	listed "$c" "${FUZZ_CONFIGS:-}" && fz=${FUZZ_S:-0}
+	listed "$c" "${SOAK_CONFIGS:-}" && sk=${SOAK_S:-0}
 	[ -z "${FUZZ_S:-}" ] && [ "$c" = "$fuzz_cfg" ] && fz=${CHECK_FUZZ_S:-5}
 	if [ "$running" -ge "$jobs" ]; then
 		wait -n
@@ -98,7 +102,7 @@ for c in $(printf '%s\n' $CONFIGS | grep ':5:') $(printf '%s\n' $CONFIGS | grep 
 	log "running $cfg"
 	mkdir -p "$results/$cfg"
 	(
-		FUZZ_S=$fz SOAK_S=${SOAK_S:-0} \
+		FUZZ_S=$fz SOAK_S=$sk \
 			"$PTWALK_TOP/scripts/vm-run.sh" "$k" "$p" "$pti" test "$results/$cfg" \
 			>"$results/$cfg/vm-run.log" 2>&1
 		echo $? >"$results/$cfg/vm-run.rc"
