@@ -477,9 +477,9 @@ static void exec_ends_the_view(struct __test_metadata *_metadata, bool sibling)
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		static char stack[64 * 1024] __attribute__((aligned(16)));
-		int ran[2], fd;
+		int ran[2], hold[2], fd;
 		pid_t parent = getpid(), other = 0;
-		char req[32], buf[64], c = 0;
+		char req[32], buf[64], c = 0, then[64];
 
 		if (drop_to_nobody())
 			_exit(10);
@@ -489,8 +489,12 @@ static void exec_ends_the_view(struct __test_metadata *_metadata, bool sibling)
 			if (other < 0)
 				_exit(16);
 		}
-		/* The new program writes a byte into it (exec_sh_signalling()). */
-		if (pipe(ran))
+		/*
+		 * The new program writes a byte into ran (exec_sh_signalling()),
+		 * then waits for hold's EOF: it runs until the verdict is given,
+		 * however slow the kernel (a zombie would read ESRCH, not EPERM).
+		 */
+		if (pipe(ran) || pipe(hold))
 			_exit(10);
 		fd = open(PTWALK_DIR "/maps", O_RDWR);
 		if (fd < 0)
@@ -499,6 +503,7 @@ static void exec_ends_the_view(struct __test_metadata *_metadata, bool sibling)
 			char r = 0;
 
 			close(ran[1]);
+			close(hold[0]);
 			if (read(ran[0], &c, 1) != 1)	/* the parent runs sh */
 				_exit(12);
 			if (read(fd, buf, sizeof(buf)) != -1 || errno != ESRCH)
@@ -513,8 +518,10 @@ static void exec_ends_the_view(struct __test_metadata *_metadata, bool sibling)
 			_exit(0);
 		}
 		close(fd);
+		close(hold[1]);
 		/* A new program in this process: the descriptor's view ends. */
-		exec_sh_signalling(ran[1], "sleep 2");
+		snprintf(then, sizeof(then), "read x <&%d; true", hold[0]);
+		exec_sh_signalling(ran[1], then);
 		_exit(15);
 	}
 	close(verdict[1]);
