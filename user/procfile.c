@@ -144,7 +144,7 @@ void pf_write(int fd, const char *name, const char *req, const char *what)
 /*
  * A process that execs between the write that chose it and the read gives
  * ESRCH at the read: the descriptor follows the address space it chose,
- * and the exec ended it (docs/interface.md). `sleep 30 & ptwalk maps $!`
+ * and the exec ended it (docs/interface.md). `sleep 600 & ptwalk maps $!`
  * can catch the shell's child there. The user named a process, so the
  * request is made again on a new descriptor, which chooses the program it
  * runs now: the write then fails (ESRCH, EPERM) if the process is gone or
