@@ -87,7 +87,6 @@ rm -rf "$results"
 # (vm-run.log) and its line are printed in CONFIGS order once all are done.
 # The 5-level ones start first: they take longest (-cpu max, the 1G page
 # tests), and the short ones then fill the lanes at the end.
-running=0
 for c in $(printf '%s\n' $CONFIGS | grep ':5:') $(printf '%s\n' $CONFIGS | grep -v ':5:'); do
 	IFS=: read -r k p pti <<<"$c"
 	cfg="$k-${p}level-pti_$pti"
@@ -95,10 +94,11 @@ for c in $(printf '%s\n' $CONFIGS | grep ':5:') $(printf '%s\n' $CONFIGS | grep 
 	listed "$c" "${FUZZ_CONFIGS:-}" && fz=${FUZZ_S:-0}
 	listed "$c" "${SOAK_CONFIGS:-}" && sk=${SOAK_S:-0}
 	[ -z "${FUZZ_S:-}" ] && [ "$c" = "$fuzz_cfg" ] && fz=${CHECK_FUZZ_S:-5}
-	if [ "$running" -ge "$jobs" ]; then
+	# Counted afresh: a VM that ended while this shell waited for another
+	# is not reported by a later `wait -n`.
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
 		wait -n
-		running=$((running - 1))
-	fi
+	done
 	log "running $cfg"
 	mkdir -p "$results/$cfg"
 	(
@@ -107,7 +107,6 @@ for c in $(printf '%s\n' $CONFIGS | grep ':5:') $(printf '%s\n' $CONFIGS | grep 
 			>"$results/$cfg/vm-run.log" 2>&1
 		echo $? >"$results/$cfg/vm-run.rc"
 	) &
-	running=$((running + 1))
 done
 wait
 for c in $CONFIGS; do
